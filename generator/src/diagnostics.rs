@@ -1,0 +1,130 @@
+//! Located, actionable errors.
+//!
+//! Every problem the generator reports names the file, a location inside it and what to do,
+//! so a user with a 10,000-line spec can go straight to the fix. Problems are collected rather
+//! than returned one at a time, so one run reports everything wrong with a file.
+
+use std::fmt;
+
+/// Where in a file a problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// 1-based line and column, known when the text itself failed to parse.
+    LineColumn { line: usize, column: usize },
+    /// A JSON pointer (RFC 6901) into the document, known for problems found after parsing.
+    Pointer(String),
+    /// The file as a whole (it could not be read, or it is empty).
+    File,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::LineColumn { line, column } => write!(f, "{line}:{column}"),
+            Location::Pointer(pointer) if pointer.is_empty() => f.write_str("#"),
+            Location::Pointer(pointer) => write!(f, "#{pointer}"),
+            Location::File => Ok(()),
+        }
+    }
+}
+
+/// One problem in one spec file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file as the user named it (never made absolute, so output stays reproducible).
+    pub file: String,
+    pub location: Location,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(file: impl Into<String>, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic { file: file.into(), location, message: message.into(), help: None }
+    }
+
+    /// A problem at a JSON pointer.
+    pub fn at(file: impl Into<String>, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic::new(file, Location::Pointer(pointer.into()), message)
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Location::File => write!(f, "{}: error: {}", self.file, self.message)?,
+            location => write!(f, "{}:{}: error: {}", self.file, location, self.message)?,
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// All problems found in one run; never empty when returned as an error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn single(diagnostic: Diagnostic) -> Self {
+        Diagnostics(vec![diagnostic])
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, diagnostic) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{diagnostic}")?;
+        }
+        if self.0.len() > 1 {
+            write!(f, "\n{} problems found", self.0.len())?;
+        }
+        Ok(())
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Diagnostics::single(diagnostic)
+    }
+}
+
+/// Escapes one JSON pointer token (RFC 6901: `~` as `~0`, `/` as `~1`).
+pub fn pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Joins tokens into a JSON pointer, escaping each.
+pub fn pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
+    tokens.into_iter().map(|t| format!("/{}", pointer_token(t))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_escapes_slashes_and_tildes() {
+        assert_eq!(pointer(["paths", "/a/{b}", "get"]), "/paths/~1a~1{b}/get");
+        assert_eq!(pointer(["x~y"]), "/x~0y");
+    }
+
+    #[test]
+    fn display_names_file_location_and_help() {
+        let d = Diagnostic::at("spec/a.yaml", "/paths", "bad").help("fix it");
+        assert_eq!(d.to_string(), "spec/a.yaml:#/paths: error: bad\n  help: fix it");
+        let d = Diagnostic::new("a.json", Location::LineColumn { line: 3, column: 7 }, "oops");
+        assert_eq!(d.to_string(), "a.json:3:7: error: oops");
+    }
+}

@@ -1,0 +1,76 @@
+//! `clientgen`: OpenAPI 3.0 specs in, an async Rust client crate out.
+//!
+//! The pipeline is visible in the modules, each feeding the next:
+//! [`load`] (YAML/JSON, `$ref`s) -> [`model`] (a plain description of the client) ->
+//! [`emit`] (tokens, one emitter per concern) -> [`write`] (formatting, headers, files).
+//! [`generate`] runs the pure middle of it: loaded specs in, file contents out, no I/O.
+
+pub mod config;
+pub mod diagnostics;
+pub mod emit;
+pub mod load;
+pub mod model;
+pub mod write;
+
+pub use config::Config;
+pub use diagnostics::{Diagnostic, Diagnostics};
+pub use write::GeneratedFile;
+
+use load::LoadedSpec;
+use std::collections::BTreeMap;
+
+/// Generates the crate for `specs`: every file's path (relative to the crate folder) and text.
+///
+/// Pure: reads nothing and writes nothing, so the same specs always give the same files.
+pub fn generate(config: &Config, specs: &[LoadedSpec]) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    if let Err(message) = config.validate() {
+        return Err(Diagnostic::new("<config>", diagnostics::Location::File, message).into());
+    }
+    let mut apis = Vec::new();
+    let mut problems = Vec::new();
+    let mut modules: BTreeMap<String, String> = BTreeMap::new();
+    for spec in specs {
+        let module = model::naming::value_name(&spec.stem);
+        if let Some(previous) = modules.insert(module.clone(), spec.file.clone()) {
+            problems.push(
+                Diagnostic::new(&spec.file, diagnostics::Location::File, format!("module `{module}` is also generated from `{previous}`"))
+                    .help("give the spec files names that differ after conversion to snake case"),
+            );
+            continue;
+        }
+        if emit::RESERVED_MODULES.contains(&module.as_str()) {
+            problems.push(
+                Diagnostic::new(&spec.file, diagnostics::Location::File, format!("module name `{module}` is used by the client runtime"))
+                    .help("rename the spec file"),
+            );
+            continue;
+        }
+        match model::lower(spec, &module) {
+            Ok(api) => apis.push(api),
+            Err(diagnostics) => problems.extend(diagnostics.0),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
+    apis.sort_by(|a, b| a.module.cmp(&b.module));
+    Ok(emit::emit_crate(config, &apis))
+}
+
+/// Loads every spec that `config` names from the file system, reporting all failures at once.
+pub fn load_specs(config: &Config) -> Result<Vec<LoadedSpec>, Diagnostics> {
+    let paths = load::expand_spec_paths(&config.specs)?;
+    let mut specs = Vec::new();
+    let mut problems = Vec::new();
+    for path in &paths {
+        match load::load_spec(path) {
+            Ok(spec) => specs.push(spec),
+            Err(d) => problems.extend(d.0),
+        }
+    }
+    if problems.is_empty() {
+        Ok(specs)
+    } else {
+        Err(Diagnostics(problems))
+    }
+}

@@ -1,0 +1,258 @@
+//! Load: spec files to typed OpenAPI documents, every `$ref` made local.
+//!
+//! The only stage that touches files, and only through an injected reader
+//! ([`load_spec_with`]), so tests and build scripts can feed it from memory.
+
+mod bundle;
+mod parse;
+
+pub use bundle::{display, normalize};
+pub use parse::parse_document;
+
+use crate::diagnostics::{pointer_token, Diagnostic, Diagnostics, Location};
+use std::path::{Path, PathBuf};
+
+/// One spec, parsed and bundled, ready to be lowered.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    /// The spec file as the user named it (forward slashes), used in messages and headers.
+    pub file: String,
+    /// The file's stem, from which the generated module takes its name.
+    pub stem: String,
+    pub document: openapiv3::OpenAPI,
+    /// Every file read to build this spec, the spec itself first.
+    pub files_read: Vec<PathBuf>,
+}
+
+/// Loads one spec from the file system.
+pub fn load_spec(path: &Path) -> Result<LoadedSpec, Diagnostics> {
+    load_spec_with(path, &mut |p: &Path| std::fs::read_to_string(p))
+}
+
+/// Loads one spec, reading files (the spec and any it references) through `read`.
+pub fn load_spec_with(
+    path: &Path,
+    read: &mut dyn FnMut(&Path) -> std::io::Result<String>,
+) -> Result<LoadedSpec, Diagnostics> {
+    let path = normalize(path);
+    let file = display(&path);
+    let text = read(&path).map_err(|e| {
+        Diagnostic::new(&file, Location::File, format!("cannot read the spec: {e}"))
+            .help("check that the path exists and is readable")
+    })?;
+    let value = parse_document(&file, &text)?;
+    check_version(&file, &value)?;
+    let (value, files_read) = bundle::Bundler::new(&path, read).bundle(value)?;
+    let document = deserialize(&file, value)?;
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(LoadedSpec { file, stem, document, files_read })
+}
+
+/// Expands folders into the spec files they hold, sorted by name for stable output.
+pub fn expand_spec_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries = match std::fs::read_dir(path) {
+                Ok(entries) => entries,
+                Err(e) => {
+                    problems.push(Diagnostic::new(display(path), Location::File, format!("cannot list the folder: {e}")));
+                    continue;
+                }
+            };
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && is_spec_file(p))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                problems.push(
+                    Diagnostic::new(display(path), Location::File, "the folder holds no spec file")
+                        .help("put `*.yaml`, `*.yml` or `*.json` OpenAPI documents in it, or name the files"),
+                );
+            }
+            out.extend(found);
+        } else if path.exists() {
+            out.push(path.clone());
+        } else {
+            problems.push(
+                Diagnostic::new(display(path), Location::File, "no such file or folder")
+                    .help("pass --spec with a spec file or a folder of them"),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Diagnostics(problems))
+    }
+}
+
+fn is_spec_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        Some("yaml" | "yml" | "json")
+    )
+}
+
+fn check_version(file: &str, value: &serde_json::Value) -> Result<(), Diagnostic> {
+    if !value.is_object() {
+        return Err(Diagnostic::at(file, "", "the document is not an object")
+            .help("a spec must be an OpenAPI 3.0 document: a mapping with `openapi`, `info` and `paths`"));
+    }
+    match value.get("openapi") {
+        Some(serde_json::Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
+        Some(serde_json::Value::String(v)) if v.starts_with("3.1") => Err(Diagnostic::at(
+            file,
+            "/openapi",
+            format!("OpenAPI {v} is not supported"),
+        )
+        .help("this generator reads OpenAPI 3.0.x; convert the document to 3.0 (e.g. `type: [x, 'null']` to `nullable: true`)")),
+        Some(other) => Err(Diagnostic::at(file, "/openapi", format!("unsupported OpenAPI version {other}"))
+            .help("set `openapi: 3.0.3`")),
+        None if value.get("swagger").is_some() => Err(Diagnostic::at(file, "/swagger", "Swagger 2.0 is not supported")
+            .help("convert the document to OpenAPI 3.0 first (e.g. with swagger2openapi)")),
+        None => Err(Diagnostic::at(file, "", "missing `openapi` version field")
+            .help("an OpenAPI 3.0 document starts with `openapi: 3.0.3`")),
+    }
+}
+
+fn deserialize(file: &str, value: serde_json::Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
+    match typed::<openapiv3::OpenAPI>(&value) {
+        Ok(document) => Ok(document),
+        Err((mut at, mut message)) => {
+            // `openapiv3` buffers untagged and flattened elements, which cuts the path short;
+            // re-reading the elements below that point one by one finds the real culprit.
+            if let Some((deeper, deeper_message)) = refine(&value, &at) {
+                at = deeper;
+                message = deeper_message;
+            }
+            Err(Diagnostic::at(file, at, format!("not a valid OpenAPI 3.0 element: {message}"))
+                .help("compare this element with the OpenAPI 3.0.3 specification"))
+        }
+    }
+}
+
+/// Deserializes `value`, returning the JSON pointer and message of a failure.
+fn typed<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize(value.clone()).map_err(|e| {
+        let mut at = String::new();
+        for segment in e.path().iter() {
+            use serde_path_to_error::Segment;
+            match segment {
+                Segment::Seq { index } => at.push_str(&format!("/{index}")),
+                Segment::Map { key } => {
+                    at.push('/');
+                    at.push_str(&pointer_token(key));
+                }
+                Segment::Enum { .. } | Segment::Unknown => {}
+            }
+        }
+        (at, e.inner().to_string())
+    })
+}
+
+/// Finds the innermost failing element under the containers that `openapiv3` buffers.
+fn refine(document: &serde_json::Value, at: &str) -> Option<(String, String)> {
+    use openapiv3::{Operation, Parameter, ReferenceOr, Response, Schema};
+    let prefixed = |base: String, (inner, message): (String, String)| (format!("{base}{inner}"), message);
+    if at == "/paths" || at.is_empty() {
+        for (path, item) in document.get("paths")?.as_object()? {
+            let base = format!("/paths/{}", pointer_token(path));
+            for (method, operation) in item.as_object()? {
+                if matches!(method.as_str(), "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace") {
+                    let here = format!("{base}/{method}");
+                    if let Err(e) = typed::<Operation>(operation) {
+                        return Some(refine_operation(operation, here, e));
+                    }
+                } else if method == "parameters" {
+                    for (i, p) in operation.as_array()?.iter().enumerate() {
+                        if let Err(e) = typed::<ReferenceOr<Parameter>>(p) {
+                            return Some(prefixed(format!("{base}/parameters/{i}"), e));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if at.starts_with("/components") || at.is_empty() {
+        let components = document.get("components")?.as_object()?;
+        for (kind, section) in components {
+            for (name, element) in section.as_object()? {
+                let base = format!("/components/{kind}/{}", pointer_token(name));
+                let failure = match kind.as_str() {
+                    "schemas" => typed::<ReferenceOr<Schema>>(element).err(),
+                    "parameters" => typed::<ReferenceOr<Parameter>>(element).err(),
+                    "responses" => typed::<ReferenceOr<Response>>(element).err(),
+                    _ => None,
+                };
+                if let Some(e) = failure {
+                    return Some(prefixed(base, e));
+                }
+            }
+        }
+    }
+    None
+}
+
+fn refine_operation(operation: &serde_json::Value, at: String, failure: (String, String)) -> (String, String) {
+    use openapiv3::{Parameter, ReferenceOr, Response};
+    let inside = |key: &str| operation.get(key).and_then(|v| v.as_object().cloned());
+    if let Some(responses) = inside("responses") {
+        for (code, response) in &responses {
+            if let Err((inner, message)) = typed::<ReferenceOr<Response>>(response) {
+                return (format!("{at}/responses/{}{inner}", pointer_token(code)), message);
+            }
+        }
+    }
+    if let Some(parameters) = operation.get("parameters").and_then(|v| v.as_array()) {
+        for (i, p) in parameters.iter().enumerate() {
+            if let Err((inner, message)) = typed::<ReferenceOr<Parameter>>(p) {
+                return (format!("{at}/parameters/{i}{inner}"), message);
+            }
+        }
+    }
+    (format!("{at}{}", failure.0), failure.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn load(files: &[(&str, &str)]) -> Result<LoadedSpec, Diagnostics> {
+        let map: BTreeMap<PathBuf, String> = files.iter().map(|(p, t)| (PathBuf::from(p), t.to_string())).collect();
+        let root = PathBuf::from(files[0].0);
+        load_spec_with(&root, &mut |p: &Path| {
+            map.get(p).cloned().ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not found"))
+        })
+    }
+
+    #[test]
+    fn rejects_other_versions_with_help() {
+        let err = load(&[("a.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n")]).unwrap_err();
+        assert!(err.to_string().contains("a.yaml:#/openapi: error: OpenAPI 3.1.0 is not supported"), "{err}");
+        let err = load(&[("a.yaml", "swagger: '2.0'\n")]).unwrap_err();
+        assert!(err.to_string().contains("Swagger 2.0"), "{err}");
+    }
+
+    #[test]
+    fn type_errors_carry_a_pointer() {
+        let err = load(&[("a.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses: 7\n")])
+            .unwrap_err();
+        assert!(err.to_string().starts_with("a.yaml:#/paths/~1x/get/responses: error:"), "{err}");
+    }
+
+    #[test]
+    fn loads_and_records_files_read() {
+        let spec = load(&[
+            ("spec/a.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'shared/b.yaml#/components/schemas/B'}\n"),
+            ("spec/shared/b.yaml", "components:\n  schemas:\n    B: {type: string}\n"),
+        ])
+        .unwrap();
+        assert_eq!(spec.stem, "a");
+        assert_eq!(spec.files_read, vec![PathBuf::from("spec/a.yaml"), PathBuf::from("spec/shared/b.yaml")]);
+        assert!(spec.document.components.unwrap().schemas.contains_key("B"));
+    }
+}

@@ -1,0 +1,295 @@
+//! Schemas to types.
+//!
+//! A component schema becomes a named type. An inline schema that needs a type of its own
+//! (an object with members, a string enum, a `oneOf`) is named after where it appears
+//! (`ClusterLogRecord` + `status` -> `ClusterLogRecordStatus`), so names stay readable and
+//! stable as long as the document's structure is.
+
+use super::Context;
+use crate::diagnostics::pointer_token;
+use crate::model::naming::{self, Scope};
+use crate::model::{Constraints, EnumValue, Field, StringEnum, Type, TypeDef, TypeKind, Variant};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind};
+
+/// Extension marking a member whose value must never be printed.
+pub const SENSITIVE: &str = "x-clientgen-sensitive";
+/// Extension making a string enum match its values regardless of ASCII case.
+pub const CASE_INSENSITIVE: &str = "x-clientgen-case-insensitive";
+
+fn flag(schema: &Schema, extension: &str) -> bool {
+    schema.schema_data.extensions.get(extension).and_then(|v| v.as_bool()).unwrap_or(false)
+}
+
+fn doc_of(schema: &Schema) -> Option<String> {
+    schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone())
+}
+
+impl Context<'_> {
+    /// Defines the component schema `schema` as the type `name`.
+    pub(super) fn define_named(&mut self, name: String, schema: &ReferenceOr<Schema>, at: &str) {
+        let (doc, kind) = match schema {
+            ReferenceOr::Reference { .. } => (None, TypeKind::Alias(self.type_of(schema, &name, at))),
+            ReferenceOr::Item(item) => (doc_of(item), self.definition(&name, item, at)),
+        };
+        self.types.push(TypeDef { name, doc, kind });
+    }
+
+    /// The type of a schema used in place (a member, an item, a parameter, a body).
+    pub fn type_of(&mut self, schema: &ReferenceOr<Schema>, hint: &str, at: &str) -> Type {
+        match schema {
+            ReferenceOr::Reference { reference } => self.named_reference(reference, at),
+            ReferenceOr::Item(item) => self.inline_type(item, hint, at),
+        }
+    }
+
+    fn type_of_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, hint: &str, at: &str) -> Type {
+        match schema {
+            ReferenceOr::Reference { reference } => self.named_reference(reference, at),
+            ReferenceOr::Item(item) => self.inline_type(item, hint, at),
+        }
+    }
+
+    fn named_reference(&mut self, reference: &str, at: &str) -> Type {
+        let name = reference
+            .strip_prefix("#/components/schemas/")
+            .map(|n| n.replace("~1", "/").replace("~0", "~"))
+            .and_then(|n| self.schema_names.get(&n).cloned());
+        match name {
+            Some(name) => Type::Named(name),
+            None => {
+                self.error(
+                    at,
+                    format!("unresolved schema reference `{reference}`"),
+                    "define the schema under `#/components/schemas` or fix the reference",
+                );
+                Type::Any
+            }
+        }
+    }
+
+    fn inline_type(&mut self, schema: &Schema, hint: &str, at: &str) -> Type {
+        let ty = if needs_definition(schema) {
+            let name = self.type_scope.claim(naming::type_name(hint));
+            let kind = self.definition(&name, schema, at);
+            self.types.push(TypeDef { name: name.clone(), doc: doc_of(schema), kind });
+            Type::Named(name)
+        } else {
+            self.plain_type(schema, hint, at)
+        };
+        if schema.schema_data.nullable {
+            Type::Option(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
+    /// The kind of a type defined for `schema`.
+    fn definition(&mut self, name: &str, schema: &Schema, at: &str) -> TypeKind {
+        match &schema.schema_kind {
+            SchemaKind::Type(openapiv3::Type::Object(object)) if !object.properties.is_empty() => {
+                TypeKind::Struct { fields: self.fields(name, &object.properties, &object.required, at) }
+            }
+            SchemaKind::Any(any) if !any.properties.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() && any.all_of.is_empty() => {
+                TypeKind::Struct { fields: self.fields(name, &any.properties, &any.required, at) }
+            }
+            SchemaKind::Type(openapiv3::Type::String(string)) if !string.enumeration.is_empty() => {
+                let mut scope = Scope::new();
+                let values = string
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|wire| EnumValue { wire: wire.clone(), name: scope.claim(naming::variant_name(wire)) })
+                    .collect();
+                TypeKind::Enum(StringEnum { values, case_insensitive: flag(schema, CASE_INSENSITIVE) })
+            }
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                if schema.schema_data.discriminator.is_some() {
+                    self.error(
+                        format!("{at}/discriminator"),
+                        "a `discriminator` is not supported yet",
+                        "remove the discriminator; the variants are then told apart by their shape",
+                    );
+                }
+                self.variants(name, members, &format!("{at}/{keyword}"))
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                TypeKind::Alias(self.type_of(&all_of[0], name, &format!("{at}/allOf/0")))
+            }
+            SchemaKind::AllOf { .. } => {
+                self.error(
+                    format!("{at}/allOf"),
+                    "`allOf` with several members is not supported yet",
+                    "write the combined object out as one schema",
+                );
+                TypeKind::Alias(Type::Any)
+            }
+            _ => TypeKind::Alias(self.plain_type(schema, name, at)),
+        }
+    }
+
+    fn fields(
+        &mut self,
+        owner: &str,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        at: &str,
+    ) -> Vec<Field> {
+        let mut scope = Scope::new();
+        let mut fields = Vec::new();
+        for (wire_name, property) in properties {
+            let here = format!("{at}/properties/{}", pointer_token(wire_name));
+            let hint = format!("{owner}_{wire_name}");
+            let mut ty = self.type_of_boxed(property, &hint, &here);
+            let (doc, sensitive) = match property {
+                ReferenceOr::Item(item) => (doc_of(item), flag(item, SENSITIVE)),
+                ReferenceOr::Reference { .. } => (None, false),
+            };
+            let mut nullable = false;
+            if let Type::Option(inner) = ty {
+                nullable = true;
+                ty = *inner;
+            }
+            fields.push(Field {
+                wire_name: wire_name.clone(),
+                name: scope.claim(naming::value_name(wire_name)),
+                doc,
+                ty,
+                required: required.contains(wire_name),
+                nullable,
+                sensitive,
+            });
+        }
+        fields
+    }
+
+    fn variants(&mut self, owner: &str, members: &[ReferenceOr<Schema>], at: &str) -> TypeKind {
+        let mut scope = Scope::new();
+        let mut variants = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let here = format!("{at}/{i}");
+            let ty = self.type_of(member, &format!("{owner}_variant{i}"), &here);
+            let name = match &ty {
+                Type::Named(n) => n.clone(),
+                Type::Bool => "Boolean".to_owned(),
+                Type::I32 | Type::I64 => "Integer".to_owned(),
+                Type::F32 | Type::F64 => "Number".to_owned(),
+                Type::String => "String".to_owned(),
+                Type::Array(_) => "Array".to_owned(),
+                Type::Map(_) | Type::Any => "Object".to_owned(),
+                Type::Option(_) => "Nullable".to_owned(),
+            };
+            variants.push(Variant { name: scope.claim(name), ty });
+        }
+        if variants.is_empty() {
+            self.error(at, "an empty `oneOf`/`anyOf` has no value", "list at least one schema");
+        }
+        TypeKind::OneOf { variants }
+    }
+
+    /// Types that need no definition of their own.
+    fn plain_type(&mut self, schema: &Schema, hint: &str, at: &str) -> Type {
+        use openapiv3::Type as T;
+        match &schema.schema_kind {
+            SchemaKind::Type(T::Boolean(_)) => Type::Bool,
+            SchemaKind::Type(T::Integer(integer)) => match &integer.format {
+                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => Type::I32,
+                _ => Type::I64,
+            },
+            SchemaKind::Type(T::Number(number)) => match &number.format {
+                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => Type::F32,
+                _ => Type::F64,
+            },
+            SchemaKind::Type(T::String(_)) => Type::String,
+            SchemaKind::Type(T::Array(array)) => match &array.items {
+                Some(items) => {
+                    let item = self.type_of_boxed(items, &format!("{hint}_item"), &format!("{at}/items"));
+                    Type::Array(Box::new(item))
+                }
+                None => Type::Array(Box::new(Type::Any)),
+            },
+            SchemaKind::Type(T::Object(object)) => self.map_type(object.additional_properties.as_ref(), hint, at),
+            SchemaKind::Any(any) if any.properties.is_empty() => {
+                self.map_type_or_any(any.additional_properties.as_ref(), any.typ.as_deref(), hint, at)
+            }
+            _ => Type::Any,
+        }
+    }
+
+    fn map_type(&mut self, additional: Option<&AdditionalProperties>, hint: &str, at: &str) -> Type {
+        match additional {
+            Some(AdditionalProperties::Schema(value)) => {
+                let value = self.type_of(value, &format!("{hint}_value"), &format!("{at}/additionalProperties"));
+                Type::Map(Box::new(value))
+            }
+            _ => Type::Map(Box::new(Type::Any)),
+        }
+    }
+
+    fn map_type_or_any(&mut self, additional: Option<&AdditionalProperties>, typ: Option<&str>, hint: &str, at: &str) -> Type {
+        if additional.is_some() || typ == Some("object") {
+            self.map_type(additional, hint, at)
+        } else {
+            Type::Any
+        }
+    }
+}
+
+/// The schema a reference points at (following chains), for reading constraints and
+/// extensions; `None` for a dangling reference, which `type_of` reports.
+pub fn resolve_schema<'d>(doc: &'d openapiv3::OpenAPI, schema: &'d ReferenceOr<Schema>) -> Option<&'d Schema> {
+    let mut current = schema;
+    for _ in 0..32 {
+        match current {
+            ReferenceOr::Item(item) => return Some(item),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/schemas/")?.replace("~1", "/").replace("~0", "~");
+                current = doc.components.as_ref()?.schemas.get(&name)?;
+            }
+        }
+    }
+    None
+}
+
+/// Whether an inline schema needs a named type of its own.
+fn needs_definition(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(openapiv3::Type::Object(object)) => !object.properties.is_empty(),
+        SchemaKind::Type(openapiv3::Type::String(string)) => !string.enumeration.is_empty(),
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+        SchemaKind::AllOf { all_of } => all_of.len() > 1,
+        SchemaKind::Any(any) => !any.properties.is_empty(),
+        _ => false,
+    }
+}
+
+/// The limits a schema sets on a value.
+pub fn constraints_of(schema: &Schema) -> Constraints {
+    use openapiv3::Type as T;
+    let mut c = Constraints::default();
+    match &schema.schema_kind {
+        SchemaKind::Type(T::Integer(i)) => {
+            c.minimum = i.minimum.map(|v| v as f64);
+            c.maximum = i.maximum.map(|v| v as f64);
+            c.exclusive_minimum = i.exclusive_minimum;
+            c.exclusive_maximum = i.exclusive_maximum;
+        }
+        SchemaKind::Type(T::Number(n)) => {
+            c.minimum = n.minimum;
+            c.maximum = n.maximum;
+            c.exclusive_minimum = n.exclusive_minimum;
+            c.exclusive_maximum = n.exclusive_maximum;
+        }
+        SchemaKind::Type(T::String(s)) => {
+            c.min_length = s.min_length;
+            c.max_length = s.max_length;
+            c.pattern = s.pattern.clone();
+        }
+        SchemaKind::Type(T::Array(a)) => {
+            c.min_items = a.min_items;
+            c.max_items = a.max_items;
+        }
+        _ => {}
+    }
+    c
+}

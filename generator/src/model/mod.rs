@@ -1,0 +1,290 @@
+//! Model: a plain description of the client to generate.
+//!
+//! Lowering ([`lower`]) settles every question the spec leaves open: names, `$ref`s, which
+//! media type a response uses, which statuses succeed. Emitters read only these types, never
+//! the raw spec, and this module never prints code.
+
+pub mod lower;
+pub mod naming;
+
+pub use lower::lower;
+
+/// One spec, as a module of the generated crate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// The Rust module (and Cargo feature) name.
+    pub module: String,
+    /// The spec file it came from, as named by the user.
+    pub source: String,
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub servers: Vec<Server>,
+    /// Named types in document order: components first, then inline types as met.
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// The URL template, e.g. `https://rds.{region}.example.com`.
+    pub url: String,
+    pub description: Option<String>,
+    pub variables: Vec<ServerVariable>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerVariable {
+    pub name: String,
+    pub default: String,
+    pub values: Vec<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Rust type name, unique in the module.
+    pub name: String,
+    pub doc: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct { fields: Vec<Field> },
+    /// A string enum; generated forward compatible (known values plus anything else).
+    Enum(StringEnum),
+    /// A value of one of several shapes, told apart by trying each in order.
+    OneOf { variants: Vec<Variant> },
+    Alias(Type),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The member's name on the wire.
+    pub wire_name: String,
+    /// The Rust field name.
+    pub name: String,
+    pub doc: Option<String>,
+    pub ty: Type,
+    pub required: bool,
+    pub nullable: bool,
+    /// Kept out of `Debug` output (pre-signed links, secrets).
+    pub sensitive: bool,
+}
+
+impl Field {
+    /// Absent and null both decode to `None`.
+    pub fn is_optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StringEnum {
+    pub values: Vec<EnumValue>,
+    /// Values match regardless of ASCII case (the documents disagree on case).
+    pub case_insensitive: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValue {
+    pub wire: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    pub ty: Type,
+}
+
+/// A Rust type a schema lowers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Type {
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    String,
+    /// Any JSON value.
+    Any,
+    Array(Box<Type>),
+    /// A JSON object with arbitrary keys.
+    Map(Box<Type>),
+    Option(Box<Type>),
+    /// A type defined in the module's `types`.
+    Named(String),
+}
+
+impl Type {
+    /// Whether values of this type are displayed as-is in a query or header.
+    pub fn is_scalar(&self) -> bool {
+        matches!(self, Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::String | Type::Named(_))
+    }
+}
+
+/// Limits a value must respect before it is sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    pub minimum: Option<f64>,
+    pub exclusive_minimum: bool,
+    pub maximum: Option<f64>,
+    pub exclusive_maximum: bool,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub pattern: Option<String>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// As in the spec (or derived from method and path when the spec has none).
+    pub operation_id: String,
+    /// The client method, snake case.
+    pub method_name: String,
+    /// The request builder type; other per-operation types start with it.
+    pub type_name: String,
+    pub http_method: HttpMethod,
+    /// The path template, as in the spec.
+    pub path: String,
+    pub path_parts: Vec<PathPart>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    /// Documented statuses in ascending order, the `default` response last.
+    pub responses: Vec<Response>,
+}
+
+impl Operation {
+    pub fn success_responses(&self) -> impl Iterator<Item = &Response> {
+        self.responses.iter().filter(|r| r.status.is_success())
+    }
+
+    pub fn error_responses(&self) -> impl Iterator<Item = &Response> {
+        self.responses.iter().filter(|r| !r.status.is_success())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Literal text of the template, sent as written.
+    Literal(String),
+    /// A path parameter (its Rust name), percent-encoded as one segment.
+    Param(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub wire_name: String,
+    /// Rust name of the argument or setter.
+    pub name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub ty: Type,
+    pub constraints: Constraints,
+    pub default: Option<serde_json::Value>,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    /// For arrays in a query: one `key=value` pair per item (true) or one comma-joined value.
+    pub explode: bool,
+    /// Filled from the client configuration unless set on the call.
+    pub from_config: Option<ConfigValue>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+/// Values a parameter can take from the client configuration (`x-clientgen-from-config`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigValue {
+    ProjectId,
+}
+
+impl ConfigValue {
+    pub const ALL: &'static [(&'static str, ConfigValue)] = &[("project_id", ConfigValue::ProjectId)];
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: Status,
+    /// The Rust variant name for this status (`Unauthorized`, `Status499`, `Default`).
+    pub variant: String,
+    pub description: String,
+    pub body: Body,
+    pub headers: Vec<ResponseHeader>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Code(u16),
+    /// `4XX` and the like: the hundreds digit.
+    Range(u16),
+    Default,
+}
+
+impl Status {
+    /// 2xx are successes; `default` is taken to describe errors, as it does in practice.
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(c) => (200..300).contains(&c),
+            Status::Range(r) => r == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    Empty,
+    Json(Type),
+    Text,
+    /// Streamed, never buffered by the client.
+    Binary,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    pub name: String,
+    pub doc: Option<String>,
+}
