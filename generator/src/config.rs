@@ -48,7 +48,9 @@ impl Config {
         let name = &self.crate_name;
         let valid = !name.is_empty()
             && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !valid {
             return Err(format!(
                 "crate name `{name}` is not a valid package name: use ASCII letters, digits, `-` and `_`, starting with a letter"

@@ -42,11 +42,20 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(file: impl Into<String>, location: Location, message: impl Into<String>) -> Self {
-        Diagnostic { file: file.into(), location, message: message.into(), help: None }
+        Diagnostic {
+            file: file.into(),
+            location,
+            message: message.into(),
+            help: None,
+        }
     }
 
     /// A problem at a JSON pointer.
-    pub fn at(file: impl Into<String>, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn at(
+        file: impl Into<String>,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic::new(file, Location::Pointer(pointer.into()), message)
     }
 
@@ -107,7 +116,10 @@ pub fn pointer_token(token: &str) -> String {
 
 /// Joins tokens into a JSON pointer, escaping each.
 pub fn pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
-    tokens.into_iter().map(|t| format!("/{}", pointer_token(t))).collect()
+    tokens
+        .into_iter()
+        .map(|t| format!("/{}", pointer_token(t)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -123,8 +135,15 @@ mod tests {
     #[test]
     fn display_names_file_location_and_help() {
         let d = Diagnostic::at("spec/a.yaml", "/paths", "bad").help("fix it");
-        assert_eq!(d.to_string(), "spec/a.yaml:#/paths: error: bad\n  help: fix it");
-        let d = Diagnostic::new("a.json", Location::LineColumn { line: 3, column: 7 }, "oops");
+        assert_eq!(
+            d.to_string(),
+            "spec/a.yaml:#/paths: error: bad\n  help: fix it"
+        );
+        let d = Diagnostic::new(
+            "a.json",
+            Location::LineColumn { line: 3, column: 7 },
+            "oops",
+        );
         assert_eq!(d.to_string(), "a.json:3:7: error: oops");
     }
 }

@@ -33,15 +33,23 @@ pub fn generate(config: &Config, specs: &[LoadedSpec]) -> Result<Vec<GeneratedFi
         let module = model::naming::value_name(&spec.stem);
         if let Some(previous) = modules.insert(module.clone(), spec.file.clone()) {
             problems.push(
-                Diagnostic::new(&spec.file, diagnostics::Location::File, format!("module `{module}` is also generated from `{previous}`"))
-                    .help("give the spec files names that differ after conversion to snake case"),
+                Diagnostic::new(
+                    &spec.file,
+                    diagnostics::Location::File,
+                    format!("module `{module}` is also generated from `{previous}`"),
+                )
+                .help("give the spec files names that differ after conversion to snake case"),
             );
             continue;
         }
         if emit::RESERVED_MODULES.contains(&module.as_str()) {
             problems.push(
-                Diagnostic::new(&spec.file, diagnostics::Location::File, format!("module name `{module}` is used by the client runtime"))
-                    .help("rename the spec file"),
+                Diagnostic::new(
+                    &spec.file,
+                    diagnostics::Location::File,
+                    format!("module name `{module}` is used by the client runtime"),
+                )
+                .help("rename the spec file"),
             );
             continue;
         }

@@ -1,1 +1,112 @@
-fn main() {}
+//! `clientgen`: the command line over the library. Flags fill the same [`Config`] a build
+//! script would; everything else happens in the library.
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+use clientgen::config::{DEFAULT_CRATE_NAME, DEFAULT_OUT_DIR, DEFAULT_SPEC_DIR};
+use clientgen::Config;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "clientgen",
+    version,
+    about = "Generate async Rust clients from OpenAPI 3.0 specs"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write the client crate for the specs (only files whose content changed are touched).
+    Generate(Target),
+    /// Exit 1, naming every stale file, when the crate differs from what the specs produce.
+    Check(Target),
+}
+
+#[derive(Args)]
+struct Target {
+    /// A spec file (YAML or JSON) or a folder of them; repeatable.
+    #[arg(long = "spec", value_name = "PATH", default_value = DEFAULT_SPEC_DIR)]
+    specs: Vec<PathBuf>,
+    /// The crate folder to write.
+    #[arg(long = "out", value_name = "DIR", default_value = DEFAULT_OUT_DIR)]
+    out: PathBuf,
+    /// The generated crate's package name.
+    #[arg(long = "name", value_name = "CRATE", default_value = DEFAULT_CRATE_NAME)]
+    name: String,
+}
+
+impl Target {
+    fn config(self) -> Config {
+        Config {
+            specs: self.specs,
+            out_dir: self.out,
+            crate_name: self.name,
+            ..Config::default()
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<ExitCode> {
+    let (check, config) = match command {
+        Command::Generate(target) => (false, target.config()),
+        Command::Check(target) => (true, target.config()),
+    };
+    let files = match clientgen::load_specs(&config)
+        .and_then(|specs| clientgen::generate(&config, &specs))
+    {
+        Ok(files) => files,
+        Err(diagnostics) => {
+            eprintln!("{diagnostics}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let out = &config.out_dir;
+    if check {
+        let stale = clientgen::write::check_files(out, &files)
+            .with_context(|| format!("reading {}", out.display()))?;
+        if stale.is_empty() {
+            println!("{}: up to date ({} files)", out.display(), files.len());
+            return Ok(ExitCode::SUCCESS);
+        }
+        for s in &stale {
+            println!("stale: {}/{s}", out.display());
+        }
+        println!(
+            "{} stale file(s): run `clientgen generate` and commit the result",
+            stale.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let report = clientgen::write::write_files(out, &files)
+        .with_context(|| format!("writing {}", out.display()))?;
+    for path in &report.written {
+        println!("wrote {}/{path}", out.display());
+    }
+    for path in &report.removed {
+        println!("removed {}/{path}", out.display());
+    }
+    println!(
+        "{}: {} written, {} unchanged, {} removed",
+        out.display(),
+        report.written.len(),
+        report.unchanged.len(),
+        report.removed.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -65,15 +65,26 @@ impl<'r> Bundler<'r> {
             let Some(object) = root.as_object_mut() else {
                 return Ok((root, self.files_read));
             };
-            let components = object.entry("components").or_insert_with(|| Value::Object(Map::new()));
+            let components = object
+                .entry("components")
+                .or_insert_with(|| Value::Object(Map::new()));
             let Some(components) = components.as_object_mut() else {
                 let file = display(&root_path);
-                return Err(Diagnostic::at(file, "/components", "`components` must be an object").into());
+                return Err(
+                    Diagnostic::at(file, "/components", "`components` must be an object").into(),
+                );
             };
             for (kind, name, value) in additions {
-                let section = components.entry(kind.clone()).or_insert_with(|| Value::Object(Map::new()));
+                let section = components
+                    .entry(kind.clone())
+                    .or_insert_with(|| Value::Object(Map::new()));
                 if let Some(section) = section.as_object_mut() {
-                    if section.contains_key(&name) {
+                    // `Name: {$ref: 'shared.yaml#/components/<kind>/Name'}` was rewritten to point
+                    // at itself; the imported definition takes its place.
+                    let self_reference = serde_json::json!({ "$ref": format!("#/components/{kind}/{}", pointer_token(&name)) });
+                    if section.get(&name) == Some(&self_reference) {
+                        section.insert(name, value);
+                    } else if section.contains_key(&name) {
                         let file = display(&root_path);
                         self.diagnostics.push(
                             Diagnostic::at(
@@ -97,7 +108,13 @@ impl<'r> Bundler<'r> {
     }
 
     /// Walks `value` (inside `file`), replacing references that leave the root document.
-    fn rewrite(&mut self, file: &Path, value: &mut Value, at: &mut String, additions: &mut Vec<(String, String, Value)>) {
+    fn rewrite(
+        &mut self,
+        file: &Path,
+        value: &mut Value,
+        at: &mut String,
+        additions: &mut Vec<(String, String, Value)>,
+    ) {
         match value {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
@@ -187,12 +204,19 @@ impl<'r> Bundler<'r> {
             return Some(local.clone());
         }
         let document = self.document(file, from, at)?;
-        let Some(component) = document.get("components").and_then(|c| c.get(kind)).and_then(|c| c.get(name)) else {
+        let Some(component) = document
+            .get("components")
+            .and_then(|c| c.get(kind))
+            .and_then(|c| c.get(name))
+        else {
             self.diagnostics.push(
                 Diagnostic::at(
                     display(from),
                     at,
-                    format!("`{}` has no component `#/components/{kind}/{name}`", display(file)),
+                    format!(
+                        "`{}` has no component `#/components/{kind}/{name}`",
+                        display(file)
+                    ),
                 )
                 .help("check the component's name and kind in the referenced file"),
             );
@@ -214,7 +238,8 @@ impl<'r> Bundler<'r> {
             );
             return None;
         }
-        self.added.insert((kind.to_owned(), name.to_owned()), file.to_path_buf());
+        self.added
+            .insert((kind.to_owned(), name.to_owned()), file.to_path_buf());
         // Registered before its own references are followed, so cycles end here.
         self.imported.insert(key, name.to_owned());
         let mut inner_at = pointer(["components", kind, name]);
@@ -229,8 +254,12 @@ impl<'r> Bundler<'r> {
                 Ok(text) => text,
                 Err(e) => {
                     self.diagnostics.push(
-                        Diagnostic::at(display(from), at, format!("cannot read referenced file `{}`: {e}", display(file)))
-                            .help("check the relative path of the reference"),
+                        Diagnostic::at(
+                            display(from),
+                            at,
+                            format!("cannot read referenced file `{}`: {e}", display(file)),
+                        )
+                        .help("check the relative path of the reference"),
                     );
                     return None;
                 }
@@ -271,7 +300,8 @@ pub fn normalize(path: &Path) -> PathBuf {
         match component {
             Component::CurDir => {}
             Component::ParentDir => {
-                let ends_in_name = matches!(out.components().next_back(), Some(Component::Normal(_)));
+                let ends_in_name =
+                    matches!(out.components().next_back(), Some(Component::Normal(_)));
                 if ends_in_name {
                     out.pop();
                 } else if !out.has_root() {
@@ -295,15 +325,22 @@ mod tests {
     use serde_json::json;
 
     fn files(entries: &[(&str, &str)]) -> BTreeMap<PathBuf, String> {
-        entries.iter().map(|(p, t)| (PathBuf::from(p), t.to_string())).collect()
+        entries
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+            .collect()
     }
 
     fn bundle(root: &str, fs: &BTreeMap<PathBuf, String>) -> Result<Value, Diagnostics> {
         let mut read = |p: &Path| {
-            fs.get(p).cloned().ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not found"))
+            fs.get(p)
+                .cloned()
+                .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not found"))
         };
         let value = super::super::parse::parse_document(root, &fs[Path::new(root)]).unwrap();
-        Bundler::new(Path::new(root), &mut read).bundle(value).map(|(v, _)| v)
+        Bundler::new(Path::new(root), &mut read)
+            .bundle(value)
+            .map(|(v, _)| v)
     }
 
     #[test]
@@ -317,8 +354,24 @@ mod tests {
         ]);
         let value = bundle("spec/a.yaml", &fs).unwrap();
         assert_eq!(value["x"], json!({"$ref": "#/components/schemas/Err"}));
-        assert_eq!(value["components"]["schemas"]["Err"]["properties"]["d"]["$ref"], "#/components/schemas/Detail");
+        assert_eq!(
+            value["components"]["schemas"]["Err"]["properties"]["d"]["$ref"],
+            "#/components/schemas/Detail"
+        );
         assert_eq!(value["components"]["schemas"]["Detail"]["type"], "string");
+    }
+
+    #[test]
+    fn local_alias_of_same_name_is_replaced_by_the_import() {
+        let fs = files(&[
+            ("a.yaml", "components:\n  securitySchemes:\n    token: {$ref: 'c.yaml#/components/securitySchemes/token'}\n"),
+            ("c.yaml", "components:\n  securitySchemes:\n    token: {type: apiKey, in: header, name: X-Auth-Token}\n"),
+        ]);
+        let value = bundle("a.yaml", &fs).unwrap();
+        assert_eq!(
+            value["components"]["securitySchemes"]["token"]["name"],
+            "X-Auth-Token"
+        );
     }
 
     #[test]
@@ -328,22 +381,41 @@ mod tests {
             ("b.yaml", "components:\n  schemas:\n    B:\n      properties:\n        next: {$ref: '#/components/schemas/B'}\n"),
         ]);
         let value = bundle("a.yaml", &fs).unwrap();
-        assert_eq!(value["components"]["schemas"]["B"]["properties"]["next"]["$ref"], "#/components/schemas/B");
+        assert_eq!(
+            value["components"]["schemas"]["B"]["properties"]["next"]["$ref"],
+            "#/components/schemas/B"
+        );
     }
 
     #[test]
     fn missing_file_and_component_are_located() {
-        let fs = files(&[("a.yaml", "x: {$ref: 'nope.yaml#/components/schemas/B'}\ny: {$ref: 'a.yaml#/paths/x'}\n")]);
+        let fs = files(&[(
+            "a.yaml",
+            "x: {$ref: 'nope.yaml#/components/schemas/B'}\ny: {$ref: 'a.yaml#/paths/x'}\n",
+        )]);
         let err = bundle("a.yaml", &fs).unwrap_err();
         assert_eq!(err.0.len(), 2, "{err}");
-        assert!(err.to_string().contains("a.yaml:#/x: error: cannot read referenced file `nope.yaml`"), "{err}");
-        assert!(err.to_string().contains("does not point at a component"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("a.yaml:#/x: error: cannot read referenced file `nope.yaml`"),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains("does not point at a component"),
+            "{err}"
+        );
     }
 
     #[test]
     fn normalize_is_lexical() {
-        assert_eq!(normalize(Path::new("spec/./shared/../a.yaml")), PathBuf::from("spec/a.yaml"));
-        assert_eq!(normalize(Path::new("../x/../../y.yaml")), PathBuf::from("../../y.yaml"));
+        assert_eq!(
+            normalize(Path::new("spec/./shared/../a.yaml")),
+            PathBuf::from("spec/a.yaml")
+        );
+        assert_eq!(
+            normalize(Path::new("../x/../../y.yaml")),
+            PathBuf::from("../../y.yaml")
+        );
         assert_eq!(normalize(Path::new("/a/../../b")), PathBuf::from("/b"));
     }
 }

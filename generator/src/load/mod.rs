@@ -44,8 +44,16 @@ pub fn load_spec_with(
     check_version(&file, &value)?;
     let (value, files_read) = bundle::Bundler::new(&path, read).bundle(value)?;
     let document = deserialize(&file, value)?;
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(LoadedSpec { file, stem, document, files_read })
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(LoadedSpec {
+        file,
+        stem,
+        document,
+        files_read,
+    })
 }
 
 /// Expands folders into the spec files they hold, sorted by name for stable output.
@@ -57,7 +65,11 @@ pub fn expand_spec_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics>
             let entries = match std::fs::read_dir(path) {
                 Ok(entries) => entries,
                 Err(e) => {
-                    problems.push(Diagnostic::new(display(path), Location::File, format!("cannot list the folder: {e}")));
+                    problems.push(Diagnostic::new(
+                        display(path),
+                        Location::File,
+                        format!("cannot list the folder: {e}"),
+                    ));
                     continue;
                 }
             };
@@ -91,7 +103,10 @@ pub fn expand_spec_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics>
 
 fn is_spec_file(path: &Path) -> bool {
     matches!(
-        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
         Some("yaml" | "yml" | "json")
     )
 }
@@ -128,8 +143,12 @@ fn deserialize(file: &str, value: serde_json::Value) -> Result<openapiv3::OpenAP
                 at = deeper;
                 message = deeper_message;
             }
-            Err(Diagnostic::at(file, at, format!("not a valid OpenAPI 3.0 element: {message}"))
-                .help("compare this element with the OpenAPI 3.0.3 specification"))
+            Err(Diagnostic::at(
+                file,
+                at,
+                format!("not a valid OpenAPI 3.0 element: {message}"),
+            )
+            .help("compare this element with the OpenAPI 3.0.3 specification"))
         }
     }
 }
@@ -156,12 +175,16 @@ fn typed<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<T,
 /// Finds the innermost failing element under the containers that `openapiv3` buffers.
 fn refine(document: &serde_json::Value, at: &str) -> Option<(String, String)> {
     use openapiv3::{Operation, Parameter, ReferenceOr, Response, Schema};
-    let prefixed = |base: String, (inner, message): (String, String)| (format!("{base}{inner}"), message);
+    let prefixed =
+        |base: String, (inner, message): (String, String)| (format!("{base}{inner}"), message);
     if at == "/paths" || at.is_empty() {
         for (path, item) in document.get("paths")?.as_object()? {
             let base = format!("/paths/{}", pointer_token(path));
             for (method, operation) in item.as_object()? {
-                if matches!(method.as_str(), "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace") {
+                if matches!(
+                    method.as_str(),
+                    "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
+                ) {
                     let here = format!("{base}/{method}");
                     if let Err(e) = typed::<Operation>(operation) {
                         return Some(refine_operation(operation, here, e));
@@ -196,13 +219,20 @@ fn refine(document: &serde_json::Value, at: &str) -> Option<(String, String)> {
     None
 }
 
-fn refine_operation(operation: &serde_json::Value, at: String, failure: (String, String)) -> (String, String) {
+fn refine_operation(
+    operation: &serde_json::Value,
+    at: String,
+    failure: (String, String),
+) -> (String, String) {
     use openapiv3::{Parameter, ReferenceOr, Response};
     let inside = |key: &str| operation.get(key).and_then(|v| v.as_object().cloned());
     if let Some(responses) = inside("responses") {
         for (code, response) in &responses {
             if let Err((inner, message)) = typed::<ReferenceOr<Response>>(response) {
-                return (format!("{at}/responses/{}{inner}", pointer_token(code)), message);
+                return (
+                    format!("{at}/responses/{}{inner}", pointer_token(code)),
+                    message,
+                );
             }
         }
     }
@@ -222,17 +252,30 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn load(files: &[(&str, &str)]) -> Result<LoadedSpec, Diagnostics> {
-        let map: BTreeMap<PathBuf, String> = files.iter().map(|(p, t)| (PathBuf::from(p), t.to_string())).collect();
+        let map: BTreeMap<PathBuf, String> = files
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+            .collect();
         let root = PathBuf::from(files[0].0);
         load_spec_with(&root, &mut |p: &Path| {
-            map.get(p).cloned().ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not found"))
+            map.get(p)
+                .cloned()
+                .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not found"))
         })
     }
 
     #[test]
     fn rejects_other_versions_with_help() {
-        let err = load(&[("a.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n")]).unwrap_err();
-        assert!(err.to_string().contains("a.yaml:#/openapi: error: OpenAPI 3.1.0 is not supported"), "{err}");
+        let err = load(&[(
+            "a.yaml",
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        )])
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("a.yaml:#/openapi: error: OpenAPI 3.1.0 is not supported"),
+            "{err}"
+        );
         let err = load(&[("a.yaml", "swagger: '2.0'\n")]).unwrap_err();
         assert!(err.to_string().contains("Swagger 2.0"), "{err}");
     }
@@ -241,7 +284,11 @@ mod tests {
     fn type_errors_carry_a_pointer() {
         let err = load(&[("a.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses: 7\n")])
             .unwrap_err();
-        assert!(err.to_string().starts_with("a.yaml:#/paths/~1x/get/responses: error:"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("a.yaml:#/paths/~1x/get/responses: error:"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -252,7 +299,13 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(spec.stem, "a");
-        assert_eq!(spec.files_read, vec![PathBuf::from("spec/a.yaml"), PathBuf::from("spec/shared/b.yaml")]);
+        assert_eq!(
+            spec.files_read,
+            vec![
+                PathBuf::from("spec/a.yaml"),
+                PathBuf::from("spec/shared/b.yaml")
+            ]
+        );
         assert!(spec.document.components.unwrap().schemas.contains_key("B"));
     }
 }

@@ -14,7 +14,10 @@ pub fn parse_document(file: &str, text: &str) -> Result<Value, Diagnostic> {
         serde_json::from_str(text).map_err(|e| {
             Diagnostic::new(
                 file,
-                Location::LineColumn { line: e.line(), column: e.column() },
+                Location::LineColumn {
+                    line: e.line(),
+                    column: e.column(),
+                },
                 format!("invalid JSON: {}", strip_position(&e.to_string())),
             )
             .help("fix the JSON syntax at that position")
@@ -22,11 +25,18 @@ pub fn parse_document(file: &str, text: &str) -> Result<Value, Diagnostic> {
     } else {
         serde_yaml::from_str(text).map_err(|e| {
             let location = match e.location() {
-                Some(l) => Location::LineColumn { line: l.line(), column: l.column() },
+                Some(l) => Location::LineColumn {
+                    line: l.line(),
+                    column: l.column(),
+                },
                 None => Location::File,
             };
-            Diagnostic::new(file, location, format!("invalid YAML: {}", strip_position(&e.to_string())))
-                .help("fix the YAML syntax at that position (indentation, quoting of `:`, `{` or `%`)")
+            Diagnostic::new(
+                file,
+                location,
+                format!("invalid YAML: {}", strip_position(&e.to_string())),
+            )
+            .help("fix the YAML syntax at that position (indentation, quoting of `:`, `{` or `%`)")
         })
     }
 }
@@ -45,15 +55,25 @@ mod tests {
 
     #[test]
     fn yaml_error_has_line_and_column() {
-        let err = parse_document("a.yaml", "openapi: 3.0.3\ninfo:\n  title: [unclosed\n").unwrap_err();
-        assert!(matches!(err.location, Location::LineColumn { line: 4, .. }), "{err}");
+        let err =
+            parse_document("a.yaml", "openapi: 3.0.3\ninfo:\n  title: [unclosed\n").unwrap_err();
+        assert!(
+            matches!(err.location, Location::LineColumn { line: 4, .. }),
+            "{err}"
+        );
         assert!(err.message.starts_with("invalid YAML"), "{err}");
     }
 
     #[test]
     fn json_error_has_line_and_column() {
         let err = parse_document("a.json", "{\n  \"openapi\": 3,,\n}").unwrap_err();
-        assert_eq!(err.location, Location::LineColumn { line: 2, column: 16 });
+        assert_eq!(
+            err.location,
+            Location::LineColumn {
+                line: 2,
+                column: 16
+            }
+        );
     }
 
     #[test]

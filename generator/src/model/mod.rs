@@ -51,11 +51,15 @@ pub struct TypeDef {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeKind {
-    Struct { fields: Vec<Field> },
+    Struct {
+        fields: Vec<Field>,
+    },
     /// A string enum; generated forward compatible (known values plus anything else).
     Enum(StringEnum),
     /// A value of one of several shapes, told apart by trying each in order.
-    OneOf { variants: Vec<Variant> },
+    OneOf {
+        variants: Vec<Variant>,
+    },
     Alias(Type),
 }
 
@@ -121,7 +125,16 @@ pub enum Type {
 impl Type {
     /// Whether values of this type are displayed as-is in a query or header.
     pub fn is_scalar(&self) -> bool {
-        matches!(self, Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::String | Type::Named(_))
+        matches!(
+            self,
+            Type::Bool
+                | Type::I32
+                | Type::I64
+                | Type::F32
+                | Type::F64
+                | Type::String
+                | Type::Named(_)
+        )
     }
 }
 
@@ -161,6 +174,8 @@ pub struct Operation {
     pub description: Option<String>,
     pub deprecated: bool,
     pub params: Vec<Param>,
+    /// The `Accept` header: the media types of the documented successful responses.
+    pub accept: String,
     /// Documented statuses in ascending order, the `default` response last.
     pub responses: Vec<Response>,
 }
@@ -242,12 +257,15 @@ pub enum ConfigValue {
 }
 
 impl ConfigValue {
-    pub const ALL: &'static [(&'static str, ConfigValue)] = &[("project_id", ConfigValue::ProjectId)];
+    pub const ALL: &'static [(&'static str, ConfigValue)] =
+        &[("project_id", ConfigValue::ProjectId)];
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub status: Status,
+    /// The media type chosen for the body, when there is one.
+    pub media_type: Option<String>,
     /// The Rust variant name for this status (`Unauthorized`, `Status499`, `Default`).
     pub variant: String,
     pub description: String,

@@ -6,17 +6,19 @@ use std::collections::BTreeSet;
 
 /// Words that cannot be identifiers (2021 edition, strict and reserved).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use",
-    "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Type names the generated `types` module relies on from the prelude or its own code; a schema
 /// with one of these names is renamed rather than shadowing it.
-const RESERVED_TYPES: &[&str] =
-    &["Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Self", "BTreeMap", "Value"];
+const RESERVED_TYPES: &[&str] = &[
+    "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Self", "BTreeMap",
+    "Value",
+];
 
 /// Keeps letters and digits of each word (any script is folded to ASCII by dropping the rest).
 fn words(raw: &str) -> String {
@@ -42,7 +44,11 @@ fn prefix_digit(name: String, prefix: &str) -> String {
 /// A type or variant name: `clusterLogRecord` -> `ClusterLogRecord`.
 pub fn type_name(raw: &str) -> String {
     let name = words(raw).to_upper_camel_case();
-    let name = if name.is_empty() { "Value".to_owned() } else { prefix_digit(name, "V") };
+    let name = if name.is_empty() {
+        "Value".to_owned()
+    } else {
+        prefix_digit(name, "V")
+    };
     if RESERVED_TYPES.contains(&name.as_str()) {
         format!("{name}Type")
     } else {
@@ -53,7 +59,11 @@ pub fn type_name(raw: &str) -> String {
 /// A field, argument, method or module name: `totalSize` -> `total_size`, `type` -> `type_`.
 pub fn value_name(raw: &str) -> String {
     let name = words(raw).to_snake_case();
-    let name = if name.is_empty() { "value".to_owned() } else { prefix_digit(name, "v") };
+    let name = if name.is_empty() {
+        "value".to_owned()
+    } else {
+        prefix_digit(name, "v")
+    };
     if KEYWORDS.contains(&name.as_str()) {
         format!("{name}_")
     } else {
@@ -85,7 +95,9 @@ impl Scope {
 
     /// A scope in which `names` are already taken.
     pub fn with_taken<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
-        Scope { taken: names.into_iter().map(str::to_owned).collect() }
+        Scope {
+            taken: names.into_iter().map(str::to_owned).collect(),
+        }
     }
 
     pub fn claim(&mut self, wanted: String) -> String {

@@ -59,13 +59,21 @@ impl<'a> Context<'a> {
         }
     }
 
-    pub fn error(&mut self, at: impl Into<String>, message: impl Into<String>, help: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::at(self.file, at, message).help(help));
+    pub fn error(
+        &mut self,
+        at: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.diagnostics
+            .push(Diagnostic::at(self.file, at, message).help(help));
     }
 
     /// Component schemas are named before any is lowered, so references resolve in any order.
     fn name_component_schemas(&mut self) {
-        let Some(components) = &self.doc.components else { return };
+        let Some(components) = &self.doc.components else {
+            return;
+        };
         for name in components.schemas.keys() {
             let rust = self.type_scope.claim(naming::type_name(name));
             self.schema_names.insert(name.clone(), rust);
@@ -73,7 +81,9 @@ impl<'a> Context<'a> {
     }
 
     fn lower_component_schemas(&mut self) {
-        let Some(components) = &self.doc.components else { return };
+        let Some(components) = &self.doc.components else {
+            return;
+        };
         for (name, schema) in &components.schemas {
             let rust = self.schema_names[name].clone();
             let at = pointer(["components", "schemas", name.as_str()]);
@@ -122,7 +132,11 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        self.error(at, "reference chain is too long or circular", "make the reference point at a definition");
+        self.error(
+            at,
+            "reference chain is too long or circular",
+            "make the reference point at a definition",
+        );
         None
     }
 }

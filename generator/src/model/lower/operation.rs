@@ -6,7 +6,8 @@ use super::Context;
 use crate::diagnostics::pointer;
 use crate::model::naming::{self, Scope};
 use crate::model::{
-    Body, ConfigValue, HttpMethod, Operation, Param, ParamLocation, PathPart, Response, ResponseHeader, Status, Type,
+    Body, ConfigValue, HttpMethod, Operation, Param, ParamLocation, PathPart, Response,
+    ResponseHeader, Status, Type,
 };
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
@@ -26,7 +27,11 @@ pub(super) fn lower_operations(cx: &mut Context) -> Vec<Operation> {
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
-                cx.error(&at_path, "a `$ref` path item is not supported yet", "write the path item inline");
+                cx.error(
+                    &at_path,
+                    "a `$ref` path item is not supported yet",
+                    "write the path item inline",
+                );
                 continue;
             }
         };
@@ -42,7 +47,10 @@ pub(super) fn lower_operations(cx: &mut Context) -> Vec<Operation> {
                 "patch" => HttpMethod::Patch,
                 _ => HttpMethod::Trace,
             };
-            let operation_id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
+            let operation_id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{method} {path}"));
             let method_name = method_scope.claim(naming::value_name(&operation_id));
             let type_name = type_scope.claim(naming::type_name(&operation_id));
             for suffix in ["Error", "Success"] {
@@ -58,6 +66,7 @@ pub(super) fn lower_operations(cx: &mut Context) -> Vec<Operation> {
             let params = lower_params(cx, &item.parameters, &op.parameters, &type_name, &at);
             let path_parts = parse_path(cx, path, &params, &at);
             let responses = lower_responses(cx, &op.responses, &type_name, &at);
+            let accept = accept_header(&responses);
             operations.push(Operation {
                 operation_id,
                 method_name,
@@ -69,6 +78,7 @@ pub(super) fn lower_operations(cx: &mut Context) -> Vec<Operation> {
                 description: op.description.clone(),
                 deprecated: op.deprecated,
                 params,
+                accept,
                 responses,
             });
         }
@@ -86,7 +96,12 @@ fn lower_params(
     // Operation-level parameters replace path-level ones with the same name and location.
     let mut chosen: Vec<(&Parameter, String)> = Vec::new();
     let own_at = |i: usize| format!("{at}/parameters/{i}");
-    let shared_at = |i: usize| format!("{}/parameters/{i}", at.rsplit_once('/').map_or(at, |(p, _)| p));
+    let shared_at = |i: usize| {
+        format!(
+            "{}/parameters/{i}",
+            at.rsplit_once('/').map_or(at, |(p, _)| p)
+        )
+    };
     let mut resolved: Vec<(&Parameter, String)> = Vec::new();
     for (i, p) in shared.iter().enumerate() {
         if let Some((param, _)) = cx.resolve(p, "parameters", &shared_at(i), |c| &c.parameters) {
@@ -101,18 +116,29 @@ fn lower_params(
     }
     for (param, here) in resolved {
         let key = (location_key(param), &param.parameter_data_ref().name);
-        if !own_resolved.iter().any(|(p, _)| (location_key(p), &p.parameter_data_ref().name) == key) {
+        if !own_resolved
+            .iter()
+            .any(|(p, _)| (location_key(p), &p.parameter_data_ref().name) == key)
+        {
             chosen.push((param, here));
         }
     }
     chosen.extend(own_resolved);
 
-    let mut scope = Scope::new();
+    // Names the request builder uses for itself.
+    let mut scope = Scope::with_taken(["transport", "send", "new", "build_request"]);
     let mut params = Vec::new();
     for (param, here) in chosen {
         if let Some(p) = lower_param(cx, param, owner, &here, &mut scope) {
-            if params.iter().any(|q: &Param| q.wire_name == p.wire_name && q.location == p.location) {
-                cx.error(&here, format!("parameter `{}` is declared twice", p.wire_name), "remove one of the declarations");
+            if params
+                .iter()
+                .any(|q: &Param| q.wire_name == p.wire_name && q.location == p.location)
+            {
+                cx.error(
+                    &here,
+                    format!("parameter `{}` is declared twice", p.wire_name),
+                    "remove one of the declarations",
+                );
                 continue;
             }
             params.push(p);
@@ -130,7 +156,13 @@ fn location_key(param: &Parameter) -> &'static str {
     }
 }
 
-fn lower_param(cx: &mut Context, param: &Parameter, owner: &str, at: &str, scope: &mut Scope) -> Option<Param> {
+fn lower_param(
+    cx: &mut Context,
+    param: &Parameter,
+    owner: &str,
+    at: &str,
+    scope: &mut Scope,
+) -> Option<Param> {
     let data = param.parameter_data_ref();
     let (location, explode) = match param {
         Parameter::Query { style, .. } => {
@@ -147,19 +179,39 @@ fn lower_param(cx: &mut Context, param: &Parameter, owner: &str, at: &str, scope
         Parameter::Header { .. } => (ParamLocation::Header, data.explode.unwrap_or(false)),
         Parameter::Path { .. } => (ParamLocation::Path, data.explode.unwrap_or(false)),
         Parameter::Cookie { .. } => {
-            cx.error(at, "cookie parameters are not supported yet", "send the cookie through a custom HTTP client");
+            cx.error(
+                at,
+                "cookie parameters are not supported yet",
+                "send the cookie through a custom HTTP client",
+            );
             return None;
         }
     };
+    if location == ParamLocation::Header && !is_token(&data.name) {
+        cx.error(
+            format!("{at}/name"),
+            format!("`{}` is not a valid HTTP header name", data.name),
+            "use letters, digits and `-` in header names",
+        );
+        return None;
+    }
     let schema = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => schema,
         ParameterSchemaOrContent::Content(_) => {
-            cx.error(format!("{at}/content"), "parameters with `content` are not supported yet", "describe the parameter with `schema`");
+            cx.error(
+                format!("{at}/content"),
+                "parameters with `content` are not supported yet",
+                "describe the parameter with `schema`",
+            );
             return None;
         }
     };
     let name = scope.claim(naming::value_name(&data.name));
-    let mut ty = cx.type_of(schema, &format!("{owner}_{}", data.name), &format!("{at}/schema"));
+    let mut ty = cx.type_of(
+        schema,
+        &format!("{owner}_{}", data.name),
+        &format!("{at}/schema"),
+    );
     if let Type::Option(inner) = ty {
         ty = *inner;
     }
@@ -171,7 +223,11 @@ fn lower_param(cx: &mut Context, param: &Parameter, owner: &str, at: &str, scope
     if !allowed {
         cx.error(
             format!("{at}/schema"),
-            format!("parameter `{}` has a type that cannot be sent in the {}", data.name, location_key(param)),
+            format!(
+                "parameter `{}` has a type that cannot be sent in the {}",
+                data.name,
+                location_key(param)
+            ),
             "use a string, number, boolean or enum (or, in a query, an array of them)",
         );
         return None;
@@ -182,7 +238,9 @@ fn lower_param(cx: &mut Context, param: &Parameter, owner: &str, at: &str, scope
     let from_config = match data.extensions.get(FROM_CONFIG) {
         None => None,
         Some(value) => {
-            let found = value.as_str().and_then(|v| ConfigValue::ALL.iter().find(|(k, _)| *k == v));
+            let found = value
+                .as_str()
+                .and_then(|v| ConfigValue::ALL.iter().find(|(k, _)| *k == v));
             match found {
                 Some((_, config)) => Some(*config),
                 None => {
@@ -220,7 +278,11 @@ fn parse_path(cx: &mut Context, path: &str, params: &[Param], at: &str) -> Vec<P
     let mut rest = path;
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-            cx.error(at, format!("unclosed `{{` in path `{path}`"), "close the parameter name with `}`");
+            cx.error(
+                at,
+                format!("unclosed `{{` in path `{path}`"),
+                "close the parameter name with `}`",
+            );
             return parts;
         };
         if open > 0 {
@@ -247,7 +309,10 @@ fn parse_path(cx: &mut Context, path: &str, params: &[Param], at: &str) -> Vec<P
         if !used.contains(&param.wire_name) {
             cx.error(
                 at,
-                format!("path parameter `{}` does not appear in `{path}`", param.wire_name),
+                format!(
+                    "path parameter `{}` does not appear in `{path}`",
+                    param.wire_name
+                ),
                 "add `{name}` to the path template or remove the parameter",
             );
         }
@@ -255,7 +320,12 @@ fn parse_path(cx: &mut Context, path: &str, params: &[Param], at: &str) -> Vec<P
     parts
 }
 
-fn lower_responses(cx: &mut Context, responses: &openapiv3::Responses, owner: &str, at: &str) -> Vec<Response> {
+fn lower_responses(
+    cx: &mut Context,
+    responses: &openapiv3::Responses,
+    owner: &str,
+    at: &str,
+) -> Vec<Response> {
     let mut entries: Vec<(Status, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
     for (code, response) in &responses.responses {
         let (status, key) = match code {
@@ -271,48 +341,100 @@ fn lower_responses(cx: &mut Context, responses: &openapiv3::Responses, owner: &s
     let mut scope = Scope::new();
     let mut out = Vec::new();
     for (status, response, here) in entries {
-        let Some((response, _)) = cx.resolve(response, "responses", &here, |c| &c.responses) else { continue };
+        let Some((response, _)) = cx.resolve(response, "responses", &here, |c| &c.responses) else {
+            continue;
+        };
         let variant = scope.claim(match status {
             Status::Code(c) => naming::status_variant(c),
             Status::Range(r) => format!("Status{r}xx"),
             Status::Default => "Default".to_owned(),
         });
-        let body = lower_body(cx, &response.content, &format!("{owner}_{variant}_body"), &format!("{here}/content"));
+        let (media_type, body) = lower_body(
+            cx,
+            &response.content,
+            &format!("{owner}_{variant}_body"),
+            &format!("{here}/content"),
+        );
         let mut headers = Vec::new();
         for (name, header) in &response.headers {
             let header_at = format!("{here}/headers/{}", crate::diagnostics::pointer_token(name));
             if let Some((header, _)) = cx.resolve(header, "headers", &header_at, |c| &c.headers) {
-                headers.push(ResponseHeader { name: name.clone(), doc: header.description.clone() });
+                headers.push(ResponseHeader {
+                    name: name.clone(),
+                    doc: header.description.clone(),
+                });
             }
         }
-        out.push(Response { status, variant, description: response.description.clone(), body, headers });
+        out.push(Response {
+            status,
+            media_type,
+            variant,
+            description: response.description.clone(),
+            body,
+            headers,
+        });
     }
     out
 }
 
-fn lower_body(cx: &mut Context, content: &indexmap::IndexMap<String, MediaType>, hint: &str, at: &str) -> Body {
-    if content.is_empty() {
-        return Body::Empty;
-    }
+fn lower_body(
+    cx: &mut Context,
+    content: &indexmap::IndexMap<String, MediaType>,
+    hint: &str,
+    at: &str,
+) -> (Option<String>, Body) {
     if let Some((media_type, media)) = content.iter().find(|(m, _)| is_json(m)) {
-        let here = format!("{at}/{}/schema", crate::diagnostics::pointer_token(media_type));
-        return match &media.schema {
-            Some(schema) => {
-                let ty = cx.type_of(schema, hint, &here);
-                Body::Json(ty)
-            }
-            None => Body::Json(Type::Any),
+        let here = format!(
+            "{at}/{}/schema",
+            crate::diagnostics::pointer_token(media_type)
+        );
+        let ty = match &media.schema {
+            Some(schema) => cx.type_of(schema, hint, &here),
+            None => Type::Any,
         };
+        return (Some(essence(media_type)), Body::Json(ty));
     }
-    if content.keys().any(|m| essence(m).starts_with("text/")) {
-        Body::Text
-    } else {
-        Body::Binary
+    if let Some(text) = content.keys().find(|m| essence(m).starts_with("text/")) {
+        return (Some(essence(text)), Body::Text);
+    }
+    match content.keys().next() {
+        Some(other) => (Some(essence(other)), Body::Binary),
+        None => (None, Body::Empty),
     }
 }
 
+/// The media types of the successful responses, or anything when none is documented.
+fn accept_header(responses: &[Response]) -> String {
+    let mut types: Vec<&str> = Vec::new();
+    for r in responses.iter().filter(|r| r.status.is_success()) {
+        if let Some(m) = &r.media_type {
+            if !types.contains(&m.as_str()) {
+                types.push(m);
+            }
+        }
+    }
+    if types.is_empty() {
+        "*/*".to_owned()
+    } else {
+        types.join(", ")
+    }
+}
+
+/// An HTTP token (RFC 9110), as header names must be.
+fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
 fn essence(media_type: &str) -> String {
-    media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// `application/json`, `application/problem+json` and the like.

@@ -17,18 +17,29 @@ pub const SENSITIVE: &str = "x-clientgen-sensitive";
 pub const CASE_INSENSITIVE: &str = "x-clientgen-case-insensitive";
 
 fn flag(schema: &Schema, extension: &str) -> bool {
-    schema.schema_data.extensions.get(extension).and_then(|v| v.as_bool()).unwrap_or(false)
+    schema
+        .schema_data
+        .extensions
+        .get(extension)
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
 }
 
 fn doc_of(schema: &Schema) -> Option<String> {
-    schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone())
+    schema
+        .schema_data
+        .description
+        .clone()
+        .or_else(|| schema.schema_data.title.clone())
 }
 
 impl Context<'_> {
     /// Defines the component schema `schema` as the type `name`.
     pub(super) fn define_named(&mut self, name: String, schema: &ReferenceOr<Schema>, at: &str) {
         let (doc, kind) = match schema {
-            ReferenceOr::Reference { .. } => (None, TypeKind::Alias(self.type_of(schema, &name, at))),
+            ReferenceOr::Reference { .. } => {
+                (None, TypeKind::Alias(self.type_of(schema, &name, at)))
+            }
             ReferenceOr::Item(item) => (doc_of(item), self.definition(&name, item, at)),
         };
         self.types.push(TypeDef { name, doc, kind });
@@ -71,7 +82,11 @@ impl Context<'_> {
         let ty = if needs_definition(schema) {
             let name = self.type_scope.claim(naming::type_name(hint));
             let kind = self.definition(&name, schema, at);
-            self.types.push(TypeDef { name: name.clone(), doc: doc_of(schema), kind });
+            self.types.push(TypeDef {
+                name: name.clone(),
+                doc: doc_of(schema),
+                kind,
+            });
             Type::Named(name)
         } else {
             self.plain_type(schema, hint, at)
@@ -87,23 +102,43 @@ impl Context<'_> {
     fn definition(&mut self, name: &str, schema: &Schema, at: &str) -> TypeKind {
         match &schema.schema_kind {
             SchemaKind::Type(openapiv3::Type::Object(object)) if !object.properties.is_empty() => {
-                TypeKind::Struct { fields: self.fields(name, &object.properties, &object.required, at) }
+                TypeKind::Struct {
+                    fields: self.fields(name, &object.properties, &object.required, at),
+                }
             }
-            SchemaKind::Any(any) if !any.properties.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() && any.all_of.is_empty() => {
-                TypeKind::Struct { fields: self.fields(name, &any.properties, &any.required, at) }
+            SchemaKind::Any(any)
+                if !any.properties.is_empty()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty()
+                    && any.all_of.is_empty() =>
+            {
+                TypeKind::Struct {
+                    fields: self.fields(name, &any.properties, &any.required, at),
+                }
             }
             SchemaKind::Type(openapiv3::Type::String(string)) if !string.enumeration.is_empty() => {
-                let mut scope = Scope::new();
+                // `Unknown` is the catch-all variant every generated enum has.
+                let mut scope = Scope::with_taken(["Unknown"]);
                 let values = string
                     .enumeration
                     .iter()
                     .flatten()
-                    .map(|wire| EnumValue { wire: wire.clone(), name: scope.claim(naming::variant_name(wire)) })
+                    .map(|wire| EnumValue {
+                        wire: wire.clone(),
+                        name: scope.claim(naming::variant_name(wire)),
+                    })
                     .collect();
-                TypeKind::Enum(StringEnum { values, case_insensitive: flag(schema, CASE_INSENSITIVE) })
+                TypeKind::Enum(StringEnum {
+                    values,
+                    case_insensitive: flag(schema, CASE_INSENSITIVE),
+                })
             }
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
-                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
                 if schema.schema_data.discriminator.is_some() {
                     self.error(
                         format!("{at}/discriminator"),
@@ -179,10 +214,17 @@ impl Context<'_> {
                 Type::Map(_) | Type::Any => "Object".to_owned(),
                 Type::Option(_) => "Nullable".to_owned(),
             };
-            variants.push(Variant { name: scope.claim(name), ty });
+            variants.push(Variant {
+                name: scope.claim(name),
+                ty,
+            });
         }
         if variants.is_empty() {
-            self.error(at, "an empty `oneOf`/`anyOf` has no value", "list at least one schema");
+            self.error(
+                at,
+                "an empty `oneOf`/`anyOf` has no value",
+                "list at least one schema",
+            );
         }
         TypeKind::OneOf { variants }
     }
@@ -193,40 +235,65 @@ impl Context<'_> {
         match &schema.schema_kind {
             SchemaKind::Type(T::Boolean(_)) => Type::Bool,
             SchemaKind::Type(T::Integer(integer)) => match &integer.format {
-                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => Type::I32,
+                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => {
+                    Type::I32
+                }
                 _ => Type::I64,
             },
             SchemaKind::Type(T::Number(number)) => match &number.format {
-                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => Type::F32,
+                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => {
+                    Type::F32
+                }
                 _ => Type::F64,
             },
             SchemaKind::Type(T::String(_)) => Type::String,
             SchemaKind::Type(T::Array(array)) => match &array.items {
                 Some(items) => {
-                    let item = self.type_of_boxed(items, &format!("{hint}_item"), &format!("{at}/items"));
+                    let item =
+                        self.type_of_boxed(items, &format!("{hint}_item"), &format!("{at}/items"));
                     Type::Array(Box::new(item))
                 }
                 None => Type::Array(Box::new(Type::Any)),
             },
-            SchemaKind::Type(T::Object(object)) => self.map_type(object.additional_properties.as_ref(), hint, at),
-            SchemaKind::Any(any) if any.properties.is_empty() => {
-                self.map_type_or_any(any.additional_properties.as_ref(), any.typ.as_deref(), hint, at)
+            SchemaKind::Type(T::Object(object)) => {
+                self.map_type(object.additional_properties.as_ref(), hint, at)
             }
+            SchemaKind::Any(any) if any.properties.is_empty() => self.map_type_or_any(
+                any.additional_properties.as_ref(),
+                any.typ.as_deref(),
+                hint,
+                at,
+            ),
             _ => Type::Any,
         }
     }
 
-    fn map_type(&mut self, additional: Option<&AdditionalProperties>, hint: &str, at: &str) -> Type {
+    fn map_type(
+        &mut self,
+        additional: Option<&AdditionalProperties>,
+        hint: &str,
+        at: &str,
+    ) -> Type {
         match additional {
             Some(AdditionalProperties::Schema(value)) => {
-                let value = self.type_of(value, &format!("{hint}_value"), &format!("{at}/additionalProperties"));
+                let value = self.type_of(
+                    value,
+                    &format!("{hint}_value"),
+                    &format!("{at}/additionalProperties"),
+                );
                 Type::Map(Box::new(value))
             }
             _ => Type::Map(Box::new(Type::Any)),
         }
     }
 
-    fn map_type_or_any(&mut self, additional: Option<&AdditionalProperties>, typ: Option<&str>, hint: &str, at: &str) -> Type {
+    fn map_type_or_any(
+        &mut self,
+        additional: Option<&AdditionalProperties>,
+        typ: Option<&str>,
+        hint: &str,
+        at: &str,
+    ) -> Type {
         if additional.is_some() || typ == Some("object") {
             self.map_type(additional, hint, at)
         } else {
@@ -237,13 +304,19 @@ impl Context<'_> {
 
 /// The schema a reference points at (following chains), for reading constraints and
 /// extensions; `None` for a dangling reference, which `type_of` reports.
-pub fn resolve_schema<'d>(doc: &'d openapiv3::OpenAPI, schema: &'d ReferenceOr<Schema>) -> Option<&'d Schema> {
+pub fn resolve_schema<'d>(
+    doc: &'d openapiv3::OpenAPI,
+    schema: &'d ReferenceOr<Schema>,
+) -> Option<&'d Schema> {
     let mut current = schema;
     for _ in 0..32 {
         match current {
             ReferenceOr::Item(item) => return Some(item),
             ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/schemas/")?.replace("~1", "/").replace("~0", "~");
+                let name = reference
+                    .strip_prefix("#/components/schemas/")?
+                    .replace("~1", "/")
+                    .replace("~0", "~");
                 current = doc.components.as_ref()?.schemas.get(&name)?;
             }
         }

@@ -1,0 +1,406 @@
+//! Errors of a call, in layers: what kind of failure, then (for documented error statuses)
+//! the operation's own error type.
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use std::fmt;
+
+/// Why a call failed. `E` is the operation's documented error statuses.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// An argument was invalid or missing; nothing was sent.
+    Construction(ConstructionError),
+    /// The request was not sent or the response not received (connection, TLS, I/O).
+    Dispatch(DispatchError),
+    /// The service answered with a status this operation does not document, or a body
+    /// that does not match the documented schema.
+    Response(ResponseError),
+    /// The service answered with an error status this operation documents.
+    Service(ServiceError<E>),
+}
+
+impl<E> Error<E> {
+    pub(crate) fn service(kind: E, raw: RawResponse) -> Self {
+        Error::Service(ServiceError {
+            kind,
+            raw: Box::new(raw),
+        })
+    }
+
+    pub(crate) fn undocumented(raw: RawResponse) -> Self {
+        Error::Response(ResponseError {
+            kind: ResponseErrorKind::UndocumentedStatus,
+            raw: Box::new(raw),
+        })
+    }
+
+    /// The response, when there was one.
+    pub fn raw_response(&self) -> Option<&RawResponse> {
+        match self {
+            Error::Response(e) => Some(&e.raw),
+            Error::Service(e) => Some(&e.raw),
+            Error::Construction(_) | Error::Dispatch(_) => None,
+        }
+    }
+
+    /// The HTTP status, when there was a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.raw_response().map(RawResponse::status)
+    }
+
+    /// The service's error code (`error_code`), when the body carries one.
+    pub fn code(&self) -> Option<&str> {
+        self.raw_response().and_then(RawResponse::error_code)
+    }
+
+    /// The service's error message (`error_msg`), when the body carries one.
+    pub fn message(&self) -> Option<&str> {
+        self.raw_response().and_then(RawResponse::error_message)
+    }
+
+    /// The `X-Request-Id` the service gave the call, for support requests.
+    pub fn request_id(&self) -> Option<&str> {
+        self.raw_response().and_then(RawResponse::request_id)
+    }
+
+    /// The operation's documented error, if that is what this is.
+    pub fn as_service_error(&self) -> Option<&E> {
+        match self {
+            Error::Service(e) => Some(&e.kind),
+            _ => None,
+        }
+    }
+
+    /// Consumes the error, returning the operation's documented error if that is what it is.
+    pub fn into_service_error(self) -> Option<E> {
+        match self {
+            Error::Service(e) => Some(e.kind),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Construction(e) => write!(f, "{e}"),
+            Error::Dispatch(e) => write!(f, "{e}"),
+            Error::Response(e) => write!(f, "{e}"),
+            Error::Service(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Construction(e) => Some(e),
+            Error::Dispatch(e) => Some(e),
+            Error::Response(e) => Some(e),
+            Error::Service(e) => Some(&e.kind),
+        }
+    }
+}
+
+impl<E> From<ConstructionError> for Error<E> {
+    fn from(e: ConstructionError) -> Self {
+        Error::Construction(e)
+    }
+}
+
+impl<E> From<DispatchError> for Error<E> {
+    fn from(e: DispatchError) -> Self {
+        Error::Dispatch(e)
+    }
+}
+
+impl<E> From<ResponseError> for Error<E> {
+    fn from(e: ResponseError) -> Self {
+        Error::Response(e)
+    }
+}
+
+/// An argument that cannot be sent, found before anything was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConstructionError {
+    argument: &'static str,
+    reason: String,
+}
+
+impl ConstructionError {
+    pub(crate) fn new(argument: &'static str, reason: impl Into<String>) -> Self {
+        ConstructionError {
+            argument,
+            reason: reason.into(),
+        }
+    }
+
+    /// The argument's name, as in the method or setter.
+    pub fn argument(&self) -> &str {
+        self.argument
+    }
+
+    /// Why it was rejected.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl fmt::Display for ConstructionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid argument `{}`: {}; nothing was sent",
+            self.argument, self.reason
+        )
+    }
+}
+
+impl std::error::Error for ConstructionError {}
+
+/// The request did not complete at the transport level.
+#[derive(Debug)]
+pub struct DispatchError {
+    source: reqwest::Error,
+}
+
+impl DispatchError {
+    pub(crate) fn new(source: reqwest::Error) -> Self {
+        // The URL is dropped: a pre-signed one carries its signature in the query.
+        DispatchError {
+            source: source.without_url(),
+        }
+    }
+
+    /// The connection could not be established.
+    pub fn is_connect(&self) -> bool {
+        self.source.is_connect()
+    }
+
+    /// A timeout expired.
+    pub fn is_timeout(&self) -> bool {
+        self.source.is_timeout()
+    }
+}
+
+impl fmt::Display for DispatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "request failed: {}", self.source)
+    }
+}
+
+impl std::error::Error for DispatchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// A response the operation does not document.
+#[derive(Debug)]
+pub struct ResponseError {
+    kind: ResponseErrorKind,
+    raw: Box<RawResponse>,
+}
+
+/// What was wrong with the response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResponseErrorKind {
+    /// The status is not among the operation's documented responses.
+    UndocumentedStatus,
+    /// The body does not decode as the documented schema.
+    Decode { message: String },
+}
+
+impl ResponseError {
+    pub(crate) fn decode(raw: RawResponse, message: impl Into<String>) -> Self {
+        ResponseError {
+            kind: ResponseErrorKind::Decode {
+                message: message.into(),
+            },
+            raw: Box::new(raw),
+        }
+    }
+
+    pub fn kind(&self) -> &ResponseErrorKind {
+        &self.kind
+    }
+
+    pub fn raw(&self) -> &RawResponse {
+        &self.raw
+    }
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let status = self.raw.status();
+        match &self.kind {
+            ResponseErrorKind::UndocumentedStatus => write!(
+                f,
+                "unexpected response: HTTP {status} is not documented for this operation"
+            )?,
+            ResponseErrorKind::Decode { message } => write!(
+                f,
+                "cannot decode the HTTP {status} response body: {message}"
+            )?,
+        }
+        if let Some(id) = self.raw.request_id() {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ResponseError {}
+
+/// A documented error status, decoded into the operation's error type `E`.
+#[derive(Debug)]
+pub struct ServiceError<E> {
+    kind: E,
+    raw: Box<RawResponse>,
+}
+
+impl<E> ServiceError<E> {
+    /// The decoded error.
+    pub fn kind(&self) -> &E {
+        &self.kind
+    }
+
+    pub fn into_kind(self) -> E {
+        self.kind
+    }
+
+    pub fn raw(&self) -> &RawResponse {
+        &self.raw
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for ServiceError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "service error: {}", self.kind)?;
+        match (self.raw.error_code(), self.raw.error_message()) {
+            (Some(code), Some(message)) => write!(f, " [{code}: {message}]")?,
+            (Some(code), None) => write!(f, " [{code}]")?,
+            (None, Some(message)) => write!(f, " [{message}]")?,
+            (None, None) => {}
+        }
+        if let Some(id) = self.raw.request_id() {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A response as received: status, headers and the whole body.
+///
+/// `Debug` shows the body's length, not its content, which may hold secrets.
+#[derive(Clone)]
+pub struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    error_code: Option<String>,
+    error_message: Option<String>,
+}
+
+impl RawResponse {
+    /// Reads the whole body.
+    pub(crate) async fn read(response: reqwest::Response) -> Result<Self, DispatchError> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(DispatchError::new)?;
+        let (error_code, error_message) = if status.is_success() {
+            (None, None)
+        } else {
+            error_fields(&body)
+        };
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+            error_code,
+            error_message,
+        })
+    }
+
+    /// Decodes the body as JSON.
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ResponseError> {
+        serde_json::from_slice(&self.body)
+            .map_err(|e| ResponseError::decode(self.clone(), e.to_string()))
+    }
+
+    /// The body as text.
+    pub(crate) fn text(&self) -> Result<String, ResponseError> {
+        String::from_utf8(self.body.to_vec())
+            .map_err(|e| ResponseError::decode(self.clone(), format!("the body is not UTF-8: {e}")))
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The `X-Request-Id` header.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+
+    /// `error_code` (or `code`) from a JSON error body.
+    pub fn error_code(&self) -> Option<&str> {
+        self.error_code.as_deref()
+    }
+
+    /// `error_msg` (or `message`) from a JSON error body.
+    pub fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id())
+            .field("error_code", &self.error_code)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    headers.get("x-request-id").and_then(|v| v.to_str().ok())
+}
+
+/// Finds the error code and message in the usual places of a JSON error body:
+/// `{"error_code", "error_msg"}`, `{"code", "message"}`, or either nested under `"error"`.
+fn error_fields(body: &[u8]) -> (Option<String>, Option<String>) {
+    let Ok(serde_json::Value::Object(object)) = serde_json::from_slice::<serde_json::Value>(body)
+    else {
+        return (None, None);
+    };
+    let pick = |object: &serde_json::Map<String, serde_json::Value>, keys: &[&str]| {
+        keys.iter().find_map(|k| match object.get(*k) {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        })
+    };
+    const CODES: &[&str] = &["error_code", "errorCode", "code"];
+    const MESSAGES: &[&str] = &["error_msg", "errorMsg", "error_message", "message", "msg"];
+    let mut code = pick(&object, CODES);
+    let mut message = pick(&object, MESSAGES);
+    if let Some(serde_json::Value::Object(inner)) = object.get("error") {
+        code = code.or_else(|| pick(inner, CODES));
+        message = message.or_else(|| pick(inner, MESSAGES));
+    }
+    (code, message)
+}

@@ -1,0 +1,252 @@
+//! Successful responses: the decoded body with the status and headers it came with, or a
+//! body streamed as it arrives.
+
+use crate::error::{request_id, DispatchError};
+use bytes::Bytes;
+use futures_core::Stream;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use std::fmt;
+use std::ops::Deref;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// A decoded success body, with the response's status and headers. Derefs to the body.
+pub struct ResponseValue<T> {
+    inner: T,
+    status: StatusCode,
+    headers: HeaderMap,
+}
+
+impl<T> ResponseValue<T> {
+    pub(crate) fn new(inner: T, status: StatusCode, headers: HeaderMap) -> Self {
+        ResponseValue {
+            inner,
+            status,
+            headers,
+        }
+    }
+
+    /// The body.
+    pub fn into_inner(self) -> T {
+        self.inner
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The `X-Request-Id` the service gave the call.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+}
+
+impl<T> Deref for ResponseValue<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for ResponseValue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseValue")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id())
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+/// A response body delivered chunk by chunk as it arrives, never held whole in memory.
+pub struct ByteStream {
+    file_name: Option<String>,
+    content_length: Option<u64>,
+    content_type: Option<String>,
+    inner: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
+}
+
+impl ByteStream {
+    pub(crate) fn new(response: reqwest::Response) -> Self {
+        let headers = response.headers();
+        let file_name = headers
+            .get(reqwest::header::CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(content_disposition_file_name);
+        let content_type = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        ByteStream {
+            file_name,
+            content_length: response.content_length(),
+            content_type,
+            inner: Box::pin(response.bytes_stream()),
+        }
+    }
+
+    /// The file name the server suggests (`Content-Disposition`), reduced to its last path
+    /// component so it can never point outside a chosen folder.
+    pub fn file_name(&self) -> Option<&str> {
+        self.file_name.as_deref()
+    }
+
+    /// The size announced by `Content-Length`, if any.
+    pub fn content_length(&self) -> Option<u64> {
+        self.content_length
+    }
+
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// The next chunk, or `None` at the end of the body.
+    pub async fn next_chunk(&mut self) -> Option<Result<Bytes, DispatchError>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// Reads the whole body into memory; for small bodies only.
+    pub async fn collect(mut self) -> Result<Bytes, DispatchError> {
+        let mut out = Vec::with_capacity(self.content_length.unwrap_or(0).min(1 << 20) as usize);
+        while let Some(chunk) = self.next_chunk().await {
+            out.extend_from_slice(&chunk?);
+        }
+        Ok(Bytes::from(out))
+    }
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes, DispatchError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner
+            .as_mut()
+            .poll_next(cx)
+            .map(|item| item.map(|chunk| chunk.map_err(DispatchError::new)))
+    }
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ByteStream")
+            .field("file_name", &self.file_name)
+            .field("content_length", &self.content_length)
+            .field("content_type", &self.content_type)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The file name of a `Content-Disposition` value (RFC 6266): `filename*=UTF-8''...` wins
+/// over `filename=`; quoted and bare forms are accepted; directories are stripped.
+pub(crate) fn content_disposition_file_name(value: &str) -> Option<String> {
+    let mut plain = None;
+    let mut extended = None;
+    for param in split_params(value).into_iter().skip(1) {
+        let Some((key, raw)) = param.split_once('=') else {
+            continue;
+        };
+        let key = key.trim().to_ascii_lowercase();
+        let raw = raw.trim();
+        if key == "filename*" {
+            if let Some((charset, rest)) = raw.split_once('\'') {
+                if let Some((_language, encoded)) = rest.split_once('\'') {
+                    if charset.eq_ignore_ascii_case("utf-8") {
+                        extended = percent_encoding::percent_decode_str(encoded)
+                            .decode_utf8()
+                            .ok()
+                            .map(|s| s.into_owned());
+                    }
+                }
+            }
+        } else if key == "filename" {
+            plain = Some(unquote(raw));
+        }
+    }
+    let name = extended.or(plain)?;
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    if base.is_empty() || base == "." || base == ".." || base.chars().any(char::is_control) {
+        None
+    } else {
+        Some(base.to_owned())
+    }
+}
+
+/// Splits on `;` outside double quotes.
+fn split_params(value: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut quoted = false;
+    let mut escaped = false;
+    for (i, c) in value.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ';' if !quoted => {
+                parts.push(&value[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&value[start..]);
+    parts
+}
+
+fn unquote(raw: &str) -> String {
+    match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        Some(inner) => {
+            let mut out = String::with_capacity(inner.len());
+            let mut chars = inner.chars();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    if let Some(next) = chars.next() {
+                        out.push(next);
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+        None => raw.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_disposition_file_name as name;
+
+    #[test]
+    fn content_disposition_forms() {
+        assert_eq!(
+            name("attachment; filename=SN123-dump.tar.gz").as_deref(),
+            Some("SN123-dump.tar.gz")
+        );
+        assert_eq!(
+            name("attachment; filename=\"a; b.txt\"").as_deref(),
+            Some("a; b.txt")
+        );
+        assert_eq!(
+            name("attachment; filename=\"x.txt\"; filename*=UTF-8''%E2%82%AC%20rates.txt")
+                .as_deref(),
+            Some("€ rates.txt")
+        );
+        assert_eq!(
+            name("attachment; filename=\"../../etc/passwd\"").as_deref(),
+            Some("passwd")
+        );
+        assert_eq!(name("attachment; filename=\"..\"").as_deref(), None);
+        assert_eq!(name("attachment").as_deref(), None);
+        assert_eq!(
+            name("attachment; FileName=\"q\\\"uote.txt\"").as_deref(),
+            Some("q\"uote.txt")
+        );
+    }
+}

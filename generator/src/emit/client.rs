@@ -1,0 +1,161 @@
+//! The module's `client`, its root (`mod.rs`), with the service's servers.
+
+use super::docs::{doc_lines, inner_doc_lines, spec_text};
+use super::rust::{ident, rust_type, Scope};
+use crate::model::{Api, Operation, Param};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn emit_module_root(api: &Api) -> TokenStream {
+    let mut text = spec_text(&api.title);
+    if let Some(description) = &api.description {
+        text.push_str("\n\n");
+        text.push_str(&spec_text(description));
+    }
+    text.push_str(&format!(
+        "\n\nAPI version {}; generated from `{}`.",
+        spec_text(&api.version),
+        api.source
+    ));
+    let inner = inner_doc_lines(&text);
+    let mut servers_text =
+        String::from("The servers the spec lists, as URL templates. Requests go to the endpoint of the [`Config`](crate::Config).");
+    for s in &api.servers {
+        servers_text.push_str(&format!("\n\n- `{}`", s.url));
+        if let Some(d) = &s.description {
+            servers_text.push_str(&format!(": {}", spec_text(&d.replace('\n', " "))));
+        }
+        for v in &s.variables {
+            servers_text.push_str(&format!(" `{{{}}}` defaults to `{}`.", v.name, v.default));
+        }
+    }
+    let servers_doc = doc_lines(&servers_text);
+    let servers = api.servers.iter().map(|s| &s.url);
+    quote! {
+        #inner
+
+        pub mod client;
+        pub mod operations;
+        pub mod types;
+
+        pub use client::Client;
+
+        #servers_doc
+        pub const SERVERS: &[&str] = &[#(#servers),*];
+    }
+}
+
+pub fn emit_client(api: &Api) -> TokenStream {
+    let methods = api.operations.iter().map(emit_method);
+    let doc = doc_lines(&format!(
+        "Client of {}.\n\nCheap to clone; every method returns a request builder whose `send` performs the call.",
+        spec_text(&api.title)
+    ));
+    quote! {
+        //! The service client: one method per operation.
+
+        use super::operations;
+        #[allow(unused_imports)]
+        use super::types;
+        use crate::transport::Transport;
+
+        #doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            transport: Transport,
+        }
+
+        impl Client {
+            /// A client sending to the endpoint and with the credentials of `config`.
+            pub fn new(config: &crate::Config) -> Self {
+                Client { transport: Transport::new(config) }
+            }
+
+            /// The configuration this client uses.
+            pub fn config(&self) -> &crate::Config {
+                self.transport.config()
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+fn emit_method(op: &Operation) -> TokenStream {
+    let name = ident(&op.method_name);
+    let builder = ident(&op.type_name);
+    let arguments: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| p.required && p.from_config.is_none())
+        .collect();
+    let args = arguments.iter().map(|p| {
+        let name = ident(&p.name);
+        let ty = rust_type(&p.ty, Scope::Sibling);
+        if matches!(
+            p.ty,
+            crate::model::Type::String | crate::model::Type::Named(_)
+        ) {
+            quote!(#name: impl Into<#ty>)
+        } else {
+            quote!(#name: #ty)
+        }
+    });
+    let names = arguments.iter().map(|p| ident(&p.name));
+    let doc = method_doc(op, &arguments);
+    let deprecated = if op.deprecated {
+        quote!(#[deprecated])
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #deprecated
+        pub fn #name(&self, #(#args),*) -> operations::#builder {
+            operations::#builder::new(self.transport.clone(), #(#names),*)
+        }
+    }
+}
+
+fn method_doc(op: &Operation, arguments: &[&Param]) -> TokenStream {
+    let mut text = String::new();
+    if let Some(summary) = &op.summary {
+        text.push_str(&spec_text(summary));
+        text.push_str("\n\n");
+    }
+    if let Some(description) = &op.description {
+        text.push_str(&spec_text(description));
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!(
+        "`{} {}` (operation `{}`); returns [`operations::{}`].",
+        op.http_method.as_str(),
+        op.path,
+        op.operation_id,
+        op.type_name
+    ));
+    if !arguments.is_empty() {
+        text.push_str("\n\nArguments:");
+        for p in arguments {
+            let about = p
+                .doc
+                .as_deref()
+                .map(|d| spec_text(&d.replace('\n', " ")))
+                .unwrap_or_default();
+            text.push_str(&format!("\n- `{}`: {}", p.name, about.trim()));
+        }
+    }
+    if !op.responses.is_empty() {
+        text.push_str("\n\nResponses:");
+        for r in &op.responses {
+            let status = match r.status {
+                crate::model::Status::Code(c) => c.to_string(),
+                crate::model::Status::Range(h) => format!("{h}xx"),
+                crate::model::Status::Default => "other".to_owned(),
+            };
+            let first = r.description.lines().next().unwrap_or("").trim();
+            text.push_str(&format!("\n- {status}: {}", spec_text(first)));
+        }
+    }
+    doc_lines(&text)
+}

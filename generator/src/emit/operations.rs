@@ -1,0 +1,571 @@
+//! The module's `operations`: per operation a request builder, its `send`, and the
+//! types of its outcomes.
+
+use super::docs::{doc_lines, spec_text};
+use super::rust::{ident, rust_type, Scope};
+use crate::model::{
+    Api, Body, ConfigValue, Constraints, Operation, Param, ParamLocation, PathPart, Response,
+    Status, Type,
+};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+pub fn emit_operations(api: &Api) -> TokenStream {
+    let operations = api.operations.iter().map(emit_operation);
+    quote! {
+        //! One request builder per operation, with the types of its outcomes.
+        #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+
+        use super::types;
+        use crate::error::{ConstructionError, RawResponse};
+        use crate::transport::{Request, Transport};
+        use crate::{Error, ResponseValue};
+
+        #(#operations)*
+    }
+}
+
+/// How a parameter is held by the builder and passed by the caller.
+fn is_argument(param: &Param) -> bool {
+    param.required && param.from_config.is_none()
+}
+
+fn emit_operation(op: &Operation) -> TokenStream {
+    let builder = ident(&op.type_name);
+    let error = format_ident!("{}Error", op.type_name);
+    let output = success_type(op);
+    let success_enum = emit_success_enum(op);
+    let error_enum = emit_error_enum(op, &error);
+
+    let fields = op.params.iter().map(|p| {
+        let name = ident(&p.name);
+        let ty = rust_type(&p.ty, Scope::Sibling);
+        if is_argument(p) {
+            quote!(#name: #ty,)
+        } else {
+            quote!(#name: Option<#ty>,)
+        }
+    });
+    let args = op.params.iter().filter(|p| is_argument(p)).map(|p| {
+        let name = ident(&p.name);
+        let ty = argument_type(&p.ty);
+        quote!(#name: #ty)
+    });
+    let inits = op.params.iter().map(|p| {
+        let name = ident(&p.name);
+        if is_argument(p) {
+            if takes_into(&p.ty) {
+                quote!(#name: #name.into(),)
+            } else {
+                quote!(#name,)
+            }
+        } else {
+            quote!(#name: None,)
+        }
+    });
+    let setters = op.params.iter().map(emit_setter);
+    let request = emit_build_request(op);
+    let arms = emit_response_arms(op, &error);
+    let default_arm = if op.responses.iter().any(|r| r.status == Status::Default) {
+        quote!()
+    } else {
+        quote!(_ => Err(Error::undocumented(RawResponse::read(response).await?)),)
+    };
+    let doc = doc_lines(&format!(
+        "Request builder for `{}` (`{} {}`): set optional parameters, then call [`send`]({}::send).",
+        op.operation_id,
+        op.http_method.as_str(),
+        op.path,
+        op.type_name
+    ));
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request builder does nothing until `send` is awaited"]
+        pub struct #builder {
+            transport: Transport,
+            #(#fields)*
+        }
+
+        impl #builder {
+            pub(crate) fn new(transport: Transport, #(#args),*) -> Self {
+                #builder { transport, #(#inits)* }
+            }
+
+            #(#setters)*
+
+            /// Checks every argument, then sends the request.
+            ///
+            /// Nothing is sent when an argument is invalid: the error is then
+            /// [`Error::Construction`], naming the argument.
+            pub async fn send(self) -> Result<ResponseValue<#output>, Error<#error>> {
+                let request = self.build_request()?;
+                let response = self.transport.send(request).await?;
+                match response.status().as_u16() {
+                    #(#arms)*
+                    #default_arm
+                }
+            }
+
+            fn build_request(&self) -> Result<Request, ConstructionError> {
+                #request
+            }
+        }
+
+        #success_enum
+        #error_enum
+    }
+}
+
+fn takes_into(ty: &Type) -> bool {
+    matches!(ty, Type::String | Type::Named(_))
+}
+
+fn argument_type(ty: &Type) -> TokenStream {
+    let rust = rust_type(ty, Scope::Sibling);
+    if takes_into(ty) {
+        quote!(impl Into<#rust>)
+    } else {
+        rust
+    }
+}
+
+fn emit_setter(param: &Param) -> TokenStream {
+    if is_argument(param) {
+        return quote!();
+    }
+    let name = ident(&param.name);
+    let ty = argument_type(&param.ty);
+    let value = if takes_into(&param.ty) {
+        quote!(value.into())
+    } else {
+        quote!(value)
+    };
+    let mut text = param.doc.as_deref().map(spec_text).unwrap_or_default();
+    if let Some(default) = &param.default {
+        text.push_str(&format!("\n\nThe service's default: `{default}`."));
+    }
+    if let Some(ConfigValue::ProjectId) = param.from_config {
+        text.push_str("\n\nDefaults to the configured project id ([`Config::project_id`](crate::Config::project_id)).");
+    }
+    let limits = describe(&param.constraints);
+    if !limits.is_empty() {
+        text.push_str(&format!("\n\nChecked before sending: {limits}."));
+    }
+    let doc = doc_lines(text.trim_start());
+    let deprecated = if param.deprecated {
+        quote!(#[deprecated])
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #deprecated
+        pub fn #name(mut self, value: #ty) -> Self {
+            self.#name = Some(#value);
+            self
+        }
+    }
+}
+
+/// A readable summary of the limits, for rustdoc.
+fn describe(c: &Constraints) -> String {
+    let mut parts = Vec::new();
+    if let Some(min) = c.minimum {
+        parts.push(format!(
+            "{} {min}",
+            if c.exclusive_minimum {
+                "greater than"
+            } else {
+                "at least"
+            }
+        ));
+    }
+    if let Some(max) = c.maximum {
+        parts.push(format!(
+            "{} {max}",
+            if c.exclusive_maximum {
+                "less than"
+            } else {
+                "at most"
+            }
+        ));
+    }
+    match c.min_length {
+        Some(1) => parts.push("not empty".to_owned()),
+        Some(min) => parts.push(format!("at least {min} characters")),
+        None => {}
+    }
+    if let Some(max) = c.max_length {
+        parts.push(format!("at most {max} characters"));
+    }
+    if let Some(min) = c.min_items {
+        parts.push(format!("at least {min} items"));
+    }
+    if let Some(max) = c.max_items {
+        parts.push(format!("at most {max} items"));
+    }
+    parts.join(", ")
+}
+
+/// Statements that check one value (`value`, a reference) against its limits.
+fn checks(param: &Param) -> TokenStream {
+    let arg = &param.name;
+    let c = &param.constraints;
+    match &param.ty {
+        Type::String => {
+            let min = opt_usize(c.min_length);
+            let max = opt_usize(c.max_length);
+            if c.min_length.is_none() && c.max_length.is_none() {
+                quote!()
+            } else {
+                quote!(crate::transport::check_length(#arg, value, #min, #max)?;)
+            }
+        }
+        Type::I32 | Type::I64 | Type::F32 | Type::F64 => {
+            if c.minimum.is_none() && c.maximum.is_none() {
+                return quote!();
+            }
+            let bound = |v: Option<f64>, exclusive: bool| match v {
+                None => quote!(None),
+                Some(v) => {
+                    let lit = number_literal(&param.ty, v);
+                    quote!(Some((#lit, #exclusive)))
+                }
+            };
+            let min = bound(c.minimum, c.exclusive_minimum);
+            let max = bound(c.maximum, c.exclusive_maximum);
+            quote!(crate::transport::check_range(#arg, *value, #min, #max)?;)
+        }
+        Type::Array(_) => {
+            if c.min_items.is_none() && c.max_items.is_none() {
+                return quote!();
+            }
+            let min = opt_usize(c.min_items);
+            let max = opt_usize(c.max_items);
+            quote!(crate::transport::check_items(#arg, value.len(), #min, #max)?;)
+        }
+        _ => quote!(),
+    }
+}
+
+fn opt_usize(v: Option<usize>) -> TokenStream {
+    match v {
+        Some(v) => {
+            let lit = Literal::usize_unsuffixed(v);
+            quote!(Some(#lit))
+        }
+        None => quote!(None),
+    }
+}
+
+/// A bound as a literal of the parameter's type (integer bounds are integral by schema).
+fn number_literal(ty: &Type, v: f64) -> TokenStream {
+    match ty {
+        Type::I32 => {
+            let lit = Literal::i32_suffixed(v.clamp(i32::MIN as f64, i32::MAX as f64) as i32);
+            quote!(#lit)
+        }
+        Type::I64 => {
+            let lit = Literal::i64_suffixed(v as i64);
+            quote!(#lit)
+        }
+        Type::F32 => {
+            let lit = Literal::f32_suffixed(v as f32);
+            quote!(#lit)
+        }
+        _ => {
+            let lit = Literal::f64_suffixed(v);
+            quote!(#lit)
+        }
+    }
+}
+
+fn emit_build_request(op: &Operation) -> TokenStream {
+    let method = format_ident!("{}", op.http_method.as_str());
+    let accept = &op.accept;
+    // Values filled from the configuration are bound first, so the path can use them.
+    let config_values = op.params.iter().filter(|p| p.from_config.is_some()).map(|p| {
+        let name = ident(&p.name);
+        let arg = &p.name;
+        let getter = match p.from_config {
+            Some(ConfigValue::ProjectId) | None => quote!(project_id),
+        };
+        let message = format!("not set: configure it with `Config::builder().{arg}(..)` or set it on this call");
+        quote! {
+            let #name: &str = match &self.#name {
+                Some(value) => value,
+                None => self.transport.config().#getter().ok_or_else(|| ConstructionError::new(#arg, #message))?,
+            };
+        }
+    });
+    let path = op.path_parts.iter().map(|part| match part {
+        PathPart::Literal(text) => quote!(request.literal(#text);),
+        PathPart::Param(name) => {
+            let param = op
+                .params
+                .iter()
+                .find(|p| &p.name == name)
+                .expect("lowering links path parts to parameters");
+            let value = param_value(param);
+            let check = checks(param);
+            let arg = &param.name;
+            let encoded = if param.ty == Type::String {
+                quote!(value)
+            } else {
+                quote!(&value.to_string())
+            };
+            quote! {
+                {
+                    let value = #value;
+                    #check
+                    request.segment(#arg, #encoded)?;
+                }
+            }
+        }
+    });
+    let others = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .map(|p| {
+            let name = ident(&p.name);
+            let arg = &p.name;
+            let wire = &p.wire_name;
+            let check = checks(p);
+            let send = match (p.location, &p.ty) {
+                (ParamLocation::Query, Type::Array(_)) if p.explode => quote! {
+                    for item in value {
+                        request.query(#wire, item);
+                    }
+                },
+                (ParamLocation::Query, Type::Array(_)) => {
+                    quote!(request.query_joined(#wire, value);)
+                }
+                (ParamLocation::Query, _) => quote!(request.query(#wire, value);),
+                (_, _) => {
+                    let header = wire.to_ascii_lowercase();
+                    quote!(request.header(#arg, #header, value)?;)
+                }
+            };
+            if is_argument(p) {
+                quote! {
+                    {
+                        let value = &self.#name;
+                        #check
+                        #send
+                    }
+                }
+            } else {
+                quote! {
+                    if let Some(value) = &self.#name {
+                        #check
+                        #send
+                    }
+                }
+            }
+        });
+    quote! {
+        #(#config_values)*
+        let mut request = Request::new(reqwest::Method::#method, #accept);
+        #(#path)*
+        #(#others)*
+        Ok(request)
+    }
+}
+
+/// The expression for a path parameter's value (a reference).
+fn param_value(param: &Param) -> TokenStream {
+    let name = ident(&param.name);
+    if param.from_config.is_some() {
+        quote!(#name)
+    } else if param.ty == Type::String {
+        quote!(self.#name.as_str())
+    } else {
+        quote!(&self.#name)
+    }
+}
+
+/// The Rust type of a response body.
+fn body_type(body: &Body) -> TokenStream {
+    match body {
+        Body::Empty => quote!(()),
+        Body::Json(ty) => rust_type(ty, Scope::Sibling),
+        Body::Text => quote!(String),
+        Body::Binary => quote!(bytes::Bytes),
+    }
+}
+
+fn success_type(op: &Operation) -> TokenStream {
+    let successes: Vec<&Response> = op.success_responses().collect();
+    match successes.as_slice() {
+        [] => quote!(()),
+        [only] if only.body == Body::Binary => quote!(crate::ByteStream),
+        [only] => body_type(&only.body),
+        _ => {
+            let name = format_ident!("{}Success", op.type_name);
+            quote!(#name)
+        }
+    }
+}
+
+fn emit_success_enum(op: &Operation) -> TokenStream {
+    let successes: Vec<&Response> = op.success_responses().collect();
+    if successes.len() < 2 {
+        return quote!();
+    }
+    let name = format_ident!("{}Success", op.type_name);
+    let variants = successes.iter().map(|r| {
+        let variant = ident(&r.variant);
+        let doc = doc_lines(&format!(
+            "{}: {}",
+            status_label(r.status),
+            spec_text(&r.description)
+        ));
+        match &r.body {
+            Body::Empty => quote!(#doc #variant,),
+            body => {
+                let ty = body_type(body);
+                quote!(#doc #variant(#ty),)
+            }
+        }
+    });
+    let doc = doc_lines(&format!(
+        "The documented successful responses of `{}`.",
+        op.operation_id
+    ));
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn status_label(status: Status) -> String {
+    match status {
+        Status::Code(c) => format!("HTTP {c}"),
+        Status::Range(r) => format!("HTTP {r}xx"),
+        Status::Default => "Any other status".to_owned(),
+    }
+}
+
+fn emit_error_enum(op: &Operation, name: &proc_macro2::Ident) -> TokenStream {
+    let errors: Vec<&Response> = op.error_responses().collect();
+    let variants = errors.iter().map(|r| {
+        let variant = ident(&r.variant);
+        let doc = doc_lines(&format!(
+            "{}: {}",
+            status_label(r.status),
+            spec_text(&r.description)
+        ));
+        match &r.body {
+            Body::Empty => quote!(#doc #variant,),
+            body => {
+                let ty = body_type(body);
+                quote!(#doc #variant(#ty),)
+            }
+        }
+    });
+    let arms = errors.iter().map(|r| {
+        let variant = ident(&r.variant);
+        let text = format!(
+            "{} returned {} ({})",
+            op.operation_id,
+            r.variant,
+            status_label(r.status)
+        );
+        match r.body {
+            Body::Empty => quote!(#name::#variant => f.write_str(#text),),
+            _ => quote!(#name::#variant(_) => f.write_str(#text),),
+        }
+    });
+    let display_body = if errors.is_empty() {
+        quote!(match *self {})
+    } else {
+        quote!(match self { #(#arms)* })
+    };
+    let doc = doc_lines(&format!(
+        "The documented error responses of `{}`, found in [`Error::Service`].",
+        op.operation_id
+    ));
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                #display_body
+            }
+        }
+
+        impl std::error::Error for #name {}
+    }
+}
+
+fn emit_response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream> {
+    let multiple_successes = op.success_responses().count() > 1;
+    let success = format_ident!("{}Success", op.type_name);
+    op.responses
+        .iter()
+        .map(|r| {
+            let pattern = match r.status {
+                Status::Code(c) => {
+                    let lit = Literal::u16_unsuffixed(c);
+                    quote!(#lit)
+                }
+                Status::Range(h) => {
+                    let lo = Literal::u16_unsuffixed(h * 100);
+                    let hi = Literal::u16_unsuffixed(h * 100 + 99);
+                    quote!(#lo..=#hi)
+                }
+                Status::Default => quote!(_),
+            };
+            let variant = ident(&r.variant);
+            if r.status.is_success() && r.body == Body::Binary && !multiple_successes {
+                return quote! {
+                    #pattern => {
+                        let status = response.status();
+                        let headers = response.headers().clone();
+                        Ok(ResponseValue::new(crate::ByteStream::new(response), status, headers))
+                    }
+                };
+            }
+            let decode = match &r.body {
+                Body::Empty => quote!(),
+                Body::Json(_) => {
+                    let ty = body_type(&r.body);
+                    quote!(let body: #ty = raw.json()?;)
+                }
+                Body::Text => quote!(let body = raw.text()?;),
+                Body::Binary => quote!(let body = raw.body().clone();),
+            };
+            let value = match r.body {
+                Body::Empty if r.status.is_success() && !multiple_successes => quote!(()),
+                Body::Empty if r.status.is_success() => quote!(#success::#variant),
+                Body::Empty => quote!(#error::#variant),
+                _ if r.status.is_success() && !multiple_successes => quote!(body),
+                _ if r.status.is_success() => quote!(#success::#variant(body)),
+                _ => quote!(#error::#variant(body)),
+            };
+            let result = if r.status.is_success() {
+                quote!(Ok(ResponseValue::new(#value, raw.status(), raw.headers().clone())))
+            } else {
+                quote!(Err(Error::service(#value, raw)))
+            };
+            quote! {
+                #pattern => {
+                    let raw = RawResponse::read(response).await?;
+                    #decode
+                    #result
+                }
+            }
+        })
+        .collect()
+}

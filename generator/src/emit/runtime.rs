@@ -1,0 +1,10 @@
+//! The runtime every generated crate carries: ordinary Rust source, compiled and tested as
+//! part of the generated crate, so the crate depends on well-known crates only.
+
+/// (file under `src/`, source).
+pub const FILES: &[(&str, &str)] = &[
+    ("config.rs", include_str!("../../runtime/config.rs")),
+    ("error.rs", include_str!("../../runtime/error.rs")),
+    ("response.rs", include_str!("../../runtime/response.rs")),
+    ("transport.rs", include_str!("../../runtime/transport.rs")),
+];

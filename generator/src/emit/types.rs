@@ -1,0 +1,277 @@
+//! The module's `types`: a Rust type per schema.
+
+use super::docs::{doc_attrs, doc_lines, doc_opt, spec_text};
+use super::rust::{ident, rust_type, Scope};
+use crate::model::{Api, Field, StringEnum, Type, TypeDef, TypeKind, Variant};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn emit_types(api: &Api) -> TokenStream {
+    let types = api.types.iter().map(emit_type);
+    quote! {
+        //! Request and response types of the API, one per schema.
+        #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+
+        #(#types)*
+    }
+}
+
+fn emit_type(def: &TypeDef) -> TokenStream {
+    let doc = doc_opt(def.doc.as_deref());
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct { fields } => emit_struct(&def.name, doc, fields),
+        TypeKind::Enum(e) => emit_enum(&def.name, doc, e),
+        TypeKind::OneOf { variants } => emit_one_of(doc, &def.name, variants),
+        TypeKind::Alias(ty) => {
+            let ty = rust_type(ty, Scope::Types);
+            quote! {
+                #doc
+                pub type #name = #ty;
+            }
+        }
+    }
+}
+
+fn field_type(field: &Field) -> TokenStream {
+    let ty = rust_type(&field.ty, Scope::Types);
+    if field.is_optional() {
+        quote!(Option<#ty>)
+    } else {
+        ty
+    }
+}
+
+fn emit_struct(name: &str, doc: TokenStream, fields: &[Field]) -> TokenStream {
+    let ident_name = ident(name);
+    let sensitive = fields.iter().any(|f| f.sensitive);
+    let derives = if sensitive {
+        quote!(#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)])
+    };
+    let members = fields.iter().map(|field| {
+        let doc = field_doc(field);
+        let name = ident(&field.name);
+        let ty = field_type(field);
+        let mut serde = Vec::new();
+        if field.name != field.wire_name {
+            let wire = &field.wire_name;
+            serde.push(quote!(rename = #wire));
+        }
+        if field.is_optional() {
+            serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+        }
+        let serde = if serde.is_empty() {
+            quote!()
+        } else {
+            quote!(#[serde(#(#serde),*)])
+        };
+        quote! {
+            #doc
+            #serde
+            pub #name: #ty,
+        }
+    });
+    let debug = if sensitive {
+        emit_redacting_debug(name, fields)
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #derives
+        pub struct #ident_name {
+            #(#members)*
+        }
+        #debug
+    }
+}
+
+fn field_doc(field: &Field) -> TokenStream {
+    let mut text = field.doc.as_deref().map(spec_text).unwrap_or_default();
+    if field.sensitive {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str("Sensitive: `Debug` output shows a redaction marker instead of the value.");
+    }
+    doc_lines(&text)
+}
+
+/// `Debug` that prints a marker in place of sensitive members.
+fn emit_redacting_debug(name: &str, fields: &[Field]) -> TokenStream {
+    let ident_name = ident(name);
+    let entries = fields.iter().map(|field| {
+        let member = ident(&field.name);
+        let label = &field.name;
+        match (field.sensitive, field.is_optional()) {
+            (false, _) => quote!(.field(#label, &self.#member)),
+            (true, true) => {
+                quote!(.field(#label, &self.#member.as_ref().map(|_| crate::config::REDACTED)))
+            }
+            (true, false) => quote!(.field(#label, &crate::config::REDACTED)),
+        }
+    });
+    quote! {
+        impl std::fmt::Debug for #ident_name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#name)
+                    #(#entries)*
+                    .finish()
+            }
+        }
+    }
+}
+
+/// A forward-compatible string enum: known values plus `Unknown`, so a value the service
+/// adds later decodes instead of failing the whole response.
+fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
+    let ident_name = ident(name);
+    let variants = e.values.iter().map(|v| {
+        let variant = ident(&v.name);
+        let doc = doc_attrs(&format!("`{}`", v.wire.replace('`', "'")));
+        quote!(#doc #variant,)
+    });
+    let as_str = e.values.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire;
+        quote!(#ident_name::#variant => #wire,)
+    });
+    let wires = e.values.iter().map(|v| &v.wire);
+    let from_str = if e.case_insensitive {
+        let arms = e.values.iter().map(|v| {
+            let variant = ident(&v.name);
+            let wire = &v.wire;
+            quote!(if value.eq_ignore_ascii_case(#wire) { return #ident_name::#variant; })
+        });
+        quote! {
+            #(#arms)*
+            #ident_name::Unknown(value.to_owned())
+        }
+    } else {
+        let arms = e.values.iter().map(|v| {
+            let variant = ident(&v.name);
+            let wire = &v.wire;
+            quote!(#wire => #ident_name::#variant,)
+        });
+        quote! {
+            match value {
+                #(#arms)*
+                other => #ident_name::Unknown(other.to_owned()),
+            }
+        }
+    };
+    let case_note = if e.case_insensitive {
+        quote!(#[doc = ""] #[doc = " Values are recognised regardless of ASCII case."])
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #[doc = ""]
+        #[doc = " Forward compatible: a value not listed here decodes as `Unknown`."]
+        #case_note
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #ident_name {
+            #(#variants)*
+            /// A value this client does not know (yet).
+            Unknown(String),
+        }
+
+        impl #ident_name {
+            /// The values the spec documents.
+            pub const KNOWN_VALUES: &'static [&'static str] = &[#(#wires),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    #ident_name::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #ident_name {
+            fn from(value: &str) -> Self {
+                #from_str
+            }
+        }
+
+        impl From<String> for #ident_name {
+            fn from(value: String) -> Self {
+                #ident_name::from(value.as_str())
+            }
+        }
+
+        impl std::str::FromStr for #ident_name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(#ident_name::from(value))
+            }
+        }
+
+        impl std::fmt::Display for #ident_name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #ident_name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #ident_name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = String::deserialize(deserializer)?;
+                Ok(#ident_name::from(value))
+            }
+        }
+    }
+}
+
+/// A value of one of several shapes, tried in the order the spec lists them.
+fn emit_one_of(doc: TokenStream, name: &str, variants: &[Variant]) -> TokenStream {
+    let ident_name = ident(name);
+    let members = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = rust_type(&v.ty, Scope::Types);
+        quote!(#variant(#ty),)
+    });
+    let displayable = variants.iter().all(|v| {
+        matches!(
+            v.ty,
+            Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::String
+        )
+    });
+    let display = if displayable {
+        let arms = variants.iter().map(|v| {
+            let variant = ident(&v.name);
+            quote!(#ident_name::#variant(value) => value.fmt(f),)
+        });
+        quote! {
+            impl std::fmt::Display for #ident_name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #ident_name {
+            #(#members)*
+        }
+        #display
+    }
+}
