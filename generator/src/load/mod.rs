@@ -24,11 +24,6 @@ pub struct LoadedSpec {
     pub files_read: Vec<PathBuf>,
 }
 
-/// Loads one spec from the file system.
-pub fn load_spec(path: &Path) -> Result<LoadedSpec, Diagnostics> {
-    load_spec_with(path, &mut |p: &Path| std::fs::read_to_string(p))
-}
-
 /// Loads one spec, reading files (the spec and any it references) through `read`.
 pub fn load_spec_with(
     path: &Path,
@@ -56,13 +51,15 @@ pub fn load_spec_with(
     })
 }
 
-/// Expands folders into the spec files they hold, sorted by name for stable output.
-pub fn expand_spec_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics> {
+/// Expands folders into the spec files they hold, sorted by name for stable output. Paths
+/// are taken relative to `base` and returned as written (not joined with `base`).
+pub fn expand_spec_paths(base: &Path, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics> {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            let entries = match std::fs::read_dir(path) {
+        let on_disk = base.join(path);
+        if on_disk.is_dir() {
+            let entries = match std::fs::read_dir(&on_disk) {
                 Ok(entries) => entries,
                 Err(e) => {
                     problems.push(Diagnostic::new(
@@ -74,8 +71,9 @@ pub fn expand_spec_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics>
                 }
             };
             let mut found: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && is_spec_file(p))
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().is_file() && is_spec_file(&e.path()))
+                .map(|e| path.join(e.file_name()))
                 .collect();
             found.sort();
             if found.is_empty() {
@@ -85,7 +83,7 @@ pub fn expand_spec_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics>
                 );
             }
             out.extend(found);
-        } else if path.exists() {
+        } else if on_disk.exists() {
             out.push(path.clone());
         } else {
             problems.push(

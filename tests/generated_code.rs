@@ -1,0 +1,80 @@
+//! The generated code, pinned two ways:
+//! - insta snapshots of each spec's module, so a spec edit shows as a reviewable diff
+//!   (`cargo insta review` accepts it);
+//! - the committed `generated/` crate must be exactly what the specs produce now, as
+//!   `clientgen check` sees it.
+
+use clientgen::{load_specs_in, write, Config, GeneratedFile};
+use std::path::{Path, PathBuf};
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
+}
+
+/// The committed crate's files, generated in memory with the CLI's default configuration.
+fn generate() -> Vec<GeneratedFile> {
+    let config = Config::default();
+    let specs = load_specs_in(&workspace_root(), &config).unwrap_or_else(|e| panic!("specs do not load:\n{e}"));
+    clientgen::generate(&config, &specs).unwrap_or_else(|e| panic!("specs do not generate:\n{e}"))
+}
+
+/// The files under `prefix`, concatenated with a banner naming each.
+fn concatenated(files: &[GeneratedFile], select: impl Fn(&str) -> bool) -> String {
+    let mut out = String::new();
+    for file in files.iter().filter(|f| select(&f.path)) {
+        out.push_str(&format!("===== {} =====\n{}\n", file.path, file.contents));
+    }
+    out
+}
+
+fn snapshot_module(module: &str) {
+    let files = generate();
+    let prefix = format!("src/{module}/");
+    let text = concatenated(&files, |p| p.starts_with(&prefix));
+    assert!(!text.is_empty(), "no module `{module}` was generated");
+    insta::assert_snapshot!(module, text);
+}
+
+#[test]
+fn snapshot_clouddc() {
+    snapshot_module("clouddc");
+}
+
+#[test]
+fn snapshot_dcs() {
+    snapshot_module("dcs");
+}
+
+#[test]
+fn snapshot_rds() {
+    snapshot_module("rds");
+}
+
+#[test]
+fn snapshot_css() {
+    snapshot_module("css");
+}
+
+#[test]
+fn snapshot_crate_root() {
+    let files = generate();
+    let text = concatenated(&files, |p| matches!(p, "Cargo.toml" | "src/lib.rs" | "rustfmt.toml"));
+    insta::assert_snapshot!("crate_root", text);
+}
+
+#[test]
+fn committed_client_is_fresh() {
+    let files = generate();
+    let out = workspace_root().join(Config::default().out_dir);
+    let stale = write::check_files(&out, &files).expect("generated/ is readable");
+    assert!(
+        stale.is_empty(),
+        "generated/ is stale:\n{}\nrun `cargo run -p clientgen -- generate` and commit the result",
+        stale.iter().map(|s| format!("  {s}")).collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    assert_eq!(generate(), generate());
+}
