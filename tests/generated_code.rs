@@ -8,13 +8,17 @@ use clientgen::{load_specs_in, write, Config, GeneratedFile};
 use std::path::{Path, PathBuf};
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace")
+        .to_path_buf()
 }
 
 /// The committed crate's files, generated in memory with the CLI's default configuration.
 fn generate() -> Vec<GeneratedFile> {
     let config = Config::default();
-    let specs = load_specs_in(&workspace_root(), &config).unwrap_or_else(|e| panic!("specs do not load:\n{e}"));
+    let specs = load_specs_in(&workspace_root(), &config)
+        .unwrap_or_else(|e| panic!("specs do not load:\n{e}"));
     clientgen::generate(&config, &specs).unwrap_or_else(|e| panic!("specs do not generate:\n{e}"))
 }
 
@@ -58,7 +62,9 @@ fn snapshot_css() {
 #[test]
 fn snapshot_crate_root() {
     let files = generate();
-    let text = concatenated(&files, |p| matches!(p, "Cargo.toml" | "src/lib.rs" | "rustfmt.toml"));
+    let text = concatenated(&files, |p| {
+        matches!(p, "Cargo.toml" | "src/lib.rs" | "rustfmt.toml")
+    });
     insta::assert_snapshot!("crate_root", text);
 }
 
@@ -70,7 +76,11 @@ fn committed_client_is_fresh() {
     assert!(
         stale.is_empty(),
         "generated/ is stale:\n{}\nrun `cargo run -p clientgen -- generate` and commit the result",
-        stale.iter().map(|s| format!("  {s}")).collect::<Vec<_>>().join("\n")
+        stale
+            .iter()
+            .map(|s| format!("  {s}"))
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 

@@ -73,12 +73,17 @@ pub fn load_specs(config: &Config) -> Result<Vec<LoadedSpec>, Diagnostics> {
 /// Like [`load_specs`], with the config's relative paths taken from `base` (a build script's
 /// manifest folder, a test's workspace root). Messages and generated headers keep the paths as
 /// the config writes them, so the output does not depend on where it was generated.
-pub fn load_specs_in(base: &std::path::Path, config: &Config) -> Result<Vec<LoadedSpec>, Diagnostics> {
+pub fn load_specs_in(
+    base: &std::path::Path,
+    config: &Config,
+) -> Result<Vec<LoadedSpec>, Diagnostics> {
     let paths = load::expand_spec_paths(base, &config.specs)?;
     let mut specs = Vec::new();
     let mut problems = Vec::new();
     for path in &paths {
-        match load::load_spec_with(path, &mut |p: &std::path::Path| std::fs::read_to_string(base.join(p))) {
+        match load::load_spec_with(path, &mut |p: &std::path::Path| {
+            std::fs::read_to_string(base.join(p))
+        }) {
             Ok(spec) => specs.push(spec),
             Err(d) => problems.extend(d.0),
         }

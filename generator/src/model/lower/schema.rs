@@ -36,13 +36,27 @@ fn doc_of(schema: &Schema) -> Option<String> {
 impl Context<'_> {
     /// Defines the component schema `schema` as the type `name`.
     pub(super) fn define_named(&mut self, name: String, schema: &ReferenceOr<Schema>, at: &str) {
-        let (doc, kind) = match schema {
-            ReferenceOr::Reference { .. } => {
-                (None, TypeKind::Alias(self.type_of(schema, &name, at)))
-            }
-            ReferenceOr::Item(item) => (doc_of(item), self.definition(&name, item, at)),
+        let doc = match schema {
+            ReferenceOr::Reference { .. } => None,
+            ReferenceOr::Item(item) => doc_of(item),
         };
-        self.types.push(TypeDef { name, doc, kind });
+        let slot = self.reserve(&name, doc);
+        let kind = match schema {
+            ReferenceOr::Reference { .. } => TypeKind::Alias(self.type_of(schema, &name, at)),
+            ReferenceOr::Item(item) => self.definition(&name, item, at),
+        };
+        self.types[slot].kind = kind;
+    }
+
+    /// Puts a type in the list before its members are lowered, so a type comes before the
+    /// inline types it contains.
+    fn reserve(&mut self, name: &str, doc: Option<String>) -> usize {
+        self.types.push(TypeDef {
+            name: name.to_owned(),
+            doc,
+            kind: TypeKind::Alias(Type::Any),
+        });
+        self.types.len() - 1
     }
 
     /// The type of a schema used in place (a member, an item, a parameter, a body).
@@ -81,12 +95,8 @@ impl Context<'_> {
     fn inline_type(&mut self, schema: &Schema, hint: &str, at: &str) -> Type {
         let ty = if needs_definition(schema) {
             let name = self.type_scope.claim(naming::type_name(hint));
-            let kind = self.definition(&name, schema, at);
-            self.types.push(TypeDef {
-                name: name.clone(),
-                doc: doc_of(schema),
-                kind,
-            });
+            let slot = self.reserve(&name, doc_of(schema));
+            self.types[slot].kind = self.definition(&name, schema, at);
             Type::Named(name)
         } else {
             self.plain_type(schema, hint, at)
