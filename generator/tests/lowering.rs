@@ -188,6 +188,14 @@ fn reports_unresolved_references_and_unsupported_constructs() {
 }
 
 #[test]
+fn rejects_paths_that_would_change_the_url() {
+    let errors = lower_errors(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a?b=1:\n    get:\n      responses: {'200': {description: ok}}\n",
+    );
+    assert!(errors.contains("path `/a?b=1` must start with `/` and contain no `?` or `#`"), "{errors}");
+}
+
+#[test]
 fn rejects_unknown_config_values_and_bad_header_names() {
     let errors = lower_errors(
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{p}:\n    get:\n      parameters:\n        - {name: p, in: path, required: true, schema: {type: string}, x-clientgen-from-config: region}\n        - {name: 'bad header', in: header, schema: {type: string}}\n      responses: {'200': {description: ok}}\n",

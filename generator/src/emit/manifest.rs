@@ -32,7 +32,6 @@ pub fn cargo_toml(config: &Config, apis: &[Api], header: &str) -> String {
 name = \"{name}\"
 version = \"{version}\"
 edition = \"2021\"
-rust-version = \"1.75\"
 description = \"{description}\"
 publish = false
 

@@ -273,6 +273,14 @@ fn lower_param(
 
 /// Splits the template into literal text and parameters, checking both sides match.
 fn parse_path(cx: &mut Context, path: &str, params: &[Param], at: &str) -> Vec<PathPart> {
+    if !path.starts_with('/') || path.contains(['?', '#']) {
+        cx.error(
+            at,
+            format!("path `{path}` must start with `/` and contain no `?` or `#`"),
+            "write the path template alone; query parameters go in `parameters` with `in: query`",
+        );
+        return Vec::new();
+    }
     let mut parts = Vec::new();
     let mut used = Vec::new();
     let mut rest = path;
