@@ -192,7 +192,10 @@ fn rejects_paths_that_would_change_the_url() {
     let errors = lower_errors(
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a?b=1:\n    get:\n      responses: {'200': {description: ok}}\n",
     );
-    assert!(errors.contains("path `/a?b=1` must start with `/` and contain no `?` or `#`"), "{errors}");
+    assert!(
+        errors.contains("path `/a?b=1` must start with `/` and contain no `?` or `#`"),
+        "{errors}"
+    );
 }
 
 #[test]

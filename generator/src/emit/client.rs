@@ -1,7 +1,8 @@
 //! The module's `client`, its root (`mod.rs`), with the service's servers.
 
 use super::docs::{doc_lines, inner_doc_lines, spec_text};
-use super::rust::{ident, rust_type, Scope};
+use super::operations::{argument_type, is_argument};
+use super::rust::{deprecated_attr, ident};
 use crate::model::{Api, Operation, Param};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -84,30 +85,15 @@ pub fn emit_client(api: &Api) -> TokenStream {
 fn emit_method(op: &Operation) -> TokenStream {
     let name = ident(&op.method_name);
     let builder = ident(&op.type_name);
-    let arguments: Vec<&Param> = op
-        .params
-        .iter()
-        .filter(|p| p.required && p.from_config.is_none())
-        .collect();
+    let arguments: Vec<&Param> = op.params.iter().filter(|p| is_argument(p)).collect();
     let args = arguments.iter().map(|p| {
         let name = ident(&p.name);
-        let ty = rust_type(&p.ty, Scope::Sibling);
-        if matches!(
-            p.ty,
-            crate::model::Type::String | crate::model::Type::Named(_)
-        ) {
-            quote!(#name: impl Into<#ty>)
-        } else {
-            quote!(#name: #ty)
-        }
+        let ty = argument_type(&p.ty);
+        quote!(#name: #ty)
     });
     let names = arguments.iter().map(|p| ident(&p.name));
     let doc = method_doc(op, &arguments);
-    let deprecated = if op.deprecated {
-        quote!(#[deprecated])
-    } else {
-        quote!()
-    };
+    let deprecated = deprecated_attr(op.deprecated);
     quote! {
         #doc
         #deprecated

@@ -47,25 +47,20 @@ pub fn emit_crate(config: &Config, apis: &[Api]) -> Vec<GeneratedFile> {
             contents: format!("{}{source}", header("//", "the clientgen runtime")),
         });
     }
+    type Emitter = fn(&Api) -> proc_macro2::TokenStream;
+    let per_module: [(&str, Emitter); 4] = [
+        ("mod.rs", client::emit_module_root),
+        ("client.rs", client::emit_client),
+        ("operations.rs", operations::emit_operations),
+        ("types.rs", types::emit_types),
+    ];
     for api in apis {
-        let dir = format!("src/{}", api.module);
-        let source = api.source.as_str();
-        files.push(GeneratedFile {
-            path: format!("{dir}/mod.rs"),
-            contents: render_rust(source, client::emit_module_root(api)),
-        });
-        files.push(GeneratedFile {
-            path: format!("{dir}/client.rs"),
-            contents: render_rust(source, client::emit_client(api)),
-        });
-        files.push(GeneratedFile {
-            path: format!("{dir}/operations.rs"),
-            contents: render_rust(source, operations::emit_operations(api)),
-        });
-        files.push(GeneratedFile {
-            path: format!("{dir}/types.rs"),
-            contents: render_rust(source, types::emit_types(api)),
-        });
+        for (file, emitter) in per_module {
+            files.push(GeneratedFile {
+                path: format!("src/{}/{file}", api.module),
+                contents: render_rust(&api.source, emitter(api)),
+            });
+        }
     }
     files
 }

@@ -2,7 +2,7 @@
 //! types of its outcomes.
 
 use super::docs::{doc_lines, spec_text};
-use super::rust::{ident, rust_type, Scope};
+use super::rust::{deprecated_attr, ident, rust_type, Scope};
 use crate::model::{
     Api, Body, ConfigValue, Constraints, Operation, Param, ParamLocation, PathPart, Response,
     Status, Type,
@@ -25,8 +25,8 @@ pub fn emit_operations(api: &Api) -> TokenStream {
     }
 }
 
-/// How a parameter is held by the builder and passed by the caller.
-fn is_argument(param: &Param) -> bool {
+/// Whether the caller passes the parameter to the client method (else it is a setter).
+pub(super) fn is_argument(param: &Param) -> bool {
     param.required && param.from_config.is_none()
 }
 
@@ -121,7 +121,8 @@ fn takes_into(ty: &Type) -> bool {
     matches!(ty, Type::String | Type::Named(_))
 }
 
-fn argument_type(ty: &Type) -> TokenStream {
+/// The type a method or setter takes for a value of `ty`.
+pub(super) fn argument_type(ty: &Type) -> TokenStream {
     let rust = rust_type(ty, Scope::Sibling);
     if takes_into(ty) {
         quote!(impl Into<#rust>)
@@ -153,11 +154,7 @@ fn emit_setter(param: &Param) -> TokenStream {
         text.push_str(&format!("\n\nChecked before sending: {limits}."));
     }
     let doc = doc_lines(text.trim_start());
-    let deprecated = if param.deprecated {
-        quote!(#[deprecated])
-    } else {
-        quote!()
-    };
+    let deprecated = deprecated_attr(param.deprecated);
     quote! {
         #doc
         #deprecated
@@ -415,21 +412,7 @@ fn emit_success_enum(op: &Operation) -> TokenStream {
         return quote!();
     }
     let name = format_ident!("{}Success", op.type_name);
-    let variants = successes.iter().map(|r| {
-        let variant = ident(&r.variant);
-        let doc = doc_lines(&format!(
-            "{}: {}",
-            status_label(r.status),
-            spec_text(&r.description)
-        ));
-        match &r.body {
-            Body::Empty => quote!(#doc #variant,),
-            body => {
-                let ty = body_type(body);
-                quote!(#doc #variant(#ty),)
-            }
-        }
-    });
+    let variants = successes.iter().map(|r| response_variant(r));
     let doc = doc_lines(&format!(
         "The documented successful responses of `{}`.",
         op.operation_id
@@ -444,6 +427,23 @@ fn emit_success_enum(op: &Operation) -> TokenStream {
     }
 }
 
+/// An enum variant for one documented response, carrying its body.
+fn response_variant(r: &Response) -> TokenStream {
+    let variant = ident(&r.variant);
+    let doc = doc_lines(&format!(
+        "{}: {}",
+        status_label(r.status),
+        spec_text(&r.description)
+    ));
+    match &r.body {
+        Body::Empty => quote!(#doc #variant,),
+        body => {
+            let ty = body_type(body);
+            quote!(#doc #variant(#ty),)
+        }
+    }
+}
+
 fn status_label(status: Status) -> String {
     match status {
         Status::Code(c) => format!("HTTP {c}"),
@@ -454,21 +454,7 @@ fn status_label(status: Status) -> String {
 
 fn emit_error_enum(op: &Operation, name: &proc_macro2::Ident) -> TokenStream {
     let errors: Vec<&Response> = op.error_responses().collect();
-    let variants = errors.iter().map(|r| {
-        let variant = ident(&r.variant);
-        let doc = doc_lines(&format!(
-            "{}: {}",
-            status_label(r.status),
-            spec_text(&r.description)
-        ));
-        match &r.body {
-            Body::Empty => quote!(#doc #variant,),
-            body => {
-                let ty = body_type(body);
-                quote!(#doc #variant(#ty),)
-            }
-        }
-    });
+    let variants = errors.iter().map(|r| response_variant(r));
     let arms = errors.iter().map(|r| {
         let variant = ident(&r.variant);
         let text = format!(

@@ -49,3 +49,12 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
         }
     }
 }
+
+/// `#[deprecated]` when the spec deprecates the item.
+pub fn deprecated_attr(deprecated: bool) -> TokenStream {
+    if deprecated {
+        quote!(#[deprecated])
+    } else {
+        TokenStream::new()
+    }
+}
