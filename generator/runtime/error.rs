@@ -328,7 +328,7 @@ impl RawResponse {
     /// Decodes the body as JSON.
     pub(crate) fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ResponseError> {
         serde_json::from_slice(&self.body)
-            .map_err(|e| ResponseError::decode(self.clone(), e.to_string()))
+            .map_err(|e| ResponseError::decode(self.clone(), without_values(&e.to_string())))
     }
 
     /// The body as text.
@@ -376,6 +376,24 @@ impl fmt::Debug for RawResponse {
     }
 }
 
+/// A decoder message with quoted values elided: `invalid type: string "https://…signed", ...`
+/// would otherwise carry body content (a pre-signed link, a token) into logs.
+fn without_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        if c == '"' {
+            if !quoted {
+                out.push_str("\"…\"");
+            }
+            quoted = !quoted;
+        } else if !quoted {
+            out.push(c);
+        }
+    }
+    out
+}
+
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
     headers.get("x-request-id").and_then(|v| v.to_str().ok())
 }
@@ -403,4 +421,34 @@ fn error_fields(body: &[u8]) -> (Option<String>, Option<String>) {
         message = message.or_else(|| pick(inner, MESSAGES));
     }
     (code, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_messages_never_quote_body_values() {
+        let message = without_values("invalid type: string \"https://x/y?Signature=s\", expected struct A at line 1 column 30");
+        assert_eq!(
+            message,
+            "invalid type: string \"…\", expected struct A at line 1 column 30"
+        );
+        assert_eq!(without_values("missing field `id`"), "missing field `id`");
+    }
+
+    #[test]
+    fn error_fields_are_found_flat_or_nested() {
+        let (code, message) = error_fields(br#"{"error_code":"APIGW.0301","error_msg":"bad"}"#);
+        assert_eq!(
+            (code.as_deref(), message.as_deref()),
+            (Some("APIGW.0301"), Some("bad"))
+        );
+        let (code, message) = error_fields(br#"{"error":{"code":404,"message":"gone"}}"#);
+        assert_eq!(
+            (code.as_deref(), message.as_deref()),
+            (Some("404"), Some("gone"))
+        );
+        assert_eq!(error_fields(b"<html>"), (None, None));
+    }
 }

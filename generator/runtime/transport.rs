@@ -138,7 +138,7 @@ impl Request {
         let value = HeaderValue::from_str(&value.to_string()).map_err(|_| {
             ConstructionError::new(
                 argument,
-                "cannot be sent in a header (it contains CR, LF or another control character)",
+                "cannot be sent in a header: only visible ASCII, spaces and tabs are allowed (no CR, LF, other control or non-ASCII characters)",
             )
         })?;
         self.headers.push((HeaderName::from_static(name), value));
