@@ -2,7 +2,7 @@
 //!
 //! The pipeline is visible in the modules, each feeding the next:
 //! [`load`] (YAML/JSON, `$ref`s) -> [`model`] (a plain description of the client) ->
-//! [`emit`] (tokens, one emitter per concern) -> [`write`] (formatting, headers, files).
+//! [`emit`] (tokens, one emitter per concern) -> [`mod@write`] (formatting, headers, files).
 //! [`generate`] runs the pure middle of it: loaded specs in, file contents out, no I/O.
 
 pub mod config;

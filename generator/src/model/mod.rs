@@ -1,6 +1,6 @@
 //! Model: a plain description of the client to generate.
 //!
-//! Lowering ([`lower`]) settles every question the spec leaves open: names, `$ref`s, which
+//! Lowering ([`lower()`]) settles every question the spec leaves open: names, `$ref`s, which
 //! media type a response uses, which statuses succeed. Emitters read only these types, never
 //! the raw spec, and this module never prints code.
 
