@@ -77,6 +77,38 @@ pub fn load_specs_in(
     base: &std::path::Path,
     config: &Config,
 ) -> Result<Vec<LoadedSpec>, Diagnostics> {
+    let (specs, problems) = load_what_loads(base, config)?;
+    if problems.is_empty() {
+        Ok(specs)
+    } else {
+        Err(Diagnostics(problems))
+    }
+}
+
+/// Loads the specs `config` names (relative to `base`) and generates the crate: the whole
+/// job of the CLI and of build scripts. Specs that fail to load do not stop the others from
+/// being checked, so one run reports every problem of every file.
+pub fn generate_from_files(
+    base: &std::path::Path,
+    config: &Config,
+) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    let (specs, mut problems) = load_what_loads(base, config)?;
+    match generate(config, &specs) {
+        Ok(files) if problems.is_empty() => Ok(files),
+        Ok(_) => Err(Diagnostics(problems)),
+        Err(more) => {
+            problems.extend(more.0);
+            Err(Diagnostics(problems))
+        }
+    }
+}
+
+/// The specs that load, and the problems of those that do not. Fails outright only when the
+/// spec paths themselves are wrong.
+fn load_what_loads(
+    base: &std::path::Path,
+    config: &Config,
+) -> Result<(Vec<LoadedSpec>, Vec<Diagnostic>), Diagnostics> {
     let paths = load::expand_spec_paths(base, &config.specs)?;
     let mut specs = Vec::new();
     let mut problems = Vec::new();
@@ -88,9 +120,5 @@ pub fn load_specs_in(
             Err(d) => problems.extend(d.0),
         }
     }
-    if problems.is_empty() {
-        Ok(specs)
-    } else {
-        Err(Diagnostics(problems))
-    }
+    Ok((specs, problems))
 }

@@ -67,9 +67,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Generate(target) => (false, target.config()),
         Command::Check(target) => (true, target.config()),
     };
-    let files = match clientgen::load_specs(&config)
-        .and_then(|specs| clientgen::generate(&config, &specs))
-    {
+    let files = match clientgen::generate_from_files(std::path::Path::new(""), &config) {
         Ok(files) => files,
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
