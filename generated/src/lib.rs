@@ -11,8 +11,11 @@
 //! Every service client is built from one shared [`Config`] (endpoint, credentials); each method returns a request builder whose `send` checks the arguments, sends the request and decodes the documented responses.
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
+#[allow(dead_code)]
 mod config;
+#[allow(dead_code)]
 mod error;
+#[allow(dead_code)]
 mod response;
 #[allow(dead_code)]
 mod transport;

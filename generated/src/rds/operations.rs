@@ -3,6 +3,7 @@
 
 //! One request builder per operation, with the types of its outcomes.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+#[allow(unused_imports)]
 use super::types;
 use crate::error::{ConstructionError, RawResponse};
 use crate::transport::{Request, Transport};

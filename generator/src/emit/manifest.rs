@@ -76,10 +76,14 @@ pub fn lib_rs(apis: &[Api]) -> TokenStream {
         #![forbid(unsafe_code)]
         #![warn(missing_debug_implementations)]
 
+        // The runtime supports every kind of parameter and response; a crate's specs may
+        // not use them all.
+        #[allow(dead_code)]
         mod config;
+        #[allow(dead_code)]
         mod error;
+        #[allow(dead_code)]
         mod response;
-        // Helpers for every kind of parameter; a crate's specs may not use them all.
         #[allow(dead_code)]
         mod transport;
 

@@ -16,6 +16,7 @@ pub fn emit_operations(api: &Api) -> TokenStream {
         //! One request builder per operation, with the types of its outcomes.
         #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 
+        #[allow(unused_imports)]
         use super::types;
         use crate::error::{ConstructionError, RawResponse};
         use crate::transport::{Request, Transport};
@@ -468,10 +469,11 @@ fn emit_error_enum(op: &Operation, name: &proc_macro2::Ident) -> TokenStream {
             _ => quote!(#name::#variant(_) => f.write_str(#text),),
         }
     });
-    let display_body = if errors.is_empty() {
-        quote!(match *self {})
+    // With no documented error the enum is empty and `fmt` can never run.
+    let (formatter, display_body) = if errors.is_empty() {
+        (quote!(_f), quote!(match *self {}))
     } else {
-        quote!(match self { #(#arms)* })
+        (quote!(f), quote!(match self { #(#arms)* }))
     };
     let doc = doc_lines(&format!(
         "The documented error responses of `{}`, found in [`Error::Service`].",
@@ -486,7 +488,7 @@ fn emit_error_enum(op: &Operation, name: &proc_macro2::Ident) -> TokenStream {
         }
 
         impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            fn fmt(&self, #formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 #display_body
             }
         }
