@@ -12,6 +12,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 #[allow(dead_code)]
+mod body;
+#[allow(dead_code)]
 mod config;
 #[allow(dead_code)]
 mod error;
@@ -19,6 +21,7 @@ mod error;
 mod response;
 #[allow(dead_code)]
 mod transport;
+pub use body::Multipart;
 pub use config::{Config, ConfigBuilder, ConfigError};
 pub use error::{
     ConstructionError, DispatchError, Error, RawResponse, ResponseError,

@@ -4,6 +4,7 @@
 //! Turning a call into an HTTP request: path segments encoded so no value can change the
 //! path, the query in canonical order, arguments checked before anything is sent.
 
+use crate::body::Multipart;
 use crate::config::Config;
 use crate::error::{ConstructionError, DispatchError};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -56,14 +57,27 @@ impl Transport {
         for (name, value) in request.headers {
             builder = builder.header(name, value);
         }
-        if matches!(
-            request.method,
-            reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH
-        ) {
-            // The service expects an explicit empty body on bodiless writes.
-            builder = builder
-                .header(reqwest::header::CONTENT_LENGTH, "0")
-                .body(Vec::new());
+        if !request.cookies.is_empty() {
+            builder = builder.header(reqwest::header::COOKIE, request.cookies.join("; "));
+        }
+        match request.body {
+            Some(Body::Bytes { content_type, data }) => {
+                builder = builder
+                    .header(reqwest::header::CONTENT_TYPE, content_type)
+                    .body(data);
+            }
+            Some(Body::Multipart(form)) => builder = builder.multipart(form),
+            None if matches!(
+                request.method,
+                reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH
+            ) =>
+            {
+                // The service expects an explicit empty body on bodiless writes.
+                builder = builder
+                    .header(reqwest::header::CONTENT_LENGTH, "0")
+                    .body(Vec::new());
+            }
+            None => {}
         }
         builder.send().await.map_err(DispatchError::new)
     }
@@ -77,6 +91,18 @@ pub(crate) struct Request {
     path: String,
     query: Vec<(String, String)>,
     headers: Vec<(HeaderName, HeaderValue)>,
+    cookies: Vec<String>,
+    body: Option<Body>,
+}
+
+/// What a request carries.
+#[derive(Debug)]
+enum Body {
+    Bytes {
+        content_type: &'static str,
+        data: Vec<u8>,
+    },
+    Multipart(reqwest::multipart::Form),
 }
 
 impl Request {
@@ -87,6 +113,8 @@ impl Request {
             path: String::new(),
             query: Vec::new(),
             headers: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
         }
     }
 
@@ -122,14 +150,85 @@ impl Request {
         self.query.push((name.to_owned(), value.to_string()));
     }
 
-    /// Several values as one comma-separated query value (`explode: false`).
-    pub(crate) fn query_joined<T: Display>(&mut self, name: &str, values: &[T]) {
-        let joined = values
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        self.query(name, joined);
+    /// Several values as one query value, joined by `separator` (`explode: false`).
+    pub(crate) fn query_joined<T: Display>(&mut self, name: &str, values: &[T], separator: &str) {
+        self.query(name, join(values, separator));
+    }
+
+    /// A cookie; the value is percent-encoded, as cookie values cannot hold `;`, `,` or spaces.
+    pub(crate) fn cookie(&mut self, name: &str, value: impl Display) {
+        let value = utf8_percent_encode(&value.to_string(), ENCODE).to_string();
+        self.cookies.push(format!("{name}={value}"));
+    }
+
+    /// A JSON body.
+    pub(crate) fn json_body<T: serde::Serialize>(
+        &mut self,
+        content_type: &'static str,
+        value: &T,
+    ) -> Result<(), ConstructionError> {
+        let data = serde_json::to_vec(value).map_err(|e| {
+            ConstructionError::new("body", format!("cannot be written as JSON: {e}"))
+        })?;
+        self.body = Some(Body::Bytes { content_type, data });
+        Ok(())
+    }
+
+    /// An `application/x-www-form-urlencoded` body from a value's top-level members: arrays
+    /// repeat the key, nested objects are sent as JSON text, nulls are left out.
+    pub(crate) fn form_body<T: serde::Serialize>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), ConstructionError> {
+        let value = serde_json::to_value(value).map_err(|e| {
+            ConstructionError::new("body", format!("cannot be written as a form: {e}"))
+        })?;
+        let serde_json::Value::Object(members) = value else {
+            return Err(ConstructionError::new(
+                "body",
+                "a form body must be an object",
+            ));
+        };
+        let mut pairs = Vec::new();
+        for (key, member) in &members {
+            let values = match member {
+                serde_json::Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            for v in values {
+                let text = match v {
+                    serde_json::Value::Null => continue,
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                pairs.push(format!(
+                    "{}={}",
+                    utf8_percent_encode(key, ENCODE),
+                    utf8_percent_encode(&text, ENCODE)
+                ));
+            }
+        }
+        self.body = Some(Body::Bytes {
+            content_type: "application/x-www-form-urlencoded",
+            data: pairs.join("&").into_bytes(),
+        });
+        Ok(())
+    }
+
+    /// A body sent as it is.
+    pub(crate) fn raw_body(&mut self, content_type: &'static str, data: impl Into<Vec<u8>>) {
+        self.body = Some(Body::Bytes {
+            content_type,
+            data: data.into(),
+        });
+    }
+
+    pub(crate) fn multipart_body(&mut self, value: &Multipart) -> Result<(), ConstructionError> {
+        let form = value
+            .to_form()
+            .map_err(|reason| ConstructionError::new("body", reason))?;
+        self.body = Some(Body::Multipart(form));
+        Ok(())
     }
 
     pub(crate) fn header(
@@ -172,6 +271,15 @@ impl Request {
         }
         url
     }
+}
+
+/// Values written as one text, joined by `separator` (arrays in paths, headers, queries).
+pub(crate) fn join<T: Display>(values: &[T], separator: &str) -> String {
+    values
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 /// Checks a number against its documented bounds.

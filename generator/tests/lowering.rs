@@ -143,7 +143,7 @@ fn generates_every_file_and_redacts_sensitive_members() {
         "two successes make an enum"
     );
     assert!(
-        ops.contains("request.query_joined(\"tags\", value);"),
+        ops.contains("request.query(\"tags\", crate::transport::join(value, \",\"));"),
         "explode: false joins values"
     );
     assert!(
@@ -173,14 +173,9 @@ fn reports_every_path_template_mismatch_with_its_location() {
 #[test]
 fn reports_unresolved_references_and_unsupported_constructs() {
     let errors = lower_errors(
-        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      requestBody: {content: {application/json: {schema: {type: object}}}}\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}\n",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      parameters:\n        - {name: f, in: query, style: deepObject, schema: {type: object}}\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}\n",
     );
-    assert!(
-        errors.contains(
-            "bad.yaml:#/paths/~1a/post/requestBody: error: request bodies are not supported yet"
-        ),
-        "{errors}"
-    );
+    assert!(errors.contains("bad.yaml:#/paths/~1a/post/parameters/0/style: error: parameter style `deepObject` is not supported"), "{errors}");
     assert!(
         errors.contains("#/paths/~1a/post/responses/200/content/application~1json/schema: error: unresolved schema reference `#/components/schemas/Nope`"),
         "{errors}"

@@ -1,9 +1,9 @@
 //! The module's `client`, its root (`mod.rs`), with the service's servers.
 
 use super::docs::{doc_lines, inner_doc_lines, spec_text};
-use super::operations::{argument_type, is_argument};
+use super::operations::{inputs, Input};
 use super::rust::{deprecated_attr, ident};
-use crate::model::{Api, Operation, Param};
+use crate::model::{Api, Operation};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -85,13 +85,13 @@ pub fn emit_client(api: &Api) -> TokenStream {
 fn emit_method(op: &Operation) -> TokenStream {
     let name = ident(&op.method_name);
     let builder = ident(&op.type_name);
-    let arguments: Vec<&Param> = op.params.iter().filter(|p| is_argument(p)).collect();
-    let args = arguments.iter().map(|p| {
-        let name = ident(&p.name);
-        let ty = argument_type(&p.ty);
-        quote!(#name: #ty)
+    let inputs = inputs(op);
+    let arguments: Vec<&Input> = inputs.iter().filter(|i| i.argument).collect();
+    let args = arguments.iter().map(|i| {
+        let (name, arg) = (&i.name, &i.arg);
+        quote!(#name: #arg)
     });
-    let names = arguments.iter().map(|p| ident(&p.name));
+    let names = arguments.iter().map(|i| &i.name);
     let doc = method_doc(op, &arguments);
     let deprecated = deprecated_attr(op.deprecated);
     quote! {
@@ -103,7 +103,7 @@ fn emit_method(op: &Operation) -> TokenStream {
     }
 }
 
-fn method_doc(op: &Operation, arguments: &[&Param]) -> TokenStream {
+fn method_doc(op: &Operation, arguments: &[&Input]) -> TokenStream {
     let mut text = String::new();
     if let Some(summary) = &op.summary {
         text.push_str(&spec_text(summary));
@@ -122,13 +122,9 @@ fn method_doc(op: &Operation, arguments: &[&Param]) -> TokenStream {
     ));
     if !arguments.is_empty() {
         text.push_str("\n\nArguments:");
-        for p in arguments {
-            let about = p
-                .doc
-                .as_deref()
-                .map(|d| spec_text(&d.replace('\n', " ")))
-                .unwrap_or_default();
-            text.push_str(&format!("\n- `{}`: {}", p.name, about.trim()));
+        for input in arguments {
+            let about = input.doc.split("\n\n").next().unwrap_or("").replace('\n', " ");
+            text.push_str(&format!("\n- `{}`: {}", input.name, about.trim()));
         }
     }
     if !op.responses.is_empty() {

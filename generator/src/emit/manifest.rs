@@ -11,7 +11,7 @@ const DEPENDENCIES: &str = r#"[dependencies]
 bytes = "1"
 futures-core = "0.3"
 percent-encoding = "2"
-reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "stream"] }
+reqwest = { version = "0.12", default-features = false, features = ["multipart", "rustls-tls", "stream"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 "#;
@@ -79,6 +79,8 @@ pub fn lib_rs(apis: &[Api]) -> TokenStream {
         // The runtime supports every kind of parameter and response; a crate's specs may
         // not use them all.
         #[allow(dead_code)]
+        mod body;
+        #[allow(dead_code)]
         mod config;
         #[allow(dead_code)]
         mod error;
@@ -87,6 +89,7 @@ pub fn lib_rs(apis: &[Api]) -> TokenStream {
         #[allow(dead_code)]
         mod transport;
 
+        pub use body::Multipart;
         pub use config::{Config, ConfigBuilder, ConfigError};
         pub use error::{ConstructionError, DispatchError, Error, RawResponse, ResponseError, ResponseErrorKind, ServiceError};
         pub use response::{ByteStream, ResponseValue};

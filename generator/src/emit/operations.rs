@@ -4,8 +4,8 @@
 use super::docs::{doc_lines, spec_text};
 use super::rust::{deprecated_attr, ident, rust_type, Scope};
 use crate::model::{
-    Api, Body, ConfigValue, Constraints, Operation, Param, ParamLocation, PathPart, Response,
-    Status, Type,
+    Api, Body, ConfigValue, Constraints, Operation, Param, ParamLocation, PathPart, RequestBodyKind,
+    Response, Status, Type,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -26,9 +26,64 @@ pub fn emit_operations(api: &Api) -> TokenStream {
     }
 }
 
-/// Whether the caller passes the parameter to the client method (else it is a setter).
-pub(super) fn is_argument(param: &Param) -> bool {
-    param.required && param.from_config.is_none()
+/// A value the request builder holds: a parameter or the body.
+pub(super) struct Input {
+    pub name: proc_macro2::Ident,
+    /// The type the builder holds (inside an `Option` unless it is an argument).
+    held: TokenStream,
+    /// The type a method or setter takes.
+    pub arg: TokenStream,
+    /// Whether the taken value goes through `.into()`.
+    into: bool,
+    /// Passed to the client method (required, not from the configuration); else a setter.
+    pub argument: bool,
+    /// Rustdoc of the setter, or of the argument in the method's docs.
+    pub doc: String,
+    deprecated: bool,
+}
+
+/// The builder's inputs: parameters in spec order, then the body.
+pub(super) fn inputs(op: &Operation) -> Vec<Input> {
+    let mut inputs: Vec<Input> = op
+        .params
+        .iter()
+        .map(|p| Input {
+            name: ident(&p.name),
+            held: rust_type(&p.ty, Scope::Sibling),
+            arg: argument_type(&p.ty),
+            into: takes_into(&p.ty),
+            argument: p.required && p.from_config.is_none(),
+            doc: param_doc(p),
+            deprecated: p.deprecated,
+        })
+        .collect();
+    if let Some(body) = &op.body {
+        let (held, into) = match &body.kind {
+            RequestBodyKind::Json(ty) | RequestBodyKind::Form(ty) => (rust_type(ty, Scope::Sibling), takes_into(ty)),
+            RequestBodyKind::Multipart { .. } => (quote!(crate::Multipart), false),
+            RequestBodyKind::Text => (quote!(String), true),
+            RequestBodyKind::Binary => (quote!(bytes::Bytes), true),
+        };
+        let arg = if into { quote!(impl Into<#held>) } else { held.clone() };
+        let mut doc = body.doc.as_deref().map(spec_text).unwrap_or_default();
+        doc.push_str(&format!("\n\nThe request body, sent as `{}`.", body.media_type));
+        if let RequestBodyKind::Multipart { parts } = &body.kind {
+            if !parts.is_empty() {
+                let parts: Vec<String> = parts.iter().map(|p| format!("`{}`", p.replace('`', "'"))).collect();
+                doc.push_str(&format!(" The spec describes the parts {}.", parts.join(", ")));
+            }
+        }
+        inputs.push(Input {
+            name: ident("body"),
+            held,
+            arg,
+            into,
+            argument: body.required,
+            doc: doc.trim_start().to_owned(),
+            deprecated: false,
+        });
+    }
+    inputs
 }
 
 fn emit_operation(op: &Operation) -> TokenStream {
@@ -37,34 +92,29 @@ fn emit_operation(op: &Operation) -> TokenStream {
     let output = success_type(op);
     let success_enum = emit_success_enum(op);
     let error_enum = emit_error_enum(op, &error);
+    let inputs = inputs(op);
 
-    let fields = op.params.iter().map(|p| {
-        let name = ident(&p.name);
-        let ty = rust_type(&p.ty, Scope::Sibling);
-        if is_argument(p) {
-            quote!(#name: #ty,)
+    let fields = inputs.iter().map(|i| {
+        let (name, held) = (&i.name, &i.held);
+        if i.argument {
+            quote!(#name: #held,)
         } else {
-            quote!(#name: Option<#ty>,)
+            quote!(#name: Option<#held>,)
         }
     });
-    let args = op.params.iter().filter(|p| is_argument(p)).map(|p| {
-        let name = ident(&p.name);
-        let ty = argument_type(&p.ty);
-        quote!(#name: #ty)
+    let args = inputs.iter().filter(|i| i.argument).map(|i| {
+        let (name, arg) = (&i.name, &i.arg);
+        quote!(#name: #arg)
     });
-    let inits = op.params.iter().map(|p| {
-        let name = ident(&p.name);
-        if is_argument(p) {
-            if takes_into(&p.ty) {
-                quote!(#name: #name.into(),)
-            } else {
-                quote!(#name,)
-            }
-        } else {
-            quote!(#name: None,)
+    let inits = inputs.iter().map(|i| {
+        let name = &i.name;
+        match (i.argument, i.into) {
+            (true, true) => quote!(#name: #name.into(),),
+            (true, false) => quote!(#name,),
+            (false, _) => quote!(#name: None,),
         }
     });
-    let setters = op.params.iter().map(emit_setter);
+    let setters = inputs.iter().filter(|i| !i.argument).map(emit_setter);
     let request = emit_build_request(op);
     let arms = emit_response_arms(op, &error);
     let default_arm = if op.responses.iter().any(|r| r.status == Status::Default) {
@@ -123,7 +173,7 @@ fn takes_into(ty: &Type) -> bool {
 }
 
 /// The type a method or setter takes for a value of `ty`.
-pub(super) fn argument_type(ty: &Type) -> TokenStream {
+fn argument_type(ty: &Type) -> TokenStream {
     let rust = rust_type(ty, Scope::Sibling);
     if takes_into(ty) {
         quote!(impl Into<#rust>)
@@ -132,34 +182,32 @@ pub(super) fn argument_type(ty: &Type) -> TokenStream {
     }
 }
 
-fn emit_setter(param: &Param) -> TokenStream {
-    if is_argument(param) {
-        return quote!();
-    }
-    let name = ident(&param.name);
-    let ty = argument_type(&param.ty);
-    let value = if takes_into(&param.ty) {
-        quote!(value.into())
-    } else {
-        quote!(value)
-    };
+fn param_doc(param: &Param) -> String {
     let mut text = param.doc.as_deref().map(spec_text).unwrap_or_default();
     if let Some(default) = &param.default {
         text.push_str(&format!("\n\nThe service's default: `{default}`."));
     }
     if let Some(ConfigValue::ProjectId) = param.from_config {
-        text.push_str("\n\nDefaults to the configured project id ([`Config::project_id`](crate::Config::project_id)).");
+        text.push_str(
+            "\n\nDefaults to the configured project id ([`Config::project_id`](crate::Config::project_id)).",
+        );
     }
     let limits = describe(&param.constraints);
     if !limits.is_empty() {
         text.push_str(&format!("\n\nChecked before sending: {limits}."));
     }
-    let doc = doc_lines(text.trim_start());
-    let deprecated = deprecated_attr(param.deprecated);
+    text.trim_start().to_owned()
+}
+
+fn emit_setter(input: &Input) -> TokenStream {
+    let (name, arg) = (&input.name, &input.arg);
+    let value = if input.into { quote!(value.into()) } else { quote!(value) };
+    let doc = doc_lines(&input.doc);
+    let deprecated = deprecated_attr(input.deprecated);
     quote! {
         #doc
         #deprecated
-        pub fn #name(mut self, value: #ty) -> Self {
+        pub fn #name(mut self, value: #arg) -> Self {
             self.#name = Some(#value);
             self
         }
@@ -308,10 +356,10 @@ fn emit_build_request(op: &Operation) -> TokenStream {
             let value = param_value(param);
             let check = checks(param);
             let arg = &param.name;
-            let encoded = if param.ty == Type::String {
-                quote!(value)
-            } else {
-                quote!(&value.to_string())
+            let encoded = match &param.ty {
+                Type::String => quote!(value),
+                Type::Array(_) => quote!(&crate::transport::join(value, ",")),
+                _ => quote!(&value.to_string()),
             };
             quote! {
                 {
@@ -331,22 +379,27 @@ fn emit_build_request(op: &Operation) -> TokenStream {
             let arg = &p.name;
             let wire = &p.wire_name;
             let check = checks(p);
-            let send = match (p.location, &p.ty) {
-                (ParamLocation::Query, Type::Array(_)) if p.explode => quote! {
+            let is_array = matches!(p.ty, Type::Array(_));
+            let text = if is_array {
+                let separator = p.style.separator();
+                quote!(crate::transport::join(value, #separator))
+            } else {
+                quote!(value)
+            };
+            let send = match p.location {
+                ParamLocation::Query if is_array && p.explode => quote! {
                     for item in value {
                         request.query(#wire, item);
                     }
                 },
-                (ParamLocation::Query, Type::Array(_)) => {
-                    quote!(request.query_joined(#wire, value);)
-                }
-                (ParamLocation::Query, _) => quote!(request.query(#wire, value);),
-                (_, _) => {
+                ParamLocation::Query => quote!(request.query(#wire, #text);),
+                ParamLocation::Cookie => quote!(request.cookie(#wire, #text);),
+                ParamLocation::Header | ParamLocation::Path => {
                     let header = wire.to_ascii_lowercase();
-                    quote!(request.header(#arg, #header, value)?;)
+                    quote!(request.header(#arg, #header, #text)?;)
                 }
             };
-            if is_argument(p) {
+            if p.required && p.from_config.is_none() {
                 quote! {
                     {
                         let value = &self.#name;
@@ -363,11 +416,34 @@ fn emit_build_request(op: &Operation) -> TokenStream {
                 }
             }
         });
+    let body = op.body.as_ref().map(|body| {
+        let media = &body.media_type;
+        let send = match &body.kind {
+            RequestBodyKind::Json(_) => quote!(request.json_body(#media, value)?;),
+            RequestBodyKind::Form(_) => quote!(request.form_body(value)?;),
+            RequestBodyKind::Multipart { .. } => quote!(request.multipart_body(value)?;),
+            RequestBodyKind::Text => quote!(request.raw_body(#media, value.as_bytes());),
+            RequestBodyKind::Binary => quote!(request.raw_body(#media, value.to_vec());),
+        };
+        if body.required {
+            quote! {
+                let value = &self.body;
+                #send
+            }
+        } else {
+            quote! {
+                if let Some(value) = &self.body {
+                    #send
+                }
+            }
+        }
+    });
     quote! {
         #(#config_values)*
         let mut request = Request::new(reqwest::Method::#method, #accept);
         #(#path)*
         #(#others)*
+        #body
         Ok(request)
     }
 }

@@ -3,6 +3,7 @@
 
 /// (file under `src/`, source).
 pub const FILES: &[(&str, &str)] = &[
+    ("body.rs", include_str!("../../runtime/body.rs")),
     ("config.rs", include_str!("../../runtime/config.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),

@@ -34,7 +34,10 @@ fn emit_type(def: &TypeDef) -> TokenStream {
 }
 
 fn field_type(field: &Field) -> TokenStream {
-    let ty = rust_type(&field.ty, Scope::Types);
+    let mut ty = rust_type(&field.ty, Scope::Types);
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
     if field.is_optional() {
         quote!(Option<#ty>)
     } else {
@@ -239,7 +242,10 @@ fn emit_one_of(doc: TokenStream, name: &str, variants: &[Variant]) -> TokenStrea
     let ident_name = ident(name);
     let members = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let ty = rust_type(&v.ty, Scope::Types);
+        let mut ty = rust_type(&v.ty, Scope::Types);
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
         quote!(#variant(#ty),)
     });
     let displayable = variants.iter().all(|v| {

@@ -75,6 +75,8 @@ pub struct Field {
     pub nullable: bool,
     /// Kept out of `Debug` output (pre-signed links, secrets).
     pub sensitive: bool,
+    /// Held in a `Box`: the type contains itself through this member.
+    pub boxed: bool,
 }
 
 impl Field {
@@ -101,6 +103,8 @@ pub struct EnumValue {
 pub struct Variant {
     pub name: String,
     pub ty: Type,
+    /// Held in a `Box`: the type contains itself through this variant.
+    pub boxed: bool,
 }
 
 /// A Rust type a schema lowers to.
@@ -174,6 +178,7 @@ pub struct Operation {
     pub description: Option<String>,
     pub deprecated: bool,
     pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
     /// The `Accept` header: the media types of the documented successful responses.
     pub accept: String,
     /// Documented statuses in ascending order, the `default` response last.
@@ -237,8 +242,10 @@ pub struct Param {
     pub default: Option<serde_json::Value>,
     pub doc: Option<String>,
     pub deprecated: bool,
-    /// For arrays in a query: one `key=value` pair per item (true) or one comma-joined value.
+    /// For arrays in a query: one `key=value` pair per item (true) or one joined value.
     pub explode: bool,
+    /// How a non-exploded array is joined.
+    pub style: ArrayStyle,
     /// Filled from the client configuration unless set on the call.
     pub from_config: Option<ConfigValue>,
 }
@@ -248,6 +255,49 @@ pub enum ParamLocation {
     Path,
     Query,
     Header,
+    Cookie,
+}
+
+/// How an array parameter's values are joined when they are not exploded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArrayStyle {
+    /// `a,b` (form and simple styles).
+    Comma,
+    /// `a b` (spaceDelimited).
+    Space,
+    /// `a|b` (pipeDelimited).
+    Pipe,
+}
+
+impl ArrayStyle {
+    pub fn separator(self) -> &'static str {
+        match self {
+            ArrayStyle::Comma => ",",
+            ArrayStyle::Space => " ",
+            ArrayStyle::Pipe => "|",
+        }
+    }
+}
+
+/// The request body an operation sends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub required: bool,
+    /// Sent as `Content-Type`.
+    pub media_type: String,
+    pub kind: RequestBodyKind,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestBodyKind {
+    Json(Type),
+    /// `application/x-www-form-urlencoded`, from a value's top-level members.
+    Form(Type),
+    /// `multipart/form-data`, assembled by the caller; `parts` are the documented ones.
+    Multipart { parts: Vec<String> },
+    Text,
+    Binary,
 }
 
 /// Values a parameter can take from the client configuration (`x-clientgen-from-config`).

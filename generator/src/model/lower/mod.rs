@@ -5,6 +5,7 @@
 //! never approximated into code that would misbehave.
 
 mod operation;
+mod recursion;
 mod schema;
 
 use super::naming::{self, Scope};
@@ -20,6 +21,7 @@ pub fn lower(spec: &LoadedSpec, module: &str) -> Result<Api, Diagnostics> {
     cx.name_component_schemas();
     cx.lower_component_schemas();
     let operations = operation::lower_operations(&mut cx);
+    cx.break_cycles();
     if !cx.diagnostics.is_empty() {
         return Err(Diagnostics(cx.diagnostics));
     }

@@ -6,7 +6,7 @@ use super::Context;
 use crate::diagnostics::pointer;
 use crate::model::naming::{self, Scope};
 use crate::model::{
-    Body, ConfigValue, HttpMethod, Operation, Param, ParamLocation, PathPart, Response,
+    ArrayStyle, Body, ConfigValue, RequestBody, RequestBodyKind, TypeKind, HttpMethod, Operation, Param, ParamLocation, PathPart, Response,
     ResponseHeader, Status, Type,
 };
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -56,13 +56,9 @@ pub(super) fn lower_operations(cx: &mut Context) -> Vec<Operation> {
             for suffix in ["Error", "Success"] {
                 type_scope.claim(format!("{type_name}{suffix}"));
             }
-            if op.request_body.is_some() {
-                cx.error(
-                    format!("{at}/requestBody"),
-                    "request bodies are not supported yet",
-                    "this generator version emits clients for operations without a request body",
-                );
-            }
+            let body = op.request_body.as_ref().and_then(|body| {
+                lower_request_body(cx, body, &type_name, &format!("{at}/requestBody"))
+            });
             let params = lower_params(cx, &item.parameters, &op.parameters, &type_name, &at);
             let path_parts = parse_path(cx, path, &params, &at);
             let responses = lower_responses(cx, &op.responses, &type_name, &at);
@@ -78,6 +74,7 @@ pub(super) fn lower_operations(cx: &mut Context) -> Vec<Operation> {
                 description: op.description.clone(),
                 deprecated: op.deprecated,
                 params,
+                body,
                 accept,
                 responses,
             });
@@ -126,7 +123,7 @@ fn lower_params(
     chosen.extend(own_resolved);
 
     // Names the request builder uses for itself.
-    let mut scope = Scope::with_taken(["transport", "send", "new", "build_request"]);
+    let mut scope = Scope::with_taken(["transport", "send", "new", "build_request", "body"]);
     let mut params = Vec::new();
     for (param, here) in chosen {
         if let Some(p) = lower_param(cx, param, owner, &here, &mut scope) {
@@ -163,35 +160,44 @@ fn lower_param(
     at: &str,
     scope: &mut Scope,
 ) -> Option<Param> {
+    use openapiv3::{PathStyle, QueryStyle};
     let data = param.parameter_data_ref();
-    let (location, explode) = match param {
+    let unsupported_style = |cx: &mut Context, style: &str, use_instead: &str| {
+        cx.error(
+            format!("{at}/style"),
+            format!("parameter style `{style}` is not supported"),
+            format!("use {use_instead}"),
+        );
+    };
+    let (location, explode, style) = match param {
         Parameter::Query { style, .. } => {
-            if !matches!(style, openapiv3::QueryStyle::Form) {
-                cx.error(
-                    format!("{at}/style"),
-                    format!("query parameter style `{style:?}` is not supported yet"),
-                    "use `style: form` (the default)",
-                );
+            let joined = match style {
+                QueryStyle::Form => ArrayStyle::Comma,
+                QueryStyle::SpaceDelimited => ArrayStyle::Space,
+                QueryStyle::PipeDelimited => ArrayStyle::Pipe,
+                QueryStyle::DeepObject => {
+                    unsupported_style(cx, "deepObject", "`form` with scalar or array values");
+                    return None;
+                }
+            };
+            let explode = data.explode.unwrap_or(matches!(style, QueryStyle::Form));
+            (ParamLocation::Query, explode, joined)
+        }
+        Parameter::Header { .. } => (ParamLocation::Header, false, ArrayStyle::Comma),
+        Parameter::Path { style, .. } => {
+            if !matches!(style, PathStyle::Simple) {
+                unsupported_style(cx, &format!("{style:?}"), "`simple` (the default)");
                 return None;
             }
-            (ParamLocation::Query, data.explode.unwrap_or(true))
+            (ParamLocation::Path, false, ArrayStyle::Comma)
         }
-        Parameter::Header { .. } => (ParamLocation::Header, data.explode.unwrap_or(false)),
-        Parameter::Path { .. } => (ParamLocation::Path, data.explode.unwrap_or(false)),
-        Parameter::Cookie { .. } => {
-            cx.error(
-                at,
-                "cookie parameters are not supported yet",
-                "send the cookie through a custom HTTP client",
-            );
-            return None;
-        }
+        Parameter::Cookie { .. } => (ParamLocation::Cookie, false, ArrayStyle::Comma),
     };
-    if location == ParamLocation::Header && !is_token(&data.name) {
+    if matches!(location, ParamLocation::Header | ParamLocation::Cookie) && !is_token(&data.name) {
         cx.error(
             format!("{at}/name"),
-            format!("`{}` is not a valid HTTP header name", data.name),
-            "use letters, digits and `-` in header names",
+            format!("`{}` is not a valid HTTP {} name", data.name, location_key(param)),
+            "use letters, digits and `-` in the name",
         );
         return None;
     }
@@ -200,27 +206,19 @@ fn lower_param(
         ParameterSchemaOrContent::Content(_) => {
             cx.error(
                 format!("{at}/content"),
-                "parameters with `content` are not supported yet",
+                "parameters with `content` are not supported",
                 "describe the parameter with `schema`",
             );
             return None;
         }
     };
     let name = scope.claim(naming::value_name(&data.name));
-    let mut ty = cx.type_of(
-        schema,
-        &format!("{owner}_{}", data.name),
-        &format!("{at}/schema"),
-    );
+    let mut ty = cx.type_of(schema, &format!("{owner}_{}", data.name), &format!("{at}/schema"));
     if let Type::Option(inner) = ty {
         ty = *inner;
     }
-    let scalar = ty.is_scalar();
-    let allowed = match location {
-        ParamLocation::Query => scalar || matches!(&ty, Type::Array(item) if item.is_scalar()),
-        _ => scalar,
-    };
-    if !allowed {
+    let sendable = ty.is_scalar() || matches!(&ty, Type::Array(item) if item.is_scalar());
+    if !sendable || !displayable(cx, &ty) {
         cx.error(
             format!("{at}/schema"),
             format!(
@@ -228,33 +226,14 @@ fn lower_param(
                 data.name,
                 location_key(param)
             ),
-            "use a string, number, boolean or enum (or, in a query, an array of them)",
+            "use a string, number, boolean or string enum, or an array of them",
         );
         return None;
     }
     let resolved = resolve_schema(cx.doc, schema);
     let constraints = resolved.map(constraints_of).unwrap_or_default();
     let default = resolved.and_then(|s| s.schema_data.default.clone());
-    let from_config = match data.extensions.get(FROM_CONFIG) {
-        None => None,
-        Some(value) => {
-            let found = value
-                .as_str()
-                .and_then(|v| ConfigValue::ALL.iter().find(|(k, _)| *k == v));
-            match found {
-                Some((_, config)) => Some(*config),
-                None => {
-                    let known: Vec<&str> = ConfigValue::ALL.iter().map(|(k, _)| *k).collect();
-                    cx.error(
-                        format!("{at}/{FROM_CONFIG}"),
-                        format!("unknown configuration value {value}"),
-                        format!("use one of: {}", known.join(", ")),
-                    );
-                    None
-                }
-            }
-        }
-    };
+    let from_config = config_value(cx, data, at);
     let required = data.required || location == ParamLocation::Path;
     Some(Param {
         wire_name: data.name.clone(),
@@ -267,7 +246,129 @@ fn lower_param(
         doc: data.description.clone(),
         deprecated: data.deprecated.unwrap_or(false),
         explode,
+        style,
         from_config,
+    })
+}
+
+/// Whether values of `ty` can be written as text: scalars, string enums, and aliases or
+/// `oneOf`s of those.
+fn displayable(cx: &Context, ty: &Type) -> bool {
+    let mut current = ty;
+    for _ in 0..32 {
+        match current {
+            Type::Array(item) => current = item,
+            Type::Named(name) => match cx.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+                Some(TypeKind::Enum(_)) => return true,
+                Some(TypeKind::Alias(inner)) => current = inner,
+                Some(TypeKind::OneOf { variants }) => {
+                    return variants.iter().all(|v| {
+                        matches!(v.ty, Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::String)
+                    })
+                }
+                Some(TypeKind::Struct { .. }) | None => return false,
+            },
+            other => return other.is_scalar(),
+        }
+    }
+    false
+}
+
+fn config_value(cx: &mut Context, data: &openapiv3::ParameterData, at: &str) -> Option<ConfigValue> {
+    let value = data.extensions.get(FROM_CONFIG)?;
+    let found = value.as_str().and_then(|v| ConfigValue::ALL.iter().find(|(k, _)| *k == v));
+    match found {
+        Some((_, config)) => Some(*config),
+        None => {
+            let known: Vec<&str> = ConfigValue::ALL.iter().map(|(k, _)| *k).collect();
+            cx.error(
+                format!("{at}/{FROM_CONFIG}"),
+                format!("unknown configuration value {value}"),
+                format!("use one of: {}", known.join(", ")),
+            );
+            None
+        }
+    }
+}
+
+/// Picks the media type a client sends: JSON first, then a form, multipart, text, and
+/// anything else as raw bytes.
+fn lower_request_body(
+    cx: &mut Context,
+    body: &ReferenceOr<openapiv3::RequestBody>,
+    owner: &str,
+    at: &str,
+) -> Option<RequestBody> {
+    let (body, _) = cx.resolve(body, "requestBodies", at, |c| &c.request_bodies)?;
+    let content = &body.content;
+    let rank = |media_type: &str| {
+        let essence = essence(media_type);
+        if is_json(&essence) {
+            0
+        } else if essence == "application/x-www-form-urlencoded" {
+            1
+        } else if essence == "multipart/form-data" {
+            2
+        } else if essence.starts_with("text/") {
+            3
+        } else {
+            4
+        }
+    };
+    let Some((media_type, media)) = content.iter().min_by_key(|(m, _)| rank(m)) else {
+        cx.error(at, "a request body without any media type", "list at least one media type under `content`");
+        return None;
+    };
+    let here = format!("{at}/content/{}/schema", crate::diagnostics::pointer_token(media_type));
+    let hint = format!("{owner}_body");
+    let kind = match rank(media_type) {
+        0 => RequestBodyKind::Json(match &media.schema {
+            Some(schema) => cx.type_of(schema, &hint, &here),
+            None => Type::Any,
+        }),
+        1 => {
+            let ty = match &media.schema {
+                Some(schema) => cx.type_of(schema, &hint, &here),
+                None => Type::Map(Box::new(Type::String)),
+            };
+            let ty = match ty {
+                Type::Option(inner) => *inner,
+                other => other,
+            };
+            let is_object = match &ty {
+                Type::Map(_) => true,
+                Type::Named(name) => {
+                    matches!(cx.types.iter().find(|t| &t.name == name).map(|t| &t.kind), Some(TypeKind::Struct { .. }))
+                }
+                _ => false,
+            };
+            if !is_object {
+                cx.error(here, "a form body must be an object", "describe the form's fields as object properties");
+                return None;
+            }
+            RequestBodyKind::Form(ty)
+        }
+        2 => {
+            let parts = media
+                .schema
+                .as_ref()
+                .and_then(|schema| resolve_schema(cx.doc, schema))
+                .map(|schema| match &schema.schema_kind {
+                    openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => o.properties.keys().cloned().collect(),
+                    openapiv3::SchemaKind::Any(a) => a.properties.keys().cloned().collect(),
+                    _ => Vec::new(),
+                })
+                .unwrap_or_default();
+            RequestBodyKind::Multipart { parts }
+        }
+        3 => RequestBodyKind::Text,
+        _ => RequestBodyKind::Binary,
+    };
+    Some(RequestBody {
+        required: body.required,
+        media_type: essence(media_type),
+        kind,
+        doc: body.description.clone(),
     })
 }
 

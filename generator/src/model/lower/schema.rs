@@ -161,16 +161,69 @@ impl Context<'_> {
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
                 TypeKind::Alias(self.type_of(&all_of[0], name, &format!("{at}/allOf/0")))
             }
-            SchemaKind::AllOf { .. } => {
-                self.error(
-                    format!("{at}/allOf"),
-                    "`allOf` with several members is not supported yet",
-                    "write the combined object out as one schema",
-                );
-                TypeKind::Alias(Type::Any)
+            SchemaKind::AllOf { all_of } => {
+                let mut properties = indexmap::IndexMap::new();
+                let mut required = Vec::new();
+                let here = format!("{at}/allOf");
+                if self.merge_all_of(all_of, &here, 0, &mut properties, &mut required) {
+                    TypeKind::Struct { fields: self.fields(name, &properties, &required, at) }
+                } else {
+                    TypeKind::Alias(Type::Any)
+                }
             }
             _ => TypeKind::Alias(self.plain_type(schema, name, at)),
         }
+    }
+
+    /// Collects the members of every object in an `allOf` (following references and nested
+    /// `allOf`s): the value must satisfy all of them, so it has all their members.
+    fn merge_all_of(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        at: &str,
+        depth: usize,
+        properties: &mut indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &mut Vec<String>,
+    ) -> bool {
+        if depth > 32 {
+            self.error(at, "`allOf` nests too deeply or refers to itself", "break the cycle of `allOf` references");
+            return false;
+        }
+        let doc = self.doc;
+        for (i, member) in members.iter().enumerate() {
+            let here = format!("{at}/{i}");
+            let Some(schema) = resolve_schema(doc, member) else {
+                self.error(&here, "unresolved schema reference in `allOf`", "define the referenced schema");
+                return false;
+            };
+            match &schema.schema_kind {
+                SchemaKind::Type(openapiv3::Type::Object(object)) => {
+                    properties.extend(object.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    required.extend(object.required.iter().cloned());
+                }
+                SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+                    properties.extend(any.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    required.extend(any.required.iter().cloned());
+                    if !any.all_of.is_empty() && !self.merge_all_of(&any.all_of, &format!("{here}/allOf"), depth + 1, properties, required) {
+                        return false;
+                    }
+                }
+                SchemaKind::AllOf { all_of } => {
+                    if !self.merge_all_of(all_of, &format!("{here}/allOf"), depth + 1, properties, required) {
+                        return false;
+                    }
+                }
+                _ => {
+                    self.error(
+                        &here,
+                        "an `allOf` member that is not an object is not supported",
+                        "combine objects with `allOf`; for a single schema with extra keywords, use that schema alone",
+                    );
+                    return false;
+                }
+            }
+        }
+        true
     }
 
     fn fields(
@@ -203,6 +256,7 @@ impl Context<'_> {
                 required: required.contains(wire_name),
                 nullable,
                 sensitive,
+                boxed: false,
             });
         }
         fields
@@ -227,6 +281,7 @@ impl Context<'_> {
             variants.push(Variant {
                 name: scope.claim(name),
                 ty,
+                boxed: false,
             });
         }
         if variants.is_empty() {
