@@ -123,7 +123,12 @@ fn method_doc(op: &Operation, arguments: &[&Input]) -> TokenStream {
     if !arguments.is_empty() {
         text.push_str("\n\nArguments:");
         for input in arguments {
-            let about = input.doc.split("\n\n").next().unwrap_or("").replace('\n', " ");
+            let about = input
+                .doc
+                .split("\n\n")
+                .next()
+                .unwrap_or("")
+                .replace('\n', " ");
             text.push_str(&format!("\n- `{}`: {}", input.name, about.trim()));
         }
     }

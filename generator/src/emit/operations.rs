@@ -4,8 +4,8 @@
 use super::docs::{doc_lines, spec_text};
 use super::rust::{deprecated_attr, ident, rust_type, Scope};
 use crate::model::{
-    Api, Body, ConfigValue, Constraints, Operation, Param, ParamLocation, PathPart, RequestBodyKind,
-    Response, Status, Type,
+    Api, Body, ConfigValue, Constraints, Operation, Param, ParamLocation, PathPart,
+    RequestBodyKind, Response, Status, Type,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -59,18 +59,33 @@ pub(super) fn inputs(op: &Operation) -> Vec<Input> {
         .collect();
     if let Some(body) = &op.body {
         let (held, into) = match &body.kind {
-            RequestBodyKind::Json(ty) | RequestBodyKind::Form(ty) => (rust_type(ty, Scope::Sibling), takes_into(ty)),
+            RequestBodyKind::Json(ty) | RequestBodyKind::Form(ty) => {
+                (rust_type(ty, Scope::Sibling), takes_into(ty))
+            }
             RequestBodyKind::Multipart { .. } => (quote!(crate::Multipart), false),
             RequestBodyKind::Text => (quote!(String), true),
             RequestBodyKind::Binary => (quote!(bytes::Bytes), true),
         };
-        let arg = if into { quote!(impl Into<#held>) } else { held.clone() };
+        let arg = if into {
+            quote!(impl Into<#held>)
+        } else {
+            held.clone()
+        };
         let mut doc = body.doc.as_deref().map(spec_text).unwrap_or_default();
-        doc.push_str(&format!("\n\nThe request body, sent as `{}`.", body.media_type));
+        doc.push_str(&format!(
+            "\n\nThe request body, sent as `{}`.",
+            body.media_type
+        ));
         if let RequestBodyKind::Multipart { parts } = &body.kind {
             if !parts.is_empty() {
-                let parts: Vec<String> = parts.iter().map(|p| format!("`{}`", p.replace('`', "'"))).collect();
-                doc.push_str(&format!(" The spec describes the parts {}.", parts.join(", ")));
+                let parts: Vec<String> = parts
+                    .iter()
+                    .map(|p| format!("`{}`", p.replace('`', "'")))
+                    .collect();
+                doc.push_str(&format!(
+                    " The spec describes the parts {}.",
+                    parts.join(", ")
+                ));
             }
         }
         inputs.push(Input {
@@ -201,7 +216,11 @@ fn param_doc(param: &Param) -> String {
 
 fn emit_setter(input: &Input) -> TokenStream {
     let (name, arg) = (&input.name, &input.arg);
-    let value = if input.into { quote!(value.into()) } else { quote!(value) };
+    let value = if input.into {
+        quote!(value.into())
+    } else {
+        quote!(value)
+    };
     let doc = doc_lines(&input.doc);
     let deprecated = deprecated_attr(input.deprecated);
     quote! {

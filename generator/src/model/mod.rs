@@ -295,7 +295,9 @@ pub enum RequestBodyKind {
     /// `application/x-www-form-urlencoded`, from a value's top-level members.
     Form(Type),
     /// `multipart/form-data`, assembled by the caller; `parts` are the documented ones.
-    Multipart { parts: Vec<String> },
+    Multipart {
+        parts: Vec<String>,
+    },
     Text,
     Binary,
 }

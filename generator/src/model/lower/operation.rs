@@ -6,8 +6,8 @@ use super::Context;
 use crate::diagnostics::pointer;
 use crate::model::naming::{self, Scope};
 use crate::model::{
-    ArrayStyle, Body, ConfigValue, RequestBody, RequestBodyKind, TypeKind, HttpMethod, Operation, Param, ParamLocation, PathPart, Response,
-    ResponseHeader, Status, Type,
+    ArrayStyle, Body, ConfigValue, HttpMethod, Operation, Param, ParamLocation, PathPart,
+    RequestBody, RequestBodyKind, Response, ResponseHeader, Status, Type, TypeKind,
 };
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
@@ -196,7 +196,11 @@ fn lower_param(
     if matches!(location, ParamLocation::Header | ParamLocation::Cookie) && !is_token(&data.name) {
         cx.error(
             format!("{at}/name"),
-            format!("`{}` is not a valid HTTP {} name", data.name, location_key(param)),
+            format!(
+                "`{}` is not a valid HTTP {} name",
+                data.name,
+                location_key(param)
+            ),
             "use letters, digits and `-` in the name",
         );
         return None;
@@ -213,7 +217,11 @@ fn lower_param(
         }
     };
     let name = scope.claim(naming::value_name(&data.name));
-    let mut ty = cx.type_of(schema, &format!("{owner}_{}", data.name), &format!("{at}/schema"));
+    let mut ty = cx.type_of(
+        schema,
+        &format!("{owner}_{}", data.name),
+        &format!("{at}/schema"),
+    );
     if let Type::Option(inner) = ty {
         ty = *inner;
     }
@@ -263,7 +271,15 @@ fn displayable(cx: &Context, ty: &Type) -> bool {
                 Some(TypeKind::Alias(inner)) => current = inner,
                 Some(TypeKind::OneOf { variants }) => {
                     return variants.iter().all(|v| {
-                        matches!(v.ty, Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::String)
+                        matches!(
+                            v.ty,
+                            Type::Bool
+                                | Type::I32
+                                | Type::I64
+                                | Type::F32
+                                | Type::F64
+                                | Type::String
+                        )
                     })
                 }
                 Some(TypeKind::Struct { .. }) | None => return false,
@@ -274,9 +290,15 @@ fn displayable(cx: &Context, ty: &Type) -> bool {
     false
 }
 
-fn config_value(cx: &mut Context, data: &openapiv3::ParameterData, at: &str) -> Option<ConfigValue> {
+fn config_value(
+    cx: &mut Context,
+    data: &openapiv3::ParameterData,
+    at: &str,
+) -> Option<ConfigValue> {
     let value = data.extensions.get(FROM_CONFIG)?;
-    let found = value.as_str().and_then(|v| ConfigValue::ALL.iter().find(|(k, _)| *k == v));
+    let found = value
+        .as_str()
+        .and_then(|v| ConfigValue::ALL.iter().find(|(k, _)| *k == v));
     match found {
         Some((_, config)) => Some(*config),
         None => {
@@ -316,10 +338,17 @@ fn lower_request_body(
         }
     };
     let Some((media_type, media)) = content.iter().min_by_key(|(m, _)| rank(m)) else {
-        cx.error(at, "a request body without any media type", "list at least one media type under `content`");
+        cx.error(
+            at,
+            "a request body without any media type",
+            "list at least one media type under `content`",
+        );
         return None;
     };
-    let here = format!("{at}/content/{}/schema", crate::diagnostics::pointer_token(media_type));
+    let here = format!(
+        "{at}/content/{}/schema",
+        crate::diagnostics::pointer_token(media_type)
+    );
     let hint = format!("{owner}_body");
     let kind = match rank(media_type) {
         0 => RequestBodyKind::Json(match &media.schema {
@@ -338,12 +367,19 @@ fn lower_request_body(
             let is_object = match &ty {
                 Type::Map(_) => true,
                 Type::Named(name) => {
-                    matches!(cx.types.iter().find(|t| &t.name == name).map(|t| &t.kind), Some(TypeKind::Struct { .. }))
+                    matches!(
+                        cx.types.iter().find(|t| &t.name == name).map(|t| &t.kind),
+                        Some(TypeKind::Struct { .. })
+                    )
                 }
                 _ => false,
             };
             if !is_object {
-                cx.error(here, "a form body must be an object", "describe the form's fields as object properties");
+                cx.error(
+                    here,
+                    "a form body must be an object",
+                    "describe the form's fields as object properties",
+                );
                 return None;
             }
             RequestBodyKind::Form(ty)
@@ -354,7 +390,9 @@ fn lower_request_body(
                 .as_ref()
                 .and_then(|schema| resolve_schema(cx.doc, schema))
                 .map(|schema| match &schema.schema_kind {
-                    openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => o.properties.keys().cloned().collect(),
+                    openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => {
+                        o.properties.keys().cloned().collect()
+                    }
                     openapiv3::SchemaKind::Any(a) => a.properties.keys().cloned().collect(),
                     _ => Vec::new(),
                 })

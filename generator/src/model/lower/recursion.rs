@@ -21,8 +21,12 @@ fn edges(types: &[TypeDef]) -> BTreeMap<&str, Vec<&str>> {
         .iter()
         .map(|def| {
             let targets = match &def.kind {
-                TypeKind::Struct { fields } => fields.iter().filter_map(|f| by_value(&f.ty)).collect(),
-                TypeKind::OneOf { variants } => variants.iter().filter_map(|v| by_value(&v.ty)).collect(),
+                TypeKind::Struct { fields } => {
+                    fields.iter().filter_map(|f| by_value(&f.ty)).collect()
+                }
+                TypeKind::OneOf { variants } => {
+                    variants.iter().filter_map(|v| by_value(&v.ty)).collect()
+                }
                 TypeKind::Alias(ty) => by_value(ty).into_iter().collect(),
                 TypeKind::Enum(_) => Vec::new(),
             };
@@ -58,20 +62,26 @@ impl Context<'_> {
             match &def.kind {
                 TypeKind::Struct { fields } => {
                     for (f, field) in fields.iter().enumerate() {
-                        if by_value(&field.ty).is_some_and(|target| reaches(&graph, target, &def.name)) {
+                        if by_value(&field.ty)
+                            .is_some_and(|target| reaches(&graph, target, &def.name))
+                        {
                             boxed_fields.push((t, f));
                         }
                     }
                 }
                 TypeKind::OneOf { variants } => {
                     for (v, variant) in variants.iter().enumerate() {
-                        if by_value(&variant.ty).is_some_and(|target| reaches(&graph, target, &def.name)) {
+                        if by_value(&variant.ty)
+                            .is_some_and(|target| reaches(&graph, target, &def.name))
+                        {
                             boxed_variants.push((t, v));
                         }
                     }
                 }
                 TypeKind::Alias(ty) => {
-                    if by_value(ty).is_some_and(|target| alias_only_cycle(&self.types, target, &def.name)) {
+                    if by_value(ty)
+                        .is_some_and(|target| alias_only_cycle(&self.types, target, &def.name))
+                    {
                         alias_cycles.push(def.name.clone());
                     }
                 }
@@ -89,8 +99,16 @@ impl Context<'_> {
             }
         }
         for name in alias_cycles {
-            let schema = self.schema_names.iter().find(|(_, rust)| **rust == name).map(|(s, _)| s.clone());
-            let at = crate::diagnostics::pointer(["components", "schemas", schema.as_deref().unwrap_or(&name)]);
+            let schema = self
+                .schema_names
+                .iter()
+                .find(|(_, rust)| **rust == name)
+                .map(|(s, _)| s.clone());
+            let at = crate::diagnostics::pointer([
+                "components",
+                "schemas",
+                schema.as_deref().unwrap_or(&name),
+            ]);
             self.error(
                 at,
                 format!("schema `{name}` is defined only by references that lead back to it"),

@@ -166,7 +166,9 @@ impl Context<'_> {
                 let mut required = Vec::new();
                 let here = format!("{at}/allOf");
                 if self.merge_all_of(all_of, &here, 0, &mut properties, &mut required) {
-                    TypeKind::Struct { fields: self.fields(name, &properties, &required, at) }
+                    TypeKind::Struct {
+                        fields: self.fields(name, &properties, &required, at),
+                    }
                 } else {
                     TypeKind::Alias(Type::Any)
                 }
@@ -186,30 +188,57 @@ impl Context<'_> {
         required: &mut Vec<String>,
     ) -> bool {
         if depth > 32 {
-            self.error(at, "`allOf` nests too deeply or refers to itself", "break the cycle of `allOf` references");
+            self.error(
+                at,
+                "`allOf` nests too deeply or refers to itself",
+                "break the cycle of `allOf` references",
+            );
             return false;
         }
         let doc = self.doc;
         for (i, member) in members.iter().enumerate() {
             let here = format!("{at}/{i}");
             let Some(schema) = resolve_schema(doc, member) else {
-                self.error(&here, "unresolved schema reference in `allOf`", "define the referenced schema");
+                self.error(
+                    &here,
+                    "unresolved schema reference in `allOf`",
+                    "define the referenced schema",
+                );
                 return false;
             };
             match &schema.schema_kind {
                 SchemaKind::Type(openapiv3::Type::Object(object)) => {
-                    properties.extend(object.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    properties.extend(
+                        object
+                            .properties
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.clone())),
+                    );
                     required.extend(object.required.iter().cloned());
                 }
                 SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
                     properties.extend(any.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
                     required.extend(any.required.iter().cloned());
-                    if !any.all_of.is_empty() && !self.merge_all_of(&any.all_of, &format!("{here}/allOf"), depth + 1, properties, required) {
+                    if !any.all_of.is_empty()
+                        && !self.merge_all_of(
+                            &any.all_of,
+                            &format!("{here}/allOf"),
+                            depth + 1,
+                            properties,
+                            required,
+                        )
+                    {
                         return false;
                     }
                 }
                 SchemaKind::AllOf { all_of } => {
-                    if !self.merge_all_of(all_of, &format!("{here}/allOf"), depth + 1, properties, required) {
+                    if !self.merge_all_of(
+                        all_of,
+                        &format!("{here}/allOf"),
+                        depth + 1,
+                        properties,
+                        required,
+                    ) {
                         return false;
                     }
                 }
