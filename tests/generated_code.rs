@@ -68,6 +68,48 @@ fn snapshot_crate_root() {
     insta::assert_snapshot!("crate_root", text);
 }
 
+/// The fixture specs' crate: every construct issue #3 lists, one theme per spec.
+fn generate_fixtures() -> Vec<GeneratedFile> {
+    let config = Config {
+        specs: vec![PathBuf::from("tests/fixtures")],
+        crate_name: "fixtures".into(),
+        ..Config::default()
+    };
+    clientgen::generate_from_files(&workspace_root(), &config)
+        .unwrap_or_else(|e| panic!("fixtures do not generate:\n{e}"))
+}
+
+fn snapshot_fixture(module: &str) {
+    let files = generate_fixtures();
+    let prefix = format!("src/{module}/");
+    let text = concatenated(&files, |p| p.starts_with(&prefix));
+    assert!(
+        !text.is_empty(),
+        "no fixture module `{module}` was generated"
+    );
+    insta::assert_snapshot!(format!("fixture_{module}"), text);
+}
+
+#[test]
+fn snapshot_fixture_composition() {
+    snapshot_fixture("composition");
+}
+
+#[test]
+fn snapshot_fixture_requests() {
+    snapshot_fixture("requests");
+}
+
+#[test]
+fn snapshot_fixture_naming() {
+    snapshot_fixture("naming");
+}
+
+#[test]
+fn snapshot_fixture_external() {
+    snapshot_fixture("external");
+}
+
 #[test]
 fn committed_client_is_fresh() {
     let files = generate();

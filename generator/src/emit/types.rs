@@ -2,7 +2,7 @@
 
 use super::docs::{doc_attrs, doc_lines, doc_opt, spec_text};
 use super::rust::{ident, rust_type, Scope};
-use crate::model::{Api, Field, StringEnum, Type, TypeDef, TypeKind, Variant};
+use crate::model::{Additional, Api, Field, StringEnum, Type, TypeDef, TypeKind, Variant};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -20,9 +20,14 @@ fn emit_type(def: &TypeDef) -> TokenStream {
     let doc = doc_opt(def.doc.as_deref());
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields } => emit_struct(&def.name, doc, fields),
+        TypeKind::Struct { fields, additional } => {
+            emit_struct(&def.name, doc, fields, additional.as_ref())
+        }
         TypeKind::Enum(e) => emit_enum(&def.name, doc, e),
-        TypeKind::OneOf { variants } => emit_one_of(doc, &def.name, variants),
+        TypeKind::OneOf {
+            variants,
+            discriminator,
+        } => emit_one_of(doc, &def.name, variants, discriminator.as_deref()),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty, Scope::Types);
             quote! {
@@ -45,7 +50,12 @@ fn field_type(field: &Field) -> TokenStream {
     }
 }
 
-fn emit_struct(name: &str, doc: TokenStream, fields: &[Field]) -> TokenStream {
+fn emit_struct(
+    name: &str,
+    doc: TokenStream,
+    fields: &[Field],
+    additional: Option<&Additional>,
+) -> TokenStream {
     let ident_name = ident(name);
     let sensitive = fields.iter().any(|f| f.sensitive);
     let derives = if sensitive {
@@ -62,8 +72,11 @@ fn emit_struct(name: &str, doc: TokenStream, fields: &[Field]) -> TokenStream {
             let wire = &field.wire_name;
             serde.push(quote!(rename = #wire));
         }
-        if field.is_optional() {
+        if !field.required {
+            // Absent when unset; a required but nullable member is written as `null`.
             serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+        } else if field.nullable {
+            serde.push(quote!(default));
         }
         let serde = if serde.is_empty() {
             quote!()
@@ -76,8 +89,17 @@ fn emit_struct(name: &str, doc: TokenStream, fields: &[Field]) -> TokenStream {
             pub #name: #ty,
         }
     });
+    let extra = additional.map(|a| {
+        let name = ident(&a.name);
+        let ty = rust_type(&a.ty, Scope::Types);
+        quote! {
+            /// Members beyond the named ones, by wire name.
+            #[serde(flatten)]
+            pub #name: std::collections::BTreeMap<String, #ty>,
+        }
+    });
     let debug = if sensitive {
-        emit_redacting_debug(name, fields)
+        emit_redacting_debug(name, fields, additional)
     } else {
         quote!()
     };
@@ -86,6 +108,7 @@ fn emit_struct(name: &str, doc: TokenStream, fields: &[Field]) -> TokenStream {
         #derives
         pub struct #ident_name {
             #(#members)*
+            #extra
         }
         #debug
     }
@@ -103,7 +126,11 @@ fn field_doc(field: &Field) -> TokenStream {
 }
 
 /// `Debug` that prints a marker in place of sensitive members.
-fn emit_redacting_debug(name: &str, fields: &[Field]) -> TokenStream {
+fn emit_redacting_debug(
+    name: &str,
+    fields: &[Field],
+    additional: Option<&Additional>,
+) -> TokenStream {
     let ident_name = ident(name);
     let entries = fields.iter().map(|field| {
         let member = ident(&field.name);
@@ -116,11 +143,17 @@ fn emit_redacting_debug(name: &str, fields: &[Field]) -> TokenStream {
             (true, false) => quote!(.field(#label, &crate::config::REDACTED)),
         }
     });
+    let extra = additional.map(|a| {
+        let member = ident(&a.name);
+        let label = &a.name;
+        quote!(.field(#label, &self.#member))
+    });
     quote! {
         impl std::fmt::Debug for #ident_name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct(#name)
                     #(#entries)*
+                    #extra
                     .finish()
             }
         }
@@ -237,8 +270,14 @@ fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
     }
 }
 
-/// A value of one of several shapes, tried in the order the spec lists them.
-fn emit_one_of(doc: TokenStream, name: &str, variants: &[Variant]) -> TokenStream {
+/// A value of one of several shapes, tried in the order the spec lists them, or chosen by
+/// its discriminator property.
+fn emit_one_of(
+    doc: TokenStream,
+    name: &str,
+    variants: &[Variant],
+    discriminator: Option<&str>,
+) -> TokenStream {
     let ident_name = ident(name);
     let members = variants.iter().map(|v| {
         let variant = ident(&v.name);
@@ -248,12 +287,13 @@ fn emit_one_of(doc: TokenStream, name: &str, variants: &[Variant]) -> TokenStrea
         }
         quote!(#variant(#ty),)
     });
-    let displayable = variants.iter().all(|v| {
-        matches!(
-            v.ty,
-            Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::String
-        )
-    });
+    let displayable = discriminator.is_none()
+        && variants.iter().all(|v| {
+            matches!(
+                v.ty,
+                Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::String
+            )
+        });
     let display = if displayable {
         let arms = variants.iter().map(|v| {
             let variant = ident(&v.name);
@@ -271,13 +311,49 @@ fn emit_one_of(doc: TokenStream, name: &str, variants: &[Variant]) -> TokenStrea
     } else {
         quote!()
     };
+    let Some(property) = discriminator else {
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #ident_name {
+                #(#members)*
+            }
+            #display
+        };
+    };
+    // Each variant's own type carries the discriminator member, so writing is untagged;
+    // reading looks at the member first and keeps values it does not know.
+    let arms = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let tags = &v.tags;
+        let wrap = if v.boxed { quote!(|v| #ident_name::#variant(Box::new(v))) } else { quote!(#ident_name::#variant) };
+        quote!(Some(#(#tags)|*) => serde_json::from_value(value).map(#wrap).map_err(D::Error::custom),)
+    });
+    let doc_note = format!(" Chosen by the `{property}` member; a value with another or no `{property}` is kept as `Unknown`.");
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[doc = ""]
+        #[doc = #doc_note]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #ident_name {
             #(#members)*
+            /// A value whose discriminator this client does not know (yet).
+            Unknown(serde_json::Value),
         }
-        #display
+
+        impl<'de> serde::Deserialize<'de> for #ident_name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => Ok(#ident_name::Unknown(value)),
+                }
+            }
+        }
     }
 }

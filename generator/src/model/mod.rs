@@ -53,12 +53,16 @@ pub struct TypeDef {
 pub enum TypeKind {
     Struct {
         fields: Vec<Field>,
+        /// Members beyond the named ones (`additionalProperties` beside `properties`).
+        additional: Option<Additional>,
     },
     /// A string enum; generated forward compatible (known values plus anything else).
     Enum(StringEnum),
-    /// A value of one of several shapes, told apart by trying each in order.
+    /// A value of one of several shapes: told apart by the `discriminator` property when
+    /// there is one (anything else is kept as `Unknown`), else by trying each in order.
     OneOf {
         variants: Vec<Variant>,
+        discriminator: Option<String>,
     },
     Alias(Type),
 }
@@ -86,6 +90,15 @@ impl Field {
     }
 }
 
+/// The map that collects an object's members beyond its named ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Additional {
+    /// The Rust field name.
+    pub name: String,
+    /// The type of each extra member's value.
+    pub ty: Type,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct StringEnum {
     pub values: Vec<EnumValue>,
@@ -105,6 +118,8 @@ pub struct Variant {
     pub ty: Type,
     /// Held in a `Box`: the type contains itself through this variant.
     pub boxed: bool,
+    /// The discriminator values that select this variant.
+    pub tags: Vec<String>,
 }
 
 /// A Rust type a schema lowers to.

@@ -20,17 +20,18 @@ const RESERVED_TYPES: &[&str] = &[
     "Value",
 ];
 
-/// Keeps letters and digits of each word (any script is folded to ASCII by dropping the rest).
+/// Splits a name into ASCII words: other scripts are transliterated (`Nämé` -> `Name`,
+/// `名前` -> `Ming Qian`), everything that is not a letter or digit separates words.
 fn words(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else {
-            out.push(' ');
-        }
-    }
-    out
+    let ascii = if raw.is_ascii() {
+        raw.to_owned()
+    } else {
+        deunicode::deunicode(raw)
+    };
+    ascii
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
 }
 
 fn prefix_digit(name: String, prefix: &str) -> String {
@@ -186,7 +187,9 @@ mod tests {
         assert_eq!(variant_name("NOT_FAIL"), "NotFail");
         assert_eq!(variant_name(""), "Empty");
         assert_eq!(value_name("$$"), "value");
-        assert_eq!(type_name("données"), "DonnEs");
+        assert_eq!(type_name("données"), "Donnees");
+        assert_eq!(type_name("Ünïcödé Nämé"), "UnicodeName");
+        assert_eq!(value_name("é"), "e");
     }
 
     #[test]

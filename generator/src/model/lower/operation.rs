@@ -269,7 +269,7 @@ fn displayable(cx: &Context, ty: &Type) -> bool {
             Type::Named(name) => match cx.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
                 Some(TypeKind::Enum(_)) => return true,
                 Some(TypeKind::Alias(inner)) => current = inner,
-                Some(TypeKind::OneOf { variants }) => {
+                Some(TypeKind::OneOf { variants, .. }) => {
                     return variants.iter().all(|v| {
                         matches!(
                             v.ty,

@@ -21,10 +21,10 @@ fn edges(types: &[TypeDef]) -> BTreeMap<&str, Vec<&str>> {
         .iter()
         .map(|def| {
             let targets = match &def.kind {
-                TypeKind::Struct { fields } => {
+                TypeKind::Struct { fields, .. } => {
                     fields.iter().filter_map(|f| by_value(&f.ty)).collect()
                 }
-                TypeKind::OneOf { variants } => {
+                TypeKind::OneOf { variants, .. } => {
                     variants.iter().filter_map(|v| by_value(&v.ty)).collect()
                 }
                 TypeKind::Alias(ty) => by_value(ty).into_iter().collect(),
@@ -60,7 +60,7 @@ impl Context<'_> {
         let mut alias_cycles: Vec<String> = Vec::new();
         for (t, def) in self.types.iter().enumerate() {
             match &def.kind {
-                TypeKind::Struct { fields } => {
+                TypeKind::Struct { fields, .. } => {
                     for (f, field) in fields.iter().enumerate() {
                         if by_value(&field.ty)
                             .is_some_and(|target| reaches(&graph, target, &def.name))
@@ -69,7 +69,7 @@ impl Context<'_> {
                         }
                     }
                 }
-                TypeKind::OneOf { variants } => {
+                TypeKind::OneOf { variants, .. } => {
                     for (v, variant) in variants.iter().enumerate() {
                         if by_value(&variant.ty)
                             .is_some_and(|target| reaches(&graph, target, &def.name))
@@ -89,12 +89,12 @@ impl Context<'_> {
             }
         }
         for (t, f) in boxed_fields {
-            if let TypeKind::Struct { fields } = &mut self.types[t].kind {
+            if let TypeKind::Struct { fields, .. } = &mut self.types[t].kind {
                 fields[f].boxed = true;
             }
         }
         for (t, v) in boxed_variants {
-            if let TypeKind::OneOf { variants } = &mut self.types[t].kind {
+            if let TypeKind::OneOf { variants, .. } = &mut self.types[t].kind {
                 variants[v].boxed = true;
             }
         }

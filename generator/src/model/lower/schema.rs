@@ -8,7 +8,9 @@
 use super::Context;
 use crate::diagnostics::pointer_token;
 use crate::model::naming::{self, Scope};
-use crate::model::{Constraints, EnumValue, Field, StringEnum, Type, TypeDef, TypeKind, Variant};
+use crate::model::{
+    Additional, Constraints, EnumValue, Field, StringEnum, Type, TypeDef, TypeKind, Variant,
+};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind};
 
 /// Extension marking a member whose value must never be printed.
@@ -112,9 +114,10 @@ impl Context<'_> {
     fn definition(&mut self, name: &str, schema: &Schema, at: &str) -> TypeKind {
         match &schema.schema_kind {
             SchemaKind::Type(openapiv3::Type::Object(object)) if !object.properties.is_empty() => {
-                TypeKind::Struct {
-                    fields: self.fields(name, &object.properties, &object.required, at),
-                }
+                let fields = self.fields(name, &object.properties, &object.required, at);
+                let additional =
+                    self.additional(name, object.additional_properties.as_ref(), &fields, at);
+                TypeKind::Struct { fields, additional }
             }
             SchemaKind::Any(any)
                 if !any.properties.is_empty()
@@ -122,9 +125,10 @@ impl Context<'_> {
                     && any.any_of.is_empty()
                     && any.all_of.is_empty() =>
             {
-                TypeKind::Struct {
-                    fields: self.fields(name, &any.properties, &any.required, at),
-                }
+                let fields = self.fields(name, &any.properties, &any.required, at);
+                let additional =
+                    self.additional(name, any.additional_properties.as_ref(), &fields, at);
+                TypeKind::Struct { fields, additional }
             }
             SchemaKind::Type(openapiv3::Type::String(string)) if !string.enumeration.is_empty() => {
                 // `Unknown` is the catch-all variant every generated enum has.
@@ -149,14 +153,13 @@ impl Context<'_> {
                 } else {
                     "anyOf"
                 };
-                if schema.schema_data.discriminator.is_some() {
-                    self.error(
-                        format!("{at}/discriminator"),
-                        "a `discriminator` is not supported yet",
-                        "remove the discriminator; the variants are then told apart by their shape",
-                    );
+                let here = format!("{at}/{keyword}");
+                match &schema.schema_data.discriminator {
+                    Some(discriminator) => {
+                        self.discriminated(name, members, discriminator, &here, at)
+                    }
+                    None => self.variants(name, members, &here),
                 }
-                self.variants(name, members, &format!("{at}/{keyword}"))
             }
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
                 TypeKind::Alias(self.type_of(&all_of[0], name, &format!("{at}/allOf/0")))
@@ -168,6 +171,7 @@ impl Context<'_> {
                 if self.merge_all_of(all_of, &here, 0, &mut properties, &mut required) {
                     TypeKind::Struct {
                         fields: self.fields(name, &properties, &required, at),
+                        additional: None,
                     }
                 } else {
                     TypeKind::Alias(Type::Any)
@@ -311,6 +315,7 @@ impl Context<'_> {
                 name: scope.claim(name),
                 ty,
                 boxed: false,
+                tags: Vec::new(),
             });
         }
         if variants.is_empty() {
@@ -320,7 +325,80 @@ impl Context<'_> {
                 "list at least one schema",
             );
         }
-        TypeKind::OneOf { variants }
+        TypeKind::OneOf {
+            variants,
+            discriminator: None,
+        }
+    }
+
+    /// A `oneOf` told apart by a property: each member must be a reference, selected by the
+    /// mapping's values for it or, without one, by its schema name.
+    fn discriminated(
+        &mut self,
+        owner: &str,
+        members: &[ReferenceOr<Schema>],
+        discriminator: &openapiv3::Discriminator,
+        at: &str,
+        schema_at: &str,
+    ) -> TypeKind {
+        let TypeKind::OneOf { mut variants, .. } = self.variants(owner, members, at) else {
+            unreachable!("variants() makes a oneOf")
+        };
+        for (i, (variant, member)) in variants.iter_mut().zip(members).enumerate() {
+            let ReferenceOr::Reference { reference } = member else {
+                self.error(
+                    format!("{at}/{i}"),
+                    "a member of a `oneOf` with a `discriminator` must be a `$ref`",
+                    "move the member into `#/components/schemas` and refer to it",
+                );
+                continue;
+            };
+            let schema_name = reference.rsplit('/').next().unwrap_or(reference);
+            variant.tags = discriminator
+                .mapping
+                .iter()
+                .filter(|(_, target)| *target == reference || *target == schema_name)
+                .map(|(tag, _)| tag.clone())
+                .collect();
+            if variant.tags.is_empty() {
+                variant.tags.push(schema_name.to_owned());
+            }
+        }
+        if variants.iter().any(|v| v.name == "Unknown") {
+            self.error(
+                format!("{schema_at}/discriminator"),
+                "a member named `Unknown` collides with the variant for unknown discriminator values",
+                "rename that schema",
+            );
+        }
+        TypeKind::OneOf {
+            variants,
+            discriminator: Some(discriminator.property_name.clone()),
+        }
+    }
+
+    /// The map for members beyond the named ones, if the schema allows them explicitly.
+    fn additional(
+        &mut self,
+        owner: &str,
+        additional: Option<&AdditionalProperties>,
+        fields: &[Field],
+        at: &str,
+    ) -> Option<Additional> {
+        let ty = match additional? {
+            AdditionalProperties::Any(true) => Type::Any,
+            AdditionalProperties::Any(false) => return None,
+            AdditionalProperties::Schema(schema) => self.type_of(
+                schema,
+                &format!("{owner}_additional"),
+                &format!("{at}/additionalProperties"),
+            ),
+        };
+        let mut scope = Scope::with_taken(fields.iter().map(|f| f.name.as_str()));
+        Some(Additional {
+            name: scope.claim("additional_properties".to_owned()),
+            ty,
+        })
     }
 
     /// Types that need no definition of their own.
