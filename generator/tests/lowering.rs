@@ -44,7 +44,7 @@ fn names_inline_types_after_their_place_and_escapes_keywords() {
         ]
     );
     let body = &api.types[3];
-    let TypeKind::Struct { fields } = &body.kind else {
+    let TypeKind::Struct { fields, .. } = &body.kind else {
         panic!("a struct: {body:?}")
     };
     let self_field = &fields[0];
@@ -53,7 +53,7 @@ fn names_inline_types_after_their_place_and_escapes_keywords() {
         ("self", "self_")
     );
     assert_eq!(fields[4].ty, Type::Map(Box::new(Type::String)));
-    let TypeKind::Struct { fields: nested } = &api.types[5].kind else {
+    let TypeKind::Struct { fields: nested, .. } = &api.types[5].kind else {
         panic!()
     };
     assert!(nested[0].nullable && nested[0].ty == Type::I32);
