@@ -3,6 +3,7 @@
 
 use super::docs::{doc_lines, spec_text};
 use super::rust::{deprecated_attr, ident, rust_type, Scope};
+use crate::model::ValueShape;
 use crate::model::{
     Api, Body, ConfigValue, Constraints, Operation, Param, ParamLocation, PathPart,
     RequestBodyKind, Response, Status, Type,
@@ -375,10 +376,11 @@ fn emit_build_request(op: &Operation) -> TokenStream {
             let value = param_value(param);
             let check = checks(param);
             let arg = &param.name;
-            let encoded = match &param.ty {
-                Type::String => quote!(value),
-                Type::Array(_) => quote!(&crate::transport::join(value, ",")),
-                _ => quote!(&value.to_string()),
+            let encoded = match (param.shape, &param.ty) {
+                (ValueShape::Many, _) => quote!(&crate::transport::join(value, ",")),
+                (ValueShape::Either, _) => quote!(&crate::transport::join(&value.to_values(), ",")),
+                (ValueShape::One, Type::String) => quote!(value),
+                (ValueShape::One, _) => quote!(&value.to_string()),
             };
             quote! {
                 {
@@ -398,16 +400,22 @@ fn emit_build_request(op: &Operation) -> TokenStream {
             let arg = &p.name;
             let wire = &p.wire_name;
             let check = checks(p);
-            let is_array = matches!(p.ty, Type::Array(_));
-            let text = if is_array {
-                let separator = p.style.separator();
-                quote!(crate::transport::join(value, #separator))
-            } else {
-                quote!(value)
+            // The texts of a value that has several: the array itself or the `oneOf`'s list.
+            let many = match p.shape {
+                ValueShape::One => None,
+                ValueShape::Many => Some(quote!(value)),
+                ValueShape::Either => Some(quote!(&value.to_values())),
+            };
+            let text = match &many {
+                Some(values) => {
+                    let separator = p.style.separator();
+                    quote!(crate::transport::join(#values, #separator))
+                }
+                None => quote!(value),
             };
             let send = match p.location {
-                ParamLocation::Query if is_array && p.explode => quote! {
-                    for item in value {
+                ParamLocation::Query if many.is_some() && p.explode => quote! {
+                    for item in #many {
                         request.query(#wire, item);
                     }
                 },

@@ -7,7 +7,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn emit_types(api: &Api) -> TokenStream {
-    let types = api.types.iter().map(emit_type);
+    let enums: Vec<&str> = api
+        .types
+        .iter()
+        .filter(|t| matches!(t.kind, TypeKind::Enum(_)))
+        .map(|t| t.name.as_str())
+        .collect();
+    let types = api.types.iter().map(|def| emit_type(def, &enums));
     quote! {
         //! Request and response types of the API, one per schema.
         #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
@@ -16,7 +22,8 @@ pub fn emit_types(api: &Api) -> TokenStream {
     }
 }
 
-fn emit_type(def: &TypeDef) -> TokenStream {
+/// `enums` names the module's string enums, which display as text like primitives do.
+fn emit_type(def: &TypeDef, enums: &[&str]) -> TokenStream {
     let doc = doc_opt(def.doc.as_deref());
     let name = ident(&def.name);
     match &def.kind {
@@ -27,7 +34,7 @@ fn emit_type(def: &TypeDef) -> TokenStream {
         TypeKind::OneOf {
             variants,
             discriminator,
-        } => emit_one_of(doc, &def.name, variants, discriminator.as_deref()),
+        } => emit_one_of(doc, &def.name, variants, discriminator.as_deref(), enums),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty, Scope::Types);
             quote! {
@@ -277,6 +284,7 @@ fn emit_one_of(
     name: &str,
     variants: &[Variant],
     discriminator: Option<&str>,
+    enums: &[&str],
 ) -> TokenStream {
     let ident_name = ident(name);
     let members = variants.iter().map(|v| {
@@ -312,6 +320,7 @@ fn emit_one_of(
         quote!()
     };
     let Some(property) = discriminator else {
+        let values = emit_to_values(&ident_name, variants, enums);
         return quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -320,6 +329,7 @@ fn emit_one_of(
                 #(#members)*
             }
             #display
+            #values
         };
     };
     // Each variant's own type carries the discriminator member, so writing is untagged;
@@ -352,6 +362,41 @@ fn emit_one_of(
                 match tag.as_deref() {
                     #(#arms)*
                     _ => Ok(#ident_name::Unknown(value)),
+                }
+            }
+        }
+    }
+}
+
+/// For a `oneOf` of scalars and arrays of scalars (a parameter given as one value or several),
+/// the values as texts, which is how parameters send it.
+fn emit_to_values(
+    ident_name: &proc_macro2::Ident,
+    variants: &[Variant],
+    enums: &[&str],
+) -> TokenStream {
+    let text = |ty: &Type| {
+        ty.is_primitive() || matches!(ty, Type::Named(n) if enums.contains(&n.as_str()))
+    };
+    let many = |ty: &Type| matches!(ty, Type::Array(item) if text(item));
+    if !variants.iter().any(|v| many(&v.ty)) || !variants.iter().all(|v| many(&v.ty) || text(&v.ty))
+    {
+        return quote!();
+    }
+    let arms = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        if many(&v.ty) {
+            quote!(#ident_name::#variant(items) => items.iter().map(ToString::to_string).collect(),)
+        } else {
+            quote!(#ident_name::#variant(value) => vec![value.to_string()],)
+        }
+    });
+    quote! {
+        impl #ident_name {
+            /// The value as texts: one for a single value, one per item for several.
+            pub fn to_values(&self) -> Vec<String> {
+                match self {
+                    #(#arms)*
                 }
             }
         }

@@ -144,15 +144,14 @@ pub enum Type {
 impl Type {
     /// Whether values of this type are displayed as-is in a query or header.
     pub fn is_scalar(&self) -> bool {
+        self.is_primitive() || matches!(self, Type::Named(_))
+    }
+
+    /// Booleans, numbers and strings.
+    pub fn is_primitive(&self) -> bool {
         matches!(
             self,
-            Type::Bool
-                | Type::I32
-                | Type::I64
-                | Type::F32
-                | Type::F64
-                | Type::String
-                | Type::Named(_)
+            Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::String
         )
     }
 }
@@ -261,6 +260,8 @@ pub struct Param {
     pub explode: bool,
     /// How a non-exploded array is joined.
     pub style: ArrayStyle,
+    /// Whether the value is one text, several, or either (a `oneOf` of both).
+    pub shape: ValueShape,
     /// Filled from the client configuration unless set on the call.
     pub from_config: Option<ConfigValue>,
 }
@@ -271,6 +272,17 @@ pub enum ParamLocation {
     Query,
     Header,
     Cookie,
+}
+
+/// How many texts a parameter's value is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueShape {
+    /// A scalar or string enum: one text.
+    One,
+    /// An array: one text per item.
+    Many,
+    /// A `oneOf` of scalars and arrays: its `to_values()` lists the texts.
+    Either,
 }
 
 /// How an array parameter's values are joined when they are not exploded.

@@ -7,7 +7,7 @@ use crate::diagnostics::pointer;
 use crate::model::naming::{self, Scope};
 use crate::model::{
     ArrayStyle, Body, ConfigValue, HttpMethod, Operation, Param, ParamLocation, PathPart,
-    RequestBody, RequestBodyKind, Response, ResponseHeader, Status, Type, TypeKind,
+    RequestBody, RequestBodyKind, Response, ResponseHeader, Status, Type, TypeKind, ValueShape,
 };
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
@@ -225,8 +225,7 @@ fn lower_param(
     if let Type::Option(inner) = ty {
         ty = *inner;
     }
-    let sendable = ty.is_scalar() || matches!(&ty, Type::Array(item) if item.is_scalar());
-    if !sendable || !displayable(cx, &ty) {
+    let Some(shape) = shape_of(cx, &ty) else {
         cx.error(
             format!("{at}/schema"),
             format!(
@@ -234,10 +233,10 @@ fn lower_param(
                 data.name,
                 location_key(param)
             ),
-            "use a string, number, boolean or string enum, or an array of them",
+            "use a string, number, boolean or string enum, an array of them, or a `oneOf` of those",
         );
         return None;
-    }
+    };
     let resolved = resolve_schema(cx.doc, schema);
     let constraints = resolved.map(constraints_of).unwrap_or_default();
     let default = resolved.and_then(|s| s.schema_data.default.clone());
@@ -255,39 +254,47 @@ fn lower_param(
         deprecated: data.deprecated.unwrap_or(false),
         explode,
         style,
+        shape,
         from_config,
     })
 }
 
-/// Whether values of `ty` can be written as text: scalars, string enums, and aliases or
-/// `oneOf`s of those.
-fn displayable(cx: &Context, ty: &Type) -> bool {
-    let mut current = ty;
-    for _ in 0..32 {
-        match current {
-            Type::Array(item) => current = item,
-            Type::Named(name) => match cx.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
-                Some(TypeKind::Enum(_)) => return true,
-                Some(TypeKind::Alias(inner)) => current = inner,
-                Some(TypeKind::OneOf { variants, .. }) => {
-                    return variants.iter().all(|v| {
-                        matches!(
-                            v.ty,
-                            Type::Bool
-                                | Type::I32
-                                | Type::I64
-                                | Type::F32
-                                | Type::F64
-                                | Type::String
-                        )
-                    })
-                }
-                Some(TypeKind::Struct { .. }) | None => return false,
-            },
-            other => return other.is_scalar(),
+/// How values of `ty` are written as text, or `None` when they cannot be: scalars and string
+/// enums are one text, arrays of them several, and a `oneOf` of both either.
+fn shape_of(cx: &Context, ty: &Type) -> Option<ValueShape> {
+    let one = |ty: &Type| shape_of(cx, ty) == Some(ValueShape::One);
+    match ty {
+        Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::String => {
+            Some(ValueShape::One)
         }
+        Type::Array(item) if one(item) => Some(ValueShape::Many),
+        Type::Named(name) => match cx.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+            Some(TypeKind::Enum(_)) => Some(ValueShape::One),
+            Some(TypeKind::Alias(inner)) if inner != ty => shape_of(cx, inner),
+            Some(TypeKind::OneOf {
+                variants,
+                discriminator: None,
+            }) => {
+                let shapes: Vec<Option<ValueShape>> = variants
+                    .iter()
+                    .map(|v| match &v.ty {
+                        Type::Array(item) if one(item) => Some(ValueShape::Many),
+                        other if one(other) => Some(ValueShape::One),
+                        _ => None,
+                    })
+                    .collect();
+                if shapes.iter().any(Option::is_none) {
+                    None
+                } else if shapes.contains(&Some(ValueShape::Many)) {
+                    Some(ValueShape::Either)
+                } else {
+                    Some(ValueShape::One)
+                }
+            }
+            _ => None,
+        },
+        _ => None,
     }
-    false
 }
 
 fn config_value(
