@@ -38,6 +38,8 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// Line and column of a pointer location, once the file has been indexed.
+    pub line_column: Option<(usize, usize)>,
 }
 
 impl Diagnostic {
@@ -47,6 +49,7 @@ impl Diagnostic {
             location,
             message: message.into(),
             help: None,
+            line_column: None,
         }
     }
 
@@ -67,9 +70,13 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.location {
-            Location::File => write!(f, "{}: error: {}", self.file, self.message)?,
-            location => write!(f, "{}:{}: error: {}", self.file, location, self.message)?,
+        match (&self.location, self.line_column) {
+            (Location::File, _) => write!(f, "{}: error: {}", self.file, self.message)?,
+            (Location::Pointer(pointer), Some((line, column))) => {
+                write!(f, "{}:{line}:{column}: error: {}", self.file, self.message)?;
+                write!(f, "\n  at: #{pointer}")?;
+            }
+            (location, _) => write!(f, "{}:{}: error: {}", self.file, location, self.message)?,
         }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;

@@ -77,10 +77,11 @@ pub fn load_specs_in(
     base: &std::path::Path,
     config: &Config,
 ) -> Result<Vec<LoadedSpec>, Diagnostics> {
-    let (specs, problems) = load_what_loads(base, config)?;
+    let (specs, mut problems) = load_what_loads(base, config)?;
     if problems.is_empty() {
         Ok(specs)
     } else {
+        place(&mut problems, &specs, base);
         Err(Diagnostics(problems))
     }
 }
@@ -94,12 +95,30 @@ pub fn generate_from_files(
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let (specs, mut problems) = load_what_loads(base, config)?;
     match generate(config, &specs) {
-        Ok(files) if problems.is_empty() => Ok(files),
-        Ok(_) => Err(Diagnostics(problems)),
-        Err(more) => {
-            problems.extend(more.0);
-            Err(Diagnostics(problems))
+        Ok(files) if problems.is_empty() => return Ok(files),
+        Ok(_) => {}
+        Err(more) => problems.extend(more.0),
+    }
+    place(&mut problems, &specs, base);
+    Err(Diagnostics(problems))
+}
+
+/// Gives every problem located by a JSON pointer its file (a component imported from another
+/// file is reported there) and its line and column, reading each file once.
+pub fn place(problems: &mut [Diagnostic], specs: &[LoadedSpec], base: &std::path::Path) {
+    let mut indexed: BTreeMap<String, Option<load::Positions>> = BTreeMap::new();
+    for problem in problems.iter_mut() {
+        let diagnostics::Location::Pointer(pointer) = &problem.location else {
+            continue;
+        };
+        if let Some(spec) = specs.iter().find(|s| s.file == problem.file) {
+            problem.file = spec.file_of(pointer).to_owned();
         }
+        let positions = indexed.entry(problem.file.clone()).or_insert_with(|| {
+            let text = std::fs::read_to_string(base.join(&problem.file)).ok()?;
+            load::Positions::index(&text)
+        });
+        problem.line_column = positions.as_ref().and_then(|p| p.locate(pointer));
     }
 }
 

@@ -167,7 +167,10 @@ fn spec_errors_are_located_and_exit_2() {
         printed.contains("specs/broken.yaml:3:1: error: invalid YAML"),
         "{printed}"
     );
-    assert!(printed.contains("specs/pets.yaml:#/paths/~1a~1{x}/get: error: path parameter `x` in `/a/{x}` is not declared"), "{printed}");
+    assert!(
+        printed.contains("specs/pets.yaml:5:5: error: path parameter `x` in `/a/{x}` is not declared\n  at: #/paths/~1a~1{x}/get"),
+        "{printed}"
+    );
     assert!(printed.contains("help: "), "{printed}");
     assert!(
         !dir.join("client").exists(),
@@ -203,6 +206,31 @@ fn invalid_crate_name_is_refused() {
     assert_eq!(out.status.code(), Some(2), "{printed}");
     assert!(
         printed.contains("crate name `1 bad` is not a valid package name"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn problems_in_imported_components_are_reported_where_they_are_written() {
+    let dir = scratch("imported");
+    std::fs::create_dir_all(dir.join("specs/shared")).unwrap();
+    std::fs::write(
+        dir.join("specs/pets.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: 'shared/defs.yaml#/components/schemas/Pet'}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("specs/shared/defs.yaml"),
+        "components:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        owner: {$ref: '#/components/schemas/Nobody'}\n",
+    )
+    .unwrap();
+    let out = run(&dir, "generate");
+    let printed = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{printed}");
+    assert!(
+        printed.contains(
+            "specs/shared/defs.yaml:6:9: error: `specs/shared/defs.yaml` has no component `#/components/schemas/Nobody`\n  at: #/components/schemas/Pet/properties/owner"
+        ),
         "{printed}"
     );
 }

@@ -13,6 +13,14 @@ use std::path::{Component, Path, PathBuf};
 /// Reads a file's text; the only I/O bundling does, injected so bundling itself stays pure.
 pub type ReadFile<'a> = dyn FnMut(&Path) -> std::io::Result<String> + 'a;
 
+/// A document with every reference made local.
+pub struct Bundled {
+    pub value: Value,
+    pub files_read: Vec<PathBuf>,
+    /// (JSON pointer of an imported component, the file it came from).
+    pub origins: Vec<(String, String)>,
+}
+
 /// The component kinds a `$ref` may point at.
 const COMPONENT_KINDS: &[&str] = &[
     "schemas",
@@ -54,7 +62,9 @@ impl<'r> Bundler<'r> {
     }
 
     /// Rewrites every external reference in `root` and adds the referenced components to it.
-    pub fn bundle(mut self, mut root: Value) -> Result<(Value, Vec<PathBuf>), Diagnostics> {
+    /// Returns the bundled document, the files read, and for each imported component the
+    /// pointer it has in the bundle (the same it has in its own file) and that file.
+    pub fn bundle(mut self, mut root: Value) -> Result<Bundled, Diagnostics> {
         let mut additions: Vec<(String, String, Value)> = Vec::new();
         let root_path = self.root_path.clone();
         self.rewrite(&root_path, &mut root, &mut String::new(), &mut additions);
@@ -63,7 +73,7 @@ impl<'r> Bundler<'r> {
         }
         if !additions.is_empty() {
             let Some(object) = root.as_object_mut() else {
-                return Ok((root, self.files_read));
+                return Ok(self.finish(root));
             };
             let components = object
                 .entry("components")
@@ -101,9 +111,27 @@ impl<'r> Bundler<'r> {
             }
         }
         if self.diagnostics.is_empty() {
-            Ok((root, self.files_read))
+            Ok(self.finish(root))
         } else {
             Err(Diagnostics(self.diagnostics))
+        }
+    }
+
+    fn finish(self, value: Value) -> Bundled {
+        let origins = self
+            .added
+            .iter()
+            .map(|((kind, name), file)| {
+                (
+                    pointer(["components", kind.as_str(), name.as_str()]),
+                    display(file),
+                )
+            })
+            .collect();
+        Bundled {
+            value,
+            files_read: self.files_read,
+            origins,
         }
     }
 
@@ -340,7 +368,7 @@ mod tests {
         let value = super::super::parse::parse_document(root, &fs[Path::new(root)]).unwrap();
         Bundler::new(Path::new(root), &mut read)
             .bundle(value)
-            .map(|(v, _)| v)
+            .map(|b| b.value)
     }
 
     #[test]

@@ -5,6 +5,9 @@
 
 mod bundle;
 mod parse;
+mod position;
+
+pub use position::Positions;
 
 pub use bundle::{display, normalize};
 pub use parse::parse_document;
@@ -22,6 +25,24 @@ pub struct LoadedSpec {
     pub document: openapiv3::OpenAPI,
     /// Every file read to build this spec, the spec itself first.
     pub files_read: Vec<PathBuf>,
+    /// (JSON pointer of a component imported from another file, that file), so a problem
+    /// inside it is reported where it is written.
+    pub origins: Vec<(String, String)>,
+}
+
+impl LoadedSpec {
+    /// The file a problem at `pointer` of this spec is written in.
+    pub fn file_of(&self, pointer: &str) -> &str {
+        self.origins
+            .iter()
+            .find(|(prefix, _)| {
+                pointer == prefix
+                    || pointer
+                        .strip_prefix(prefix.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+            .map_or(&self.file, |(_, file)| file)
+    }
 }
 
 /// Loads one spec, reading files (the spec and any it references) through `read`.
@@ -37,8 +58,9 @@ pub fn load_spec_with(
     })?;
     let value = parse_document(&file, &text)?;
     check_version(&file, &value)?;
-    let (value, files_read) = bundle::Bundler::new(&path, read).bundle(value)?;
-    let document = deserialize(&file, value)?;
+    let bundled = bundle::Bundler::new(&path, read).bundle(value)?;
+    let (files_read, origins) = (bundled.files_read, bundled.origins);
+    let document = deserialize(&file, bundled.value)?;
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -48,6 +70,7 @@ pub fn load_spec_with(
         stem,
         document,
         files_read,
+        origins,
     })
 }
 
