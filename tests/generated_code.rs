@@ -130,3 +130,12 @@ fn committed_client_is_fresh() {
 fn generation_is_deterministic() {
     assert_eq!(generate(), generate());
 }
+
+#[test]
+fn our_specs_and_fixtures_pass_lint() {
+    for folder in ["spec", "tests/fixtures"] {
+        let checked = clientgen::lint_files(&workspace_root(), &[PathBuf::from(folder)])
+            .unwrap_or_else(|e| panic!("`clientgen lint --spec {folder}` reports problems:\n{e}"));
+        assert!(checked >= 4, "{folder}: only {checked} specs checked");
+    }
+}

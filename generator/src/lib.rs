@@ -8,6 +8,7 @@
 pub mod config;
 pub mod diagnostics;
 pub mod emit;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod write;
@@ -140,4 +141,35 @@ fn load_what_loads(
         }
     }
     Ok((specs, problems))
+}
+
+/// Lints the specs `paths` name (relative to `base`): everything generation would report,
+/// plus [`lint`]'s rules. Returns how many specs were checked when there is no problem.
+pub fn lint_files(
+    base: &std::path::Path,
+    paths: &[std::path::PathBuf],
+) -> Result<usize, Diagnostics> {
+    let files = load::expand_spec_paths(base, paths)?;
+    let mut problems = Vec::new();
+    let mut specs = Vec::new();
+    for path in &files {
+        let loaded = load::load_spec_and_json_with(path, &mut |p: &std::path::Path| {
+            std::fs::read_to_string(base.join(p))
+        });
+        match loaded {
+            Ok((spec, json)) => {
+                problems.extend(lint::lint_document(&spec, &json));
+                if let Err(more) = model::lower(&spec, &model::naming::value_name(&spec.stem)) {
+                    problems.extend(more.0);
+                }
+                specs.push(spec);
+            }
+            Err(more) => problems.extend(more.0),
+        }
+    }
+    if problems.is_empty() {
+        return Ok(files.len());
+    }
+    place(&mut problems, &specs, base);
+    Err(Diagnostics(problems))
 }

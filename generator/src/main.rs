@@ -25,6 +25,16 @@ enum Command {
     Generate(Target),
     /// Exit 1, naming every stale file, when the crate differs from what the specs produce.
     Check(Target),
+    /// Check specs: what generation reports, plus every `$ref`, duplicate operationIds and
+    /// every example against its schema. Exit 1 when there is a problem.
+    Lint(LintArgs),
+}
+
+#[derive(Args)]
+struct LintArgs {
+    /// A spec file (YAML or JSON) or a folder of them; repeatable.
+    #[arg(long = "spec", value_name = "PATH", default_value = DEFAULT_SPEC_DIR)]
+    specs: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -66,6 +76,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
     let (check, config) = match command {
         Command::Generate(target) => (false, target.config()),
         Command::Check(target) => (true, target.config()),
+        Command::Lint(args) => return Ok(lint(&args.specs)),
     };
     let files = match clientgen::generate_from_files(std::path::Path::new(""), &config) {
         Ok(files) => files,
@@ -107,4 +118,17 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         report.removed.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn lint(specs: &[PathBuf]) -> ExitCode {
+    match clientgen::lint_files(std::path::Path::new(""), specs) {
+        Ok(count) => {
+            println!("{count} spec(s) checked: no problems");
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            eprintln!("{problems}");
+            ExitCode::from(1)
+        }
+    }
 }

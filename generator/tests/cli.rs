@@ -234,3 +234,27 @@ fn problems_in_imported_components_are_reported_where_they_are_written() {
         "{printed}"
     );
 }
+
+#[test]
+fn lint_reports_bad_examples_with_their_position_and_exits_1() {
+    let dir = scratch("lint");
+    assert_eq!(
+        clientgen(&dir, &["lint", "--spec", "specs"]).status.code(),
+        Some(0)
+    );
+    std::fs::write(
+        dir.join("specs/pets.yaml"),
+        SPEC.replace("{type: string}}", "{type: string, example: 42}}"),
+    )
+    .unwrap();
+    let out = clientgen(&dir, &["lint", "--spec", "specs"]);
+    let printed = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{printed}");
+    assert!(
+        printed.contains(
+            "specs/pets.yaml:9:71: error: [example] the schema's example does not match its schema: at the top: expected string, found number 42\n  at: #/paths/~1pets~1{id}/get/parameters/0/schema/example"
+        ),
+        "{printed}"
+    );
+    assert!(printed.contains("2 problems found"), "{printed}");
+}

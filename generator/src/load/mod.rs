@@ -50,6 +50,15 @@ pub fn load_spec_with(
     path: &Path,
     read: &mut dyn FnMut(&Path) -> std::io::Result<String>,
 ) -> Result<LoadedSpec, Diagnostics> {
+    load_spec_and_json_with(path, read).map(|(spec, _)| spec)
+}
+
+/// Like [`load_spec_with`], also returning the bundled document as JSON, for checks that
+/// look at what the typed form leaves out (examples, unused components).
+pub fn load_spec_and_json_with(
+    path: &Path,
+    read: &mut dyn FnMut(&Path) -> std::io::Result<String>,
+) -> Result<(LoadedSpec, serde_json::Value), Diagnostics> {
     let path = normalize(path);
     let file = display(&path);
     let text = read(&path).map_err(|e| {
@@ -59,19 +68,19 @@ pub fn load_spec_with(
     let value = parse_document(&file, &text)?;
     check_version(&file, &value)?;
     let bundled = bundle::Bundler::new(&path, read).bundle(value)?;
-    let (files_read, origins) = (bundled.files_read, bundled.origins);
-    let document = deserialize(&file, bundled.value)?;
+    let document = deserialize(&file, &bundled.value)?;
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok(LoadedSpec {
+    let spec = LoadedSpec {
         file,
         stem,
         document,
-        files_read,
-        origins,
-    })
+        files_read: bundled.files_read,
+        origins: bundled.origins,
+    };
+    Ok((spec, bundled.value))
 }
 
 /// Expands folders into the spec files they hold, sorted by name for stable output. Paths
@@ -154,13 +163,13 @@ fn check_version(file: &str, value: &serde_json::Value) -> Result<(), Diagnostic
     }
 }
 
-fn deserialize(file: &str, value: serde_json::Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
-    match typed::<openapiv3::OpenAPI>(&value) {
+fn deserialize(file: &str, value: &serde_json::Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
+    match typed::<openapiv3::OpenAPI>(value) {
         Ok(document) => Ok(document),
         Err((mut at, mut message)) => {
             // `openapiv3` buffers untagged and flattened elements, which cuts the path short;
             // re-reading the elements below that point one by one finds the real culprit.
-            if let Some((deeper, deeper_message)) = refine(&value, &at) {
+            if let Some((deeper, deeper_message)) = refine(value, &at) {
                 at = deeper;
                 message = deeper_message;
             }
@@ -176,7 +185,7 @@ fn deserialize(file: &str, value: serde_json::Value) -> Result<openapiv3::OpenAP
 
 /// Deserializes `value`, returning the JSON pointer and message of a failure.
 fn typed<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<T, (String, String)> {
-    serde_path_to_error::deserialize(value.clone()).map_err(|e| {
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let mut at = String::new();
         for segment in e.path().iter() {
             use serde_path_to_error::Segment;

@@ -4,25 +4,25 @@
 //! place, so a spec that generates cleanly never pays for it.
 
 use crate::diagnostics::pointer_token;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
 /// Where each node of one document starts.
 pub struct Positions {
     starts: HashMap<String, (usize, usize)>,
+    /// The first key that repeats in its mapping: its pointer and position.
+    duplicate: Option<(String, (usize, usize))>,
 }
 
 impl Positions {
     /// Indexes `text`; `None` when it does not parse (its syntax error is reported already).
     pub fn index(text: &str) -> Option<Positions> {
-        let mut receiver = Receiver {
-            starts: HashMap::new(),
-            frames: Vec::new(),
-        };
+        let mut receiver = Receiver::default();
         Parser::new_from_str(text).load(&mut receiver, false).ok()?;
         Some(Positions {
             starts: receiver.starts,
+            duplicate: receiver.duplicate,
         })
     }
 
@@ -38,6 +38,13 @@ impl Positions {
             current = &current[..cut];
         }
     }
+
+    /// The first key that appears twice in one mapping: its pointer and position.
+    pub fn duplicate_key(&self) -> Option<(&str, (usize, usize))> {
+        self.duplicate
+            .as_ref()
+            .map(|(pointer, position)| (pointer.as_str(), *position))
+    }
 }
 
 enum Frame {
@@ -47,6 +54,7 @@ enum Frame {
         at: String,
         key: Option<String>,
         placed: bool,
+        keys: HashSet<String>,
     },
     Seq {
         at: String,
@@ -54,15 +62,16 @@ enum Frame {
     },
 }
 
+#[derive(Default)]
 struct Receiver {
     starts: HashMap<String, (usize, usize)>,
     frames: Vec<Frame>,
+    duplicate: Option<(String, (usize, usize))>,
 }
 
 impl Receiver {
     /// The pointer of a node starting now, or `None` for a mapping key (which it records).
-    fn node_pointer(&mut self, event: &Event, mark: Marker) -> Option<String> {
-        let position = (mark.line(), mark.col() + 1);
+    fn node_pointer(&mut self, event: &Event, position: (usize, usize)) -> Option<String> {
         match self.frames.last_mut() {
             None => Some(String::new()),
             Some(Frame::Seq { at, next }) => {
@@ -70,7 +79,12 @@ impl Receiver {
                 *next += 1;
                 Some(pointer)
             }
-            Some(Frame::Map { at, key, placed }) => match key.take() {
+            Some(Frame::Map {
+                at,
+                key,
+                placed,
+                keys,
+            }) => match key.take() {
                 Some(k) => Some(format!("{at}/{}", pointer_token(&k))),
                 None => {
                     if !*placed {
@@ -83,6 +97,9 @@ impl Receiver {
                         _ => String::new(),
                     };
                     let pointer = format!("{at}/{}", pointer_token(&name));
+                    if !keys.insert(name.clone()) && self.duplicate.is_none() {
+                        self.duplicate = Some((pointer.clone(), position));
+                    }
                     self.starts.entry(pointer).or_insert(position);
                     *key = Some(name);
                     None
@@ -94,23 +111,23 @@ impl Receiver {
 
 impl MarkedEventReceiver for Receiver {
     fn on_event(&mut self, event: Event, mark: Marker) {
+        let position = (mark.line(), mark.col() + 1);
         match event {
             Event::Scalar(..)
             | Event::Alias(_)
             | Event::MappingStart(..)
             | Event::SequenceStart(..) => {
-                let Some(pointer) = self.node_pointer(&event, mark) else {
+                let Some(pointer) = self.node_pointer(&event, position) else {
                     return;
                 };
                 let placed = self.starts.contains_key(&pointer);
-                self.starts
-                    .entry(pointer.clone())
-                    .or_insert((mark.line(), mark.col() + 1));
+                self.starts.entry(pointer.clone()).or_insert(position);
                 match event {
                     Event::MappingStart(..) => self.frames.push(Frame::Map {
                         at: pointer,
                         key: None,
                         placed,
+                        keys: HashSet::new(),
                     }),
                     Event::SequenceStart(..) => self.frames.push(Frame::Seq {
                         at: pointer,
@@ -149,6 +166,7 @@ mod tests {
             positions.locate("/paths/~1a~1{x}/get/responses/200"),
             Some((4, 5))
         );
+        assert_eq!(positions.duplicate_key(), None);
     }
 
     #[test]
@@ -156,5 +174,11 @@ mod tests {
         let text = "{\n  \"paths\": {\n    \"/a\": {\"get\": {}}\n  }\n}";
         let positions = Positions::index(text).unwrap();
         assert_eq!(positions.locate("/paths/~1a/get"), Some((3, 12)));
+    }
+
+    #[test]
+    fn finds_the_first_repeated_key() {
+        let positions = Positions::index("a: 1\nb:\n  c: 1\n  c: 2\n").unwrap();
+        assert_eq!(positions.duplicate_key(), Some(("/b/c", (4, 3))));
     }
 }
