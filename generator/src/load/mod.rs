@@ -142,6 +142,14 @@ fn is_spec_file(path: &Path) -> bool {
 }
 
 fn check_version(file: &str, value: &serde_json::Value) -> Result<(), Diagnostic> {
+    if value.is_null() {
+        return Err(Diagnostic::new(
+            file,
+            Location::File,
+            "the file holds no document, only comments or blank lines",
+        )
+        .help("a spec must be an OpenAPI 3.0 document in YAML or JSON"));
+    }
     if !value.is_object() {
         return Err(Diagnostic::at(file, "", "the document is not an object")
             .help("a spec must be an OpenAPI 3.0 document: a mapping with `openapi`, `info` and `paths`"));

@@ -28,6 +28,14 @@ pub fn parse_document(file: &str, text: &str) -> Result<Value, Diagnostic> {
                 .help("fix the JSON at that position")
             });
     }
+    if let Some((line, column)) = too_deep(text) {
+        return Err(Diagnostic::new(
+            file,
+            Location::LineColumn { line, column },
+            format!("invalid YAML: nesting deeper than {MAX_FLOW_DEPTH} levels"),
+        )
+        .help("no OpenAPI document nests this deep; check for unbalanced `[` or `{`"));
+    }
     serde_yaml::from_str::<Strict>(text).map(|s| s.0).map_err(|e| {
         let message = strip_position(&e.to_string());
         let mut location = match e.location() {
@@ -45,6 +53,44 @@ pub fn parse_document(file: &str, text: &str) -> Result<Value, Diagnostic> {
         Diagnostic::new(file, location, format!("invalid YAML: {message}"))
             .help("fix the YAML at that position (indentation, quoting of `:`, `{` or `%`, repeated keys)")
     })
+}
+
+/// Far beyond any real document (the parser's own limit is 128), low enough that the YAML
+/// parser, whose time grows with the square of flow nesting, never sees a pathological input.
+const MAX_FLOW_DEPTH: usize = 1000;
+
+/// Where flow collections (`[`, `{`) first nest deeper than [`MAX_FLOW_DEPTH`], found in one
+/// linear pass that skips quoted text and comments.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let (mut single, mut double, mut comment, mut escaped) = (false, false, false, false);
+    let mut previous = '\n';
+    for c in text.chars() {
+        column += 1;
+        match c {
+            '\n' => {
+                line += 1;
+                column = 0;
+                comment = false;
+            }
+            _ if comment => {}
+            _ if escaped => escaped = false,
+            '\\' if double => escaped = true,
+            '"' if !single => double = !double,
+            '\'' if !double => single = !single,
+            '#' if !single && !double && previous.is_whitespace() => comment = true,
+            '[' | '{' if !single && !double => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some((line, column));
+                }
+            }
+            ']' | '}' if !single && !double => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
 }
 
 /// A JSON value read without losing anything silently: both parsers would keep the last of
@@ -180,6 +226,22 @@ mod tests {
             matches!(err.location, Location::LineColumn { line: 2, .. }),
             "{err}"
         );
+    }
+
+    #[test]
+    fn pathological_nesting_is_refused_before_parsing() {
+        let text = format!("a: {}", "[".repeat(5000));
+        let err = parse_document("a.yaml", &text).unwrap_err();
+        assert_eq!(
+            err.location,
+            Location::LineColumn {
+                line: 1,
+                column: 1004
+            }
+        );
+        // Brackets in quotes and comments do not count.
+        let text = format!("a: '{}' # {}\n", "[".repeat(2000), "{".repeat(2000));
+        assert!(parse_document("a.yaml", &text).is_ok());
     }
 
     #[test]

@@ -262,7 +262,15 @@ fn lower_param(
 /// How values of `ty` are written as text, or `None` when they cannot be: scalars and string
 /// enums are one text, arrays of them several, and a `oneOf` of both either.
 fn shape_of(cx: &Context, ty: &Type) -> Option<ValueShape> {
-    let one = |ty: &Type| shape_of(cx, ty) == Some(ValueShape::One);
+    shape_within(cx, ty, 0)
+}
+
+/// `depth` bounds the aliases followed: a cycle of aliases is reported elsewhere.
+fn shape_within(cx: &Context, ty: &Type, depth: usize) -> Option<ValueShape> {
+    if depth > 32 {
+        return None;
+    }
+    let one = |ty: &Type| shape_within(cx, ty, depth + 1) == Some(ValueShape::One);
     match ty {
         Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::String => {
             Some(ValueShape::One)
@@ -270,7 +278,7 @@ fn shape_of(cx: &Context, ty: &Type) -> Option<ValueShape> {
         Type::Array(item) if one(item) => Some(ValueShape::Many),
         Type::Named(name) => match cx.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
             Some(TypeKind::Enum(_)) => Some(ValueShape::One),
-            Some(TypeKind::Alias(inner)) if inner != ty => shape_of(cx, inner),
+            Some(TypeKind::Alias(inner)) => shape_within(cx, inner, depth + 1),
             Some(TypeKind::OneOf {
                 variants,
                 discriminator: None,
