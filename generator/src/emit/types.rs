@@ -122,14 +122,25 @@ fn emit_struct(
 }
 
 fn field_doc(field: &Field) -> TokenStream {
-    let mut text = field.doc.as_deref().map(spec_text).unwrap_or_default();
-    if field.sensitive {
-        if !text.is_empty() {
-            text.push_str("\n\n");
-        }
-        text.push_str("Sensitive: `Debug` output shows a redaction marker instead of the value.");
+    let mut paragraphs: Vec<String> = field.doc.as_deref().map(spec_text).into_iter().collect();
+    if let Some(default) = &field.default {
+        paragraphs.push(format!(
+            "The service's default: `{}`.",
+            default.to_string().replace('`', "'")
+        ));
     }
-    doc_lines(&text)
+    if field.read_only {
+        paragraphs.push("Read-only: set by the service; leave it unset in requests.".to_owned());
+    }
+    if field.write_only {
+        paragraphs.push("Write-only: sent in requests; the service does not return it.".to_owned());
+    }
+    if field.sensitive {
+        paragraphs.push(
+            "Sensitive: `Debug` output shows a redaction marker instead of the value.".to_owned(),
+        );
+    }
+    doc_lines(&paragraphs.join("\n\n"))
 }
 
 /// `Debug` that prints a marker in place of sensitive members.

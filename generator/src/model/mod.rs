@@ -81,6 +81,11 @@ pub struct Field {
     pub sensitive: bool,
     /// Held in a `Box`: the type contains itself through this member.
     pub boxed: bool,
+    /// Sent by the service only (`readOnly`) or by clients only (`writeOnly`).
+    pub read_only: bool,
+    pub write_only: bool,
+    /// The value the service assumes when the member is absent.
+    pub default: Option<serde_json::Value>,
 }
 
 impl Field {

@@ -272,9 +272,15 @@ impl Context<'_> {
             let here = format!("{at}/properties/{}", pointer_token(wire_name));
             let hint = format!("{owner}_{wire_name}");
             let mut ty = self.type_of_boxed(property, &hint, &here);
-            let (doc, sensitive) = match property {
-                ReferenceOr::Item(item) => (doc_of(item), flag(item, SENSITIVE)),
-                ReferenceOr::Reference { .. } => (None, false),
+            let (doc, sensitive, read_only, write_only, default) = match property {
+                ReferenceOr::Item(item) => (
+                    doc_of(item),
+                    flag(item, SENSITIVE),
+                    item.schema_data.read_only,
+                    item.schema_data.write_only,
+                    item.schema_data.default.clone(),
+                ),
+                ReferenceOr::Reference { .. } => (None, false, false, false, None),
             };
             let mut nullable = false;
             if let Type::Option(inner) = ty {
@@ -290,6 +296,9 @@ impl Context<'_> {
                 nullable,
                 sensitive,
                 boxed: false,
+                read_only,
+                write_only,
+                default,
             });
         }
         fields
