@@ -15,6 +15,8 @@ use std::fmt;
 pub enum Error<E> {
     /// An argument was invalid or missing; nothing was sent.
     Construction(ConstructionError),
+    /// A time limit expired: connecting, one attempt, or the whole call.
+    Timeout(TimeoutError),
     /// The request was not sent or the response not received (connection, TLS, I/O).
     Dispatch(DispatchError),
     /// The service answered with a status this operation does not document, or a body
@@ -44,7 +46,7 @@ impl<E> Error<E> {
         match self {
             Error::Response(e) => Some(&e.raw),
             Error::Service(e) => Some(&e.raw),
-            Error::Construction(_) | Error::Dispatch(_) => None,
+            Error::Construction(_) | Error::Dispatch(_) | Error::Timeout(_) => None,
         }
     }
 
@@ -89,6 +91,7 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Construction(e) => write!(f, "{e}"),
+            Error::Timeout(e) => write!(f, "{e}"),
             Error::Dispatch(e) => write!(f, "{e}"),
             Error::Response(e) => write!(f, "{e}"),
             Error::Service(e) => write!(f, "{e}"),
@@ -100,6 +103,7 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Construction(e) => Some(e),
+            Error::Timeout(e) => Some(e),
             Error::Dispatch(e) => Some(e),
             Error::Response(e) => Some(e),
             Error::Service(e) => Some(&e.kind),
@@ -162,6 +166,49 @@ impl fmt::Display for ConstructionError {
 }
 
 impl std::error::Error for ConstructionError {}
+
+/// Which limit expired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutKind {
+    Connect,
+    Attempt,
+    Operation,
+}
+
+/// A time limit expired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeoutError {
+    kind: TimeoutKind,
+    limit: std::time::Duration,
+}
+
+impl TimeoutError {
+    pub(crate) fn new(kind: TimeoutKind, limit: std::time::Duration) -> Self {
+        TimeoutError { kind, limit }
+    }
+
+    pub fn kind(&self) -> TimeoutKind {
+        self.kind
+    }
+
+    /// The limit that expired.
+    pub fn limit(&self) -> std::time::Duration {
+        self.limit
+    }
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TimeoutKind::Connect => "connecting",
+            TimeoutKind::Attempt => "waiting for the response",
+            TimeoutKind::Operation => "the whole call (retries included)",
+        };
+        write!(f, "timed out: {what} took longer than {:?}", self.limit)
+    }
+}
+
+impl std::error::Error for TimeoutError {}
 
 /// The request did not complete at the transport level.
 #[derive(Debug)]
@@ -252,6 +299,9 @@ impl fmt::Display for ResponseError {
         if let Some(id) = self.raw.request_id() {
             write!(f, " (request id {id})")?;
         }
+        if self.raw.attempts > 1 {
+            write!(f, " after {} attempts", self.raw.attempts)?;
+        }
         Ok(())
     }
 }
@@ -292,6 +342,9 @@ impl<E: fmt::Display> fmt::Display for ServiceError<E> {
         if let Some(id) = self.raw.request_id() {
             write!(f, " (request id {id})")?;
         }
+        if self.raw.attempts > 1 {
+            write!(f, " after {} attempts", self.raw.attempts)?;
+        }
         Ok(())
     }
 }
@@ -306,6 +359,7 @@ pub struct RawResponse {
     body: Bytes,
     error_code: Option<String>,
     error_message: Option<String>,
+    attempts: u32,
 }
 
 impl RawResponse {
@@ -313,6 +367,10 @@ impl RawResponse {
     pub(crate) async fn read(response: reqwest::Response) -> Result<Self, DispatchError> {
         let status = response.status();
         let headers = response.headers().clone();
+        let attempts = response
+            .extensions()
+            .get::<crate::transport::Attempts>()
+            .map_or(1, |a| a.0);
         let body = response.bytes().await.map_err(DispatchError::new)?;
         let (error_code, error_message) = if status.is_success() {
             (None, None)
@@ -325,6 +383,7 @@ impl RawResponse {
             body,
             error_code,
             error_message,
+            attempts,
         })
     }
 
@@ -366,6 +425,11 @@ impl RawResponse {
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_deref()
     }
+
+    /// How many attempts the call made (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
 }
 
 impl fmt::Debug for RawResponse {
@@ -374,6 +438,7 @@ impl fmt::Debug for RawResponse {
             .field("status", &self.status)
             .field("request_id", &self.request_id())
             .field("error_code", &self.error_code)
+            .field("attempts", &self.attempts)
             .field("body_len", &self.body.len())
             .finish()
     }

@@ -19,15 +19,20 @@ mod config;
 mod error;
 #[allow(dead_code)]
 mod response;
+pub mod retry;
+pub mod signing;
 #[allow(dead_code)]
 mod transport;
 pub use body::Multipart;
-pub use config::{Config, ConfigBuilder, ConfigError};
+pub use config::{
+    Clock, Config, ConfigBuilder, ConfigError, Credentials, Secret, Timeouts,
+};
 pub use error::{
     ConstructionError, DispatchError, Error, RawResponse, ResponseError,
-    ResponseErrorKind, ServiceError,
+    ResponseErrorKind, ServiceError, TimeoutError, TimeoutKind,
 };
 pub use response::{ByteStream, ResponseValue};
+pub use retry::RetryConfig;
 /// CloudDC bare-metal server log export API (v1)
 #[cfg(feature = "clouddc")]
 pub mod clouddc;

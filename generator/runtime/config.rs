@@ -1,35 +1,192 @@
-//! The configuration every service client of this crate shares.
+//! The configuration every service client of this crate shares: endpoint or region,
+//! credentials, timeouts, retries.
 
+use crate::retry::{RetryClassifier, RetryConfig, StandardClassifier};
 use std::fmt;
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 /// What `Debug` prints in place of a secret.
 pub(crate) const REDACTED: &str = "** redacted **";
 
+/// A secret string: never printed by `Debug`, and not `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself; the name says what the call site does with it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
+/// How requests prove who sends them.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// A token, sent as `X-Auth-Token`.
+    Token(Secret),
+    /// An access key and secret key: every request is signed (`SDK-HMAC-SHA256`). A security
+    /// token (temporary credentials) is sent as `X-Security-Token` and signed too.
+    AkSk {
+        access_key: String,
+        secret_key: Secret,
+        security_token: Option<Secret>,
+    },
+}
+
+impl Credentials {
+    pub fn token(token: impl Into<String>) -> Self {
+        Credentials::Token(Secret::new(token))
+    }
+
+    pub fn aksk(access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        Credentials::AkSk {
+            access_key: access_key.into(),
+            secret_key: Secret::new(secret_key),
+            security_token: None,
+        }
+    }
+
+    /// Adds a security token to AK/SK credentials (temporary credentials).
+    pub fn with_security_token(self, token: impl Into<String>) -> Self {
+        match self {
+            Credentials::AkSk {
+                access_key,
+                secret_key,
+                ..
+            } => Credentials::AkSk {
+                access_key,
+                secret_key,
+                security_token: Some(Secret::new(token)),
+            },
+            other => other,
+        }
+    }
+
+    /// AK/SK from `CLOUD_SDK_AK` and `CLOUD_SDK_SK` (as the vendor's samples use), with
+    /// `CLOUD_SDK_SECURITY_TOKEN` when set.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let read = |name: &'static str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let access_key = read("CLOUD_SDK_AK").ok_or(ConfigError::MissingEnv("CLOUD_SDK_AK"))?;
+        let secret_key = read("CLOUD_SDK_SK").ok_or(ConfigError::MissingEnv("CLOUD_SDK_SK"))?;
+        let credentials = Credentials::aksk(access_key, secret_key);
+        Ok(match read("CLOUD_SDK_SECURITY_TOKEN") {
+            Some(token) => credentials.with_security_token(token),
+            None => credentials,
+        })
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let header_safe = |value: &str| reqwest::header::HeaderValue::from_str(value).is_ok();
+        match self {
+            Credentials::Token(token) if token.expose().is_empty() => {
+                Err(ConfigError::InvalidCredentials("the token is empty"))
+            }
+            Credentials::Token(token) if !header_safe(token.expose()) => {
+                Err(ConfigError::InvalidCredentials(
+                    "the token contains a control character (CR, LF, ...) or non-ASCII",
+                ))
+            }
+            Credentials::AkSk {
+                access_key,
+                secret_key,
+                security_token,
+            } => {
+                if access_key.is_empty() || secret_key.expose().is_empty() {
+                    return Err(ConfigError::InvalidCredentials(
+                        "the access key or secret key is empty",
+                    ));
+                }
+                if !header_safe(access_key) || access_key.contains([',', ' ']) {
+                    return Err(ConfigError::InvalidCredentials(
+                        "the access key contains a control character, a space or a comma",
+                    ));
+                }
+                if security_token
+                    .as_ref()
+                    .is_some_and(|t| !header_safe(t.expose()))
+                {
+                    return Err(ConfigError::InvalidCredentials(
+                        "the security token contains a control character (CR, LF, ...) or non-ASCII",
+                    ));
+                }
+                Ok(())
+            }
+            Credentials::Token(_) => Ok(()),
+        }
+    }
+}
+
+/// Timeouts, each a limit on its own part of a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Establishing a connection.
+    pub connect: Duration,
+    /// One attempt, until the response's headers arrive.
+    pub attempt: Option<Duration>,
+    /// The whole call: every attempt, the waits between them, and reading the body.
+    pub operation: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(10),
+            attempt: Some(Duration::from_secs(30)),
+            operation: Some(Duration::from_secs(120)),
+        }
+    }
+}
+
+/// Where time comes from: the signing date. Injected in tests.
+pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
 /// Endpoint, credentials and HTTP settings, shared by all service clients.
 ///
-/// Cheap to clone. `Debug` never prints the token.
+/// Cheap to clone. `Debug` never prints a secret.
 #[derive(Clone)]
 pub struct Config {
     inner: Arc<Inner>,
 }
 
 struct Inner {
-    endpoint: reqwest::Url,
-    token: Option<reqwest::header::HeaderValue>,
+    endpoint: Option<reqwest::Url>,
+    region: Option<String>,
+    credentials: Option<Credentials>,
     project_id: Option<String>,
+    user_agent: reqwest::header::HeaderValue,
+    timeouts: Timeouts,
+    retry: RetryConfig,
+    classifier: Arc<dyn RetryClassifier>,
+    clock: Clock,
     http: reqwest::Client,
 }
 
 impl Config {
-    /// Starts a configuration; [`ConfigBuilder::endpoint`] is required.
+    /// Starts a configuration.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
     }
 
-    /// The base URL every request is sent to.
-    pub fn endpoint(&self) -> &reqwest::Url {
-        &self.inner.endpoint
+    /// The explicit endpoint every request is sent to, if one was set.
+    pub fn endpoint(&self) -> Option<&reqwest::Url> {
+        self.inner.endpoint.as_ref()
+    }
+
+    /// The region that picks each service's default endpoint.
+    pub fn region(&self) -> Option<&str> {
+        self.inner.region.as_deref()
     }
 
     /// The project id that fills `{project_id}` in paths, unless a call sets its own.
@@ -37,8 +194,28 @@ impl Config {
         self.inner.project_id.as_deref()
     }
 
-    pub(crate) fn token(&self) -> Option<&reqwest::header::HeaderValue> {
-        self.inner.token.as_ref()
+    pub fn timeouts(&self) -> Timeouts {
+        self.inner.timeouts
+    }
+
+    pub fn retry(&self) -> &RetryConfig {
+        &self.inner.retry
+    }
+
+    pub(crate) fn credentials(&self) -> Option<&Credentials> {
+        self.inner.credentials.as_ref()
+    }
+
+    pub(crate) fn classifier(&self) -> &dyn RetryClassifier {
+        self.inner.classifier.as_ref()
+    }
+
+    pub(crate) fn user_agent(&self) -> &reqwest::header::HeaderValue {
+        &self.inner.user_agent
+    }
+
+    pub(crate) fn now(&self) -> SystemTime {
+        (self.inner.clock)()
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {
@@ -49,10 +226,16 @@ impl Config {
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
-            .field("endpoint", &self.inner.endpoint.as_str())
+            .field(
+                "endpoint",
+                &self.inner.endpoint.as_ref().map(|u| u.as_str()),
+            )
+            .field("region", &self.inner.region)
             .field("project_id", &self.inner.project_id)
-            .field("token", &self.inner.token.as_ref().map(|_| REDACTED))
-            .finish()
+            .field("credentials", &self.inner.credentials)
+            .field("timeouts", &self.inner.timeouts)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
     }
 }
 
@@ -60,37 +243,59 @@ impl fmt::Debug for Config {
 #[derive(Default, Clone)]
 pub struct ConfigBuilder {
     endpoint: Option<String>,
-    token: Option<String>,
+    region: Option<String>,
+    credentials: Option<Credentials>,
     project_id: Option<String>,
     user_agent: Option<String>,
+    timeouts: Timeouts,
+    retry: Option<RetryConfig>,
+    classifier: Option<Arc<dyn RetryClassifier>>,
+    clock: Option<Clock>,
 }
 
 impl fmt::Debug for ConfigBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConfigBuilder")
             .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
             .field("project_id", &self.project_id)
-            .field("token", &self.token.as_ref().map(|_| REDACTED))
-            .field("user_agent", &self.user_agent)
-            .finish()
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
     }
 }
 
 impl ConfigBuilder {
     /// The base URL, e.g. `https://css.eu-de.otc.t-systems.com` or `http://127.0.0.1:8080`.
-    /// A path prefix is kept; requests are never sent anywhere else (redirects are not followed).
+    /// It overrides every service's default endpoint. A path prefix is kept; requests never go
+    /// anywhere else (redirects are not followed).
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
         self
     }
 
-    /// A token sent as `X-Auth-Token` with every request to the endpoint.
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
+    /// The region (e.g. `eu-de`): each service then uses its spec's server for that region.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
         self
     }
 
-    /// The project id for paths that contain `{project_id}`.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// A token sent as `X-Auth-Token` with every request to the endpoint.
+    pub fn token(self, token: impl Into<String>) -> Self {
+        self.credentials(Credentials::token(token))
+    }
+
+    /// AK/SK signing of every request.
+    pub fn aksk(self, access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        self.credentials(Credentials::aksk(access_key, secret_key))
+    }
+
+    /// The project id for paths that contain `{project_id}` (and for `X-Project-Id` when
+    /// signing).
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
         self
@@ -102,53 +307,100 @@ impl ConfigBuilder {
         self
     }
 
+    pub fn connect_timeout(mut self, limit: Duration) -> Self {
+        self.timeouts.connect = limit;
+        self
+    }
+
+    /// The limit for one attempt, until the response's headers arrive; `None` for none.
+    pub fn attempt_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.timeouts.attempt = limit;
+        self
+    }
+
+    /// The limit for a whole call, retries and body included; `None` for none.
+    pub fn operation_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.timeouts.operation = limit;
+        self
+    }
+
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Replaces the rules that say which outcomes are worth another attempt.
+    pub fn retry_classifier(mut self, classifier: Arc<dyn RetryClassifier>) -> Self {
+        self.classifier = Some(classifier);
+        self
+    }
+
+    /// Where the signing date comes from (tests use a fixed clock).
+    pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
     /// Checks the values and builds the HTTP client.
     pub fn build(self) -> Result<Config, ConfigError> {
-        let raw = self.endpoint.ok_or(ConfigError::MissingEndpoint)?;
-        let endpoint = parse_endpoint(&raw)?;
-        let token = match self.token {
-            None => None,
-            Some(token) if token.is_empty() => {
-                return Err(ConfigError::InvalidToken("it is empty"))
-            }
-            Some(token) => {
-                let mut value = reqwest::header::HeaderValue::from_str(&token).map_err(|_| {
-                    ConfigError::InvalidToken(
-                        "it contains a control character (CR, LF, ...) or non-visible ASCII",
-                    )
-                })?;
-                value.set_sensitive(true);
-                Some(value)
-            }
-        };
-        if let Some(project_id) = &self.project_id {
-            if project_id.is_empty() {
-                return Err(ConfigError::InvalidProjectId("it is empty"));
+        let endpoint = self.endpoint.as_deref().map(parse_endpoint).transpose()?;
+        if let Some(credentials) = &self.credentials {
+            credentials.check()?;
+        }
+        if self.project_id.as_deref() == Some("") {
+            return Err(ConfigError::Invalid {
+                what: "project id",
+                reason: "it is empty",
+            });
+        }
+        if let Some(region) = &self.region {
+            // The region becomes part of a host name.
+            let valid = !region.is_empty()
+                && region
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            if !valid {
+                return Err(ConfigError::Invalid {
+                    what: "region",
+                    reason: "use letters, digits and `-`",
+                });
             }
         }
         let user_agent = self.user_agent.unwrap_or_else(|| {
             concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned()
         });
-        let user_agent = reqwest::header::HeaderValue::from_str(&user_agent)
-            .map_err(|_| ConfigError::InvalidUserAgent)?;
+        let user_agent = reqwest::header::HeaderValue::from_str(&user_agent).map_err(|_| {
+            ConfigError::Invalid {
+                what: "user agent",
+                reason: "it cannot be sent in a header",
+            }
+        })?;
         let http = reqwest::Client::builder()
             // Credentials go to the endpoint only: a redirect elsewhere must not carry them.
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(user_agent)
+            .connect_timeout(self.timeouts.connect)
             .build()
             .map_err(ConfigError::HttpClient)?;
         Ok(Config {
             inner: Arc::new(Inner {
                 endpoint,
-                token,
+                region: self.region,
+                credentials: self.credentials,
                 project_id: self.project_id,
+                user_agent,
+                timeouts: self.timeouts,
+                retry: self.retry.unwrap_or_default(),
+                classifier: self
+                    .classifier
+                    .unwrap_or_else(|| Arc::new(StandardClassifier)),
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemTime::now)),
                 http,
             }),
         })
     }
 }
 
-fn parse_endpoint(raw: &str) -> Result<reqwest::Url, ConfigError> {
+pub(crate) fn parse_endpoint(raw: &str) -> Result<reqwest::Url, ConfigError> {
     let invalid = |reason: &'static str| ConfigError::InvalidEndpoint {
         endpoint: raw.to_owned(),
         reason,
@@ -162,7 +414,7 @@ fn parse_endpoint(raw: &str) -> Result<reqwest::Url, ConfigError> {
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(invalid(
-            "credentials in the URL are not allowed; use the token setting",
+            "credentials in the URL are not allowed; use the credentials settings",
         ));
     }
     if url.query().is_some() || url.fragment().is_some() {
@@ -175,19 +427,20 @@ fn parse_endpoint(raw: &str) -> Result<reqwest::Url, ConfigError> {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// No endpoint was set.
-    MissingEndpoint,
     /// The endpoint is not a usable base URL.
     InvalidEndpoint {
         endpoint: String,
         reason: &'static str,
     },
-    /// The token cannot be sent in a header.
-    InvalidToken(&'static str),
-    /// The project id is unusable.
-    InvalidProjectId(&'static str),
-    /// The user agent cannot be sent in a header.
-    InvalidUserAgent,
+    /// The credentials cannot be used.
+    InvalidCredentials(&'static str),
+    /// An environment variable the credentials need is not set.
+    MissingEnv(&'static str),
+    /// Another setting is unusable.
+    Invalid {
+        what: &'static str,
+        reason: &'static str,
+    },
     /// The HTTP client could not be created (e.g. no TLS backend).
     HttpClient(reqwest::Error),
 }
@@ -195,17 +448,14 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::MissingEndpoint => {
-                f.write_str("no endpoint configured: call `endpoint(url)`")
-            }
             ConfigError::InvalidEndpoint { endpoint, reason } => {
                 write!(f, "invalid endpoint `{endpoint}`: {reason}")
             }
-            ConfigError::InvalidToken(reason) => write!(f, "invalid token: {reason}"),
-            ConfigError::InvalidProjectId(reason) => write!(f, "invalid project id: {reason}"),
-            ConfigError::InvalidUserAgent => {
-                f.write_str("invalid user agent: it cannot be sent in a header")
+            ConfigError::InvalidCredentials(reason) => write!(f, "invalid credentials: {reason}"),
+            ConfigError::MissingEnv(name) => {
+                write!(f, "the environment variable {name} is not set")
             }
+            ConfigError::Invalid { what, reason } => write!(f, "invalid {what}: {reason}"),
             ConfigError::HttpClient(e) => write!(f, "cannot create the HTTP client: {e}"),
         }
     }

@@ -1,12 +1,17 @@
-//! Turning a call into an HTTP request: path segments encoded so no value can change the
-//! path, the query in canonical order, arguments checked before anything is sent.
+//! Turning a call into HTTP: the endpoint resolved, path segments encoded so no value can
+//! change the path, the query in canonical order, every attempt signed afresh, retried and
+//! timed as configured, arguments checked before anything is sent.
 
 use crate::body::Multipart;
-use crate::config::Config;
-use crate::error::{ConstructionError, DispatchError};
+use crate::config::{Config, Credentials};
+use crate::error::{ConstructionError, DispatchError, Error, TimeoutError, TimeoutKind};
+use crate::retry::{AttemptOutcome, Classification};
+use crate::signing;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{HeaderName, HeaderValue};
 use std::fmt::{self, Display};
+use std::future::Future;
+use std::time::{Duration, Instant};
+use tracing::Instrument as _;
 
 /// Everything but RFC 3986's unreserved characters is encoded, in paths and queries alike.
 const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
@@ -15,22 +20,62 @@ const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// Sends requests for the service clients, with the shared configuration.
+/// A server of a spec: a URL template and the defaults of its variables.
+#[derive(Debug, Clone, Copy)]
+pub struct Server {
+    pub url: &'static str,
+    pub defaults: &'static [(&'static str, &'static str)],
+}
+
+impl Server {
+    /// The URL with `{region}` from `region` (when given) and other variables at their defaults.
+    pub fn resolve(&self, region: Option<&str>) -> String {
+        let mut url = self.url.to_owned();
+        for (name, default) in self.defaults {
+            let value = match (*name, region) {
+                ("region", Some(region)) => region,
+                _ => default,
+            };
+            url = url.replace(&format!("{{{name}}}"), value);
+        }
+        url
+    }
+}
+
+/// The number of attempts a call took, carried on the final response.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Attempts(pub u32);
+
+/// Sends requests for a service client.
 #[derive(Clone)]
 pub(crate) struct Transport {
     config: Config,
+    endpoint: Result<reqwest::Url, String>,
 }
 
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.config.fmt(f)
+        f.debug_struct("Transport")
+            .field("endpoint", &self.endpoint.as_ref().map(|u| u.as_str()))
+            .field("config", &self.config)
+            .finish()
     }
 }
 
 impl Transport {
-    pub(crate) fn new(config: &Config) -> Self {
+    /// The configured endpoint, or else the service's server for the configured region.
+    pub(crate) fn new(config: &Config, server: Option<Server>) -> Self {
+        let endpoint = match (config.endpoint(), server) {
+            (Some(endpoint), _) => Ok(endpoint.clone()),
+            (None, Some(server)) => {
+                let url = server.resolve(config.region());
+                crate::config::parse_endpoint(&url).map_err(|e| e.to_string())
+            }
+            (None, None) => Err("no endpoint configured and the spec lists no server: set `Config::builder().endpoint(..)`".to_owned()),
+        };
         Transport {
             config: config.clone(),
+            endpoint,
         }
     }
 
@@ -38,75 +83,298 @@ impl Transport {
         &self.config
     }
 
-    /// Sends the request to the configured endpoint.
-    pub(crate) async fn send(&self, request: Request) -> Result<reqwest::Response, DispatchError> {
-        let url = request.url(self.config.endpoint());
-        let url =
-            reqwest::Url::parse(&url).expect("an encoded path on a valid endpoint is a valid URL");
-        let mut builder = self
-            .config
-            .http()
-            .request(request.method.clone(), url)
-            .header(reqwest::header::ACCEPT, request.accept);
-        if let Some(token) = self.config.token() {
-            builder = builder.header("X-Auth-Token", token.clone());
+    /// Runs a whole call within the operation timeout.
+    pub(crate) async fn within_operation_timeout<T, E>(
+        &self,
+        call: impl Future<Output = Result<T, Error<E>>>,
+    ) -> Result<T, Error<E>> {
+        match self.config.timeouts().operation {
+            Some(limit) => tokio::time::timeout(limit, call).await.unwrap_or_else(|_| {
+                Err(Error::Timeout(TimeoutError::new(
+                    TimeoutKind::Operation,
+                    limit,
+                )))
+            }),
+            None => call.await,
         }
-        for (name, value) in request.headers {
-            builder = builder.header(name, value);
+    }
+
+    /// Sends the request, retrying as the configuration says, in one tracing span per call.
+    pub(crate) async fn send<E>(&self, request: Request) -> Result<reqwest::Response, Error<E>> {
+        let span = tracing::info_span!(
+            "call",
+            operation = request.operation,
+            method = %request.method,
+            path = request.path_template,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        self.send_with_retries(request).instrument(span).await
+    }
+
+    async fn send_with_retries<E>(&self, request: Request) -> Result<reqwest::Response, Error<E>> {
+        let endpoint = self
+            .endpoint
+            .as_ref()
+            .map_err(|reason| ConstructionError::new("endpoint", reason.clone()))?;
+        let started = Instant::now();
+        let (policy, classifier) = (self.config.retry(), self.config.classifier());
+        let mut waited = Duration::ZERO;
+        let mut attempt = 1;
+        loop {
+            let prepared = self.prepare(&request, endpoint)?;
+            let outcome = match self.config.timeouts().attempt {
+                Some(limit) => tokio::time::timeout(limit, prepared.send())
+                    .await
+                    .map_err(|_| limit),
+                None => Ok(prepared.send().await),
+            };
+            let (classification, result) = match outcome {
+                Ok(Ok(response)) => {
+                    let seen = AttemptOutcome::Response {
+                        status: response.status(),
+                        headers: response.headers(),
+                    };
+                    (classifier.classify(&seen), Ok(response))
+                }
+                Ok(Err(e)) => {
+                    let seen = if e.is_connect() {
+                        AttemptOutcome::ConnectFailed
+                    } else if e.is_timeout() {
+                        AttemptOutcome::TimedOut
+                    } else {
+                        AttemptOutcome::OtherFailure
+                    };
+                    let error = if e.is_timeout() {
+                        let kind = if e.is_connect() {
+                            TimeoutKind::Connect
+                        } else {
+                            TimeoutKind::Attempt
+                        };
+                        Error::Timeout(TimeoutError::new(kind, self.config.timeouts().connect))
+                    } else {
+                        Error::Dispatch(DispatchError::new(e))
+                    };
+                    (classifier.classify(&seen), Err(error))
+                }
+                Err(limit) => (
+                    classifier.classify(&AttemptOutcome::TimedOut),
+                    Err(Error::Timeout(TimeoutError::new(
+                        TimeoutKind::Attempt,
+                        limit,
+                    ))),
+                ),
+            };
+            // A request that may have reached the server is repeated only when the operation
+            // is safe to repeat.
+            let reached = !matches!(&result, Err(Error::Dispatch(e)) if e.is_connect());
+            let wait = match classification {
+                Classification::Retry { after } if request.idempotent || !reached => {
+                    policy.wait_before(attempt + 1, after, waited)
+                }
+                _ => None,
+            };
+            let Some(wait) = wait else {
+                let span = tracing::Span::current();
+                span.record("attempts", attempt);
+                span.record("duration_ms", started.elapsed().as_millis() as u64);
+                return result.map(|mut response| {
+                    span.record("status", response.status().as_u16());
+                    response.extensions_mut().insert(Attempts(attempt));
+                    response
+                });
+            };
+            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
+            tokio::time::sleep(wait).await;
+            waited += wait;
+            attempt += 1;
         }
+    }
+
+    /// One attempt's HTTP request: headers assembled, then signed when credentials say so.
+    fn prepare(
+        &self,
+        request: &Request,
+        endpoint: &reqwest::Url,
+    ) -> Result<reqwest::RequestBuilder, ConstructionError> {
+        let mut url = endpoint.as_str().trim_end_matches('/').to_owned();
+        url.push_str(&request.path);
+        let canonical_query = signing::canonical_query(&request.query);
+        if !canonical_query.is_empty() {
+            url.push('?');
+            url.push_str(&canonical_query);
+        }
+        let url = reqwest::Url::parse(&url)
+            .map_err(|e| ConstructionError::new("endpoint", e.to_string()))?;
+        let mut headers: Vec<(String, String)> = vec![
+            ("Accept".to_owned(), request.accept.to_owned()),
+            (
+                "User-Agent".to_owned(),
+                self.config
+                    .user_agent()
+                    .to_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+        ];
+        headers.extend(request.headers.iter().cloned());
         if !request.cookies.is_empty() {
-            builder = builder.header(reqwest::header::COOKIE, request.cookies.join("; "));
+            headers.push(("Cookie".to_owned(), request.cookies.join("; ")));
         }
-        match request.body {
-            Some(Body::Bytes { content_type, data }) => {
-                builder = builder
-                    .header(reqwest::header::CONTENT_TYPE, content_type)
-                    .body(data);
+        let (content_type, body) = match &request.body {
+            Some(Body::Bytes { content_type, data }) => (Some(*content_type), data.as_slice()),
+            Some(Body::Multipart(_)) => (Some("multipart/form-data"), &[][..]),
+            None => (None, &[][..]),
+        };
+        if let (Some(ct), Some(Body::Bytes { .. })) = (content_type, &request.body) {
+            headers.push(("Content-Type".to_owned(), ct.to_owned()));
+        }
+        let mut sensitive = Vec::new();
+        match self.config.credentials() {
+            Some(Credentials::Token(token)) => {
+                headers.push(("X-Auth-Token".to_owned(), token.expose().to_owned()));
+                sensitive.push("X-Auth-Token");
             }
-            Some(Body::Multipart(form)) => builder = builder.multipart(form),
+            Some(Credentials::AkSk {
+                access_key,
+                secret_key,
+                security_token,
+            }) => {
+                let host = match url.port() {
+                    Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+                    None => url.host_str().unwrap_or_default().to_owned(),
+                };
+                let date = signing::format_date(
+                    self.config
+                        .now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_secs()),
+                );
+                headers.push(("Host".to_owned(), host));
+                headers.push((signing::DATE_HEADER.to_owned(), date.clone()));
+                if let Some(project_id) = self.config.project_id() {
+                    if reqwest::header::HeaderValue::from_str(project_id).is_err() {
+                        return Err(ConstructionError::new(
+                            "project_id",
+                            "cannot be sent in the signed X-Project-Id header (use visible ASCII)",
+                        ));
+                    }
+                    headers.push(("X-Project-Id".to_owned(), project_id.to_owned()));
+                }
+                if let Some(token) = security_token {
+                    headers.push(("X-Security-Token".to_owned(), token.expose().to_owned()));
+                    sensitive.push("X-Security-Token");
+                }
+                let payload_hash = signing::payload_hash(content_type, body);
+                if payload_hash == signing::UNSIGNED_PAYLOAD {
+                    headers.push(("X-Sdk-Content-Sha256".to_owned(), payload_hash.clone()));
+                }
+                let input = signing::SigningInput {
+                    method: request.method.as_str(),
+                    path: &request.path,
+                    query: &request.query,
+                    headers: &headers,
+                    payload_hash: &payload_hash,
+                };
+                let signature = signing::sign(&input, &date, secret_key.expose().as_bytes());
+                headers.push((
+                    "Authorization".to_owned(),
+                    signature.authorization(access_key),
+                ));
+                sensitive.push("Authorization");
+            }
+            None => {}
+        }
+        let mut builder = self.config.http().request(request.method.clone(), url);
+        for (name, value) in &headers {
+            // Values were checked when the request was assembled and the config built.
+            let mut value = reqwest::header::HeaderValue::from_str(value.trim()).map_err(|_| {
+                ConstructionError::new("headers", format!("`{name}` cannot be sent"))
+            })?;
+            value.set_sensitive(sensitive.contains(&name.as_str()));
+            builder = builder.header(name.as_str(), value);
+        }
+        builder = match &request.body {
+            Some(Body::Bytes { data, .. }) => builder.body(data.clone()),
+            Some(Body::Multipart(parts)) => builder.multipart(
+                parts
+                    .to_form()
+                    .map_err(|reason| ConstructionError::new("body", reason))?,
+            ),
             None if matches!(
                 request.method,
                 reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH
             ) =>
             {
                 // The service expects an explicit empty body on bodiless writes.
-                builder = builder
+                builder
                     .header(reqwest::header::CONTENT_LENGTH, "0")
-                    .body(Vec::new());
+                    .body(Vec::new())
             }
-            None => {}
-        }
-        builder.send().await.map_err(DispatchError::new)
+            None => builder,
+        };
+        Ok(builder)
     }
 }
 
 /// A request being assembled by an operation.
-#[derive(Debug)]
 pub(crate) struct Request {
     method: reqwest::Method,
     accept: &'static str,
+    operation: &'static str,
+    path_template: &'static str,
+    /// Safe to send again after it may have reached the server.
+    idempotent: bool,
     path: String,
     query: Vec<(String, String)>,
-    headers: Vec<(HeaderName, HeaderValue)>,
+    headers: Vec<(String, String)>,
     cookies: Vec<String>,
     body: Option<Body>,
 }
 
+/// `Debug` shows where a request goes, never header values, cookies or the body.
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field(
+                "query_keys",
+                &self.query.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .field(
+                "headers",
+                &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
 /// What a request carries.
-#[derive(Debug)]
 enum Body {
     Bytes {
         content_type: &'static str,
         data: Vec<u8>,
     },
-    Multipart(reqwest::multipart::Form),
+    Multipart(Multipart),
 }
 
 impl Request {
-    pub(crate) fn new(method: reqwest::Method, accept: &'static str) -> Self {
+    pub(crate) fn new(
+        method: reqwest::Method,
+        accept: &'static str,
+        operation: &'static str,
+        path_template: &'static str,
+        idempotent: bool,
+    ) -> Self {
         Request {
             method,
             accept,
+            operation,
+            path_template,
+            idempotent,
             path: String::new(),
             query: Vec::new(),
             headers: Vec::new(),
@@ -143,13 +411,27 @@ impl Request {
         Ok(())
     }
 
+    /// A query pair; the query is sent sorted and encoded, exactly as it is signed.
     pub(crate) fn query(&mut self, name: &str, value: impl Display) {
         self.query.push((name.to_owned(), value.to_string()));
     }
 
-    /// Several values as one query value, joined by `separator` (`explode: false`).
-    pub(crate) fn query_joined<T: Display>(&mut self, name: &str, values: &[T], separator: &str) {
-        self.query(name, join(values, separator));
+    pub(crate) fn header(
+        &mut self,
+        argument: &'static str,
+        name: &'static str,
+        value: impl Display,
+    ) -> Result<(), ConstructionError> {
+        let value = value.to_string();
+        if reqwest::header::HeaderValue::from_str(&value).is_err() {
+            return Err(ConstructionError::new(
+                argument,
+                "cannot be sent in a header: only visible ASCII, spaces and tabs are allowed (no CR, LF, other control or non-ASCII characters)",
+            ));
+        }
+        self.headers
+            .push((name.to_owned(), value.trim().to_owned()));
+        Ok(())
     }
 
     /// A cookie; the value is percent-encoded, as cookie values cannot hold `;`, `,` or spaces.
@@ -221,52 +503,22 @@ impl Request {
     }
 
     pub(crate) fn multipart_body(&mut self, value: &Multipart) -> Result<(), ConstructionError> {
-        let form = value
+        value
             .to_form()
             .map_err(|reason| ConstructionError::new("body", reason))?;
-        self.body = Some(Body::Multipart(form));
+        self.body = Some(Body::Multipart(value.clone()));
         Ok(())
     }
 
-    pub(crate) fn header(
-        &mut self,
-        argument: &'static str,
-        name: &'static str,
-        value: impl Display,
-    ) -> Result<(), ConstructionError> {
-        let value = HeaderValue::from_str(&value.to_string()).map_err(|_| {
-            ConstructionError::new(
-                argument,
-                "cannot be sent in a header: only visible ASCII, spaces and tabs are allowed (no CR, LF, other control or non-ASCII characters)",
-            )
-        })?;
-        self.headers.push((HeaderName::from_static(name), value));
-        Ok(())
-    }
-
-    /// The full URL: endpoint, encoded path, and the query sorted by key then value, each
-    /// encoded the same way (the canonical form request signing uses).
-    pub(crate) fn url(&self, endpoint: &reqwest::Url) -> String {
-        let mut url = endpoint.as_str().trim_end_matches('/').to_owned();
-        url.push_str(&self.path);
-        let mut pairs: Vec<(String, String)> = self
-            .query
-            .iter()
-            .map(|(k, v)| {
-                (
-                    utf8_percent_encode(k, ENCODE).to_string(),
-                    utf8_percent_encode(v, ENCODE).to_string(),
-                )
-            })
-            .collect();
-        pairs.sort();
-        for (i, (k, v)) in pairs.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
-            url.push_str(k);
-            url.push('=');
-            url.push_str(v);
+    /// The path and query as they go on the wire (for tests of the encoding).
+    #[cfg(test)]
+    fn target(&self) -> String {
+        let query = signing::canonical_query(&self.query);
+        if query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{query}", self.path)
         }
-        url
     }
 }
 
@@ -366,35 +618,48 @@ pub(crate) fn check_items(
 mod tests {
     use super::*;
 
-    fn endpoint(s: &str) -> reqwest::Url {
-        reqwest::Url::parse(s).unwrap()
+    fn request() -> Request {
+        Request::new(
+            reqwest::Method::GET,
+            "application/json",
+            "Test",
+            "/v1/{id}",
+            true,
+        )
     }
 
     #[test]
     fn segments_cannot_change_the_path() {
-        let mut r = Request::new(reqwest::Method::GET, "application/json");
+        let mut r = request();
         r.literal("/v1/");
         r.segment("id", "../x").unwrap();
         r.literal("/");
         r.segment("id", "a/b?c#d%e f").unwrap();
-        assert_eq!(
-            r.url(&endpoint("http://h:1/")),
-            "http://h:1/v1/..%2Fx/a%2Fb%3Fc%23d%25e%20f"
-        );
+        assert_eq!(r.target(), "/v1/..%2Fx/a%2Fb%3Fc%23d%25e%20f");
         assert!(r.segment("id", "..").is_err());
         assert!(r.segment("id", "").is_err());
     }
 
     #[test]
-    fn query_is_sorted_and_encoded() {
-        let mut r = Request::new(reqwest::Method::GET, "application/json");
+    fn query_is_sorted_on_raw_values_and_encoded() {
+        let mut r = request();
         r.literal("/x");
         r.query("b", "2 3");
         r.query("a", "é&=");
         r.query("b", "1");
+        assert_eq!(r.target(), "/x?a=%C3%A9%26%3D&b=1&b=2%203");
+    }
+
+    #[test]
+    fn servers_resolve_their_region() {
+        let server = Server {
+            url: "https://css.{region}.example.com",
+            defaults: &[("region", "eu-de")],
+        };
+        assert_eq!(server.resolve(None), "https://css.eu-de.example.com");
         assert_eq!(
-            r.url(&endpoint("http://h/prefix")),
-            "http://h/prefix/x?a=%C3%A9%26%3D&b=1&b=2%203"
+            server.resolve(Some("eu-nl")),
+            "https://css.eu-nl.example.com"
         );
     }
 

@@ -20,11 +20,15 @@ pub const ERROR_CODE: &str = "APIGW.0301";
 pub const ERROR_MSG: &str = "Incorrect IAM authentication information";
 
 /// A config sending to `server` with the test token and project id.
+///
+/// Retries are off: these tests look at one request and one response each; the retry
+/// behaviour has tests of its own.
 pub fn config(server: &MockServer) -> Config {
     Config::builder()
         .endpoint(server.uri())
         .token(TOKEN)
         .project_id(PROJECT)
+        .retry(cloud_logs_client::RetryConfig::disabled())
         .build()
         .expect("a loopback endpoint and a plain token make a valid config")
 }
@@ -32,6 +36,7 @@ pub fn config(server: &MockServer) -> Config {
 /// A config sending to `server` with the test token but no project id.
 pub fn config_without_project(server: &MockServer) -> Config {
     Config::builder()
+        .retry(cloud_logs_client::RetryConfig::disabled())
         .endpoint(server.uri())
         .token(TOKEN)
         .build()

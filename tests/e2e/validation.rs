@@ -349,7 +349,7 @@ fn config_rejects_unusable_tokens() {
                 .token(token),
         );
         assert!(
-            matches!(error, ConfigError::InvalidToken(_)),
+            matches!(error, ConfigError::InvalidCredentials(_)),
             "{token:?}: {error:?}"
         );
         if !token.is_empty() {
@@ -379,10 +379,18 @@ fn config_rejects_unusable_endpoints() {
             other => panic!("{endpoint:?}: expected InvalidEndpoint, got {other:?}"),
         }
     }
-    assert!(matches!(
-        build_error(Config::builder().token("t")),
-        ConfigError::MissingEndpoint
-    ));
+    // Without an endpoint, each service uses its spec's server for the configured region.
+    let config = Config::builder()
+        .token("t")
+        .region("eu-nl")
+        .build()
+        .unwrap();
+    assert_eq!(config.endpoint(), None);
+    assert_eq!(config.region(), Some("eu-nl"));
+    assert_eq!(
+        cloud_logs_client::css::endpoint_for_region("eu-nl"),
+        "https://css.eu-nl.otc.t-systems.com"
+    );
 }
 
 #[test]
@@ -393,7 +401,10 @@ fn config_rejects_empty_project_id_and_bad_user_agent() {
                 .endpoint("http://127.0.0.1:1")
                 .project_id("")
         ),
-        ConfigError::InvalidProjectId(_)
+        ConfigError::Invalid {
+            what: "project id",
+            ..
+        }
     ));
     assert!(matches!(
         build_error(
@@ -401,7 +412,10 @@ fn config_rejects_empty_project_id_and_bad_user_agent() {
                 .endpoint("http://127.0.0.1:1")
                 .user_agent("agent\r\nX-Injected: 1")
         ),
-        ConfigError::InvalidUserAgent
+        ConfigError::Invalid {
+            what: "user agent",
+            ..
+        }
     ));
 }
 

@@ -14,3 +14,12 @@ pub use client::Client;
 ///
 /// - `https://imetal.{region}.otc.t-systems.com`: Regional CloudDC (iMetal) endpoint; the vendor's signing vectors use imetal.eu-de.otc.t-systems.com. An explicit endpoint configured in the client always overrides this URL (tests use http://127.0.0.1:\<port\>). `{region}` defaults to `eu-de`.
 pub const SERVERS: &[&str] = &["https://imetal.{region}.otc.t-systems.com"];
+/// The server requests go to when the configuration names no endpoint.
+pub(crate) const SERVER: Option<crate::transport::Server> = Some(crate::transport::Server {
+    url: "https://imetal.{region}.otc.t-systems.com",
+    defaults: &[("region", "eu-de")],
+});
+/// The endpoint used for `region` when the configuration names no endpoint.
+pub fn endpoint_for_region(region: &str) -> String {
+    SERVER.map(|s| s.resolve(Some(region))).unwrap_or_default()
+}

@@ -33,15 +33,22 @@ impl ExportServerLogs {
         self.project_id = Some(value.into());
         self
     }
-    /// Checks every argument, then sends the request.
+    /// Checks every argument, then sends the request, retrying and timing it as the
+    /// [`Config`](crate::Config) says.
     ///
     /// Nothing is sent when an argument is invalid: the error is then
     /// [`Error::Construction`], naming the argument.
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::LogExportTask>, Error<ExportServerLogsError>> {
+        let transport = self.transport.clone();
+        transport.within_operation_timeout(self.call()).await
+    }
+    async fn call(
+        self,
+    ) -> Result<ResponseValue<types::LogExportTask>, Error<ExportServerLogsError>> {
         let request = self.build_request()?;
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send::<ExportServerLogsError>(request).await?;
         match response.status().as_u16() {
             202 => {
                 let raw = RawResponse::read(response).await?;
@@ -81,7 +88,13 @@ impl ExportServerLogs {
                     ))?
             }
         };
-        let mut request = Request::new(reqwest::Method::POST, "application/json");
+        let mut request = Request::new(
+            reqwest::Method::POST,
+            "application/json",
+            "ExportServerLogs",
+            "/v1/{project_id}/physicalservers/{id}/logs/exports",
+            false,
+        );
         request.literal("/v1/");
         {
             let value = project_id;
@@ -156,15 +169,22 @@ impl ShowLogsExportStatus {
         self.project_id = Some(value.into());
         self
     }
-    /// Checks every argument, then sends the request.
+    /// Checks every argument, then sends the request, retrying and timing it as the
+    /// [`Config`](crate::Config) says.
     ///
     /// Nothing is sent when an argument is invalid: the error is then
     /// [`Error::Construction`], naming the argument.
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::LogExportTask>, Error<ShowLogsExportStatusError>> {
+        let transport = self.transport.clone();
+        transport.within_operation_timeout(self.call()).await
+    }
+    async fn call(
+        self,
+    ) -> Result<ResponseValue<types::LogExportTask>, Error<ShowLogsExportStatusError>> {
         let request = self.build_request()?;
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send::<ShowLogsExportStatusError>(request).await?;
         match response.status().as_u16() {
             200 => {
                 let raw = RawResponse::read(response).await?;
@@ -209,7 +229,13 @@ impl ShowLogsExportStatus {
                     ))?
             }
         };
-        let mut request = Request::new(reqwest::Method::GET, "application/json");
+        let mut request = Request::new(
+            reqwest::Method::GET,
+            "application/json",
+            "ShowLogsExportStatus",
+            "/v1/{project_id}/physicalservers/{id}/logs/exports/{export_id}",
+            true,
+        );
         request.literal("/v1/");
         {
             let value = project_id;
@@ -291,15 +317,22 @@ impl DownloadServerLogs {
         self.project_id = Some(value.into());
         self
     }
-    /// Checks every argument, then sends the request.
+    /// Checks every argument, then sends the request, retrying and timing it as the
+    /// [`Config`](crate::Config) says.
     ///
     /// Nothing is sent when an argument is invalid: the error is then
     /// [`Error::Construction`], naming the argument.
     pub async fn send(
         self,
     ) -> Result<ResponseValue<crate::ByteStream>, Error<DownloadServerLogsError>> {
+        let transport = self.transport.clone();
+        transport.within_operation_timeout(self.call()).await
+    }
+    async fn call(
+        self,
+    ) -> Result<ResponseValue<crate::ByteStream>, Error<DownloadServerLogsError>> {
         let request = self.build_request()?;
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send::<DownloadServerLogsError>(request).await?;
         match response.status().as_u16() {
             200 => {
                 let status = response.status();
@@ -342,7 +375,13 @@ impl DownloadServerLogs {
                     ))?
             }
         };
-        let mut request = Request::new(reqwest::Method::GET, "application/octet-stream");
+        let mut request = Request::new(
+            reqwest::Method::GET,
+            "application/octet-stream",
+            "DownloadServerLogs",
+            "/v1/{project_id}/physicalservers/{id}/logs/exports/{export_id}/content",
+            true,
+        );
         request.literal("/v1/");
         {
             let value = project_id;

@@ -62,15 +62,22 @@ impl ListLogsJob {
         self.status = Some(value.into());
         self
     }
-    /// Checks every argument, then sends the request.
+    /// Checks every argument, then sends the request, retrying and timing it as the
+    /// [`Config`](crate::Config) says.
     ///
     /// Nothing is sent when an argument is invalid: the error is then
     /// [`Error::Construction`], naming the argument.
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::ListLogsJobResponse>, Error<ListLogsJobError>> {
+        let transport = self.transport.clone();
+        transport.within_operation_timeout(self.call()).await
+    }
+    async fn call(
+        self,
+    ) -> Result<ResponseValue<types::ListLogsJobResponse>, Error<ListLogsJobError>> {
         let request = self.build_request()?;
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send::<ListLogsJobError>(request).await?;
         match response.status().as_u16() {
             200 => {
                 let raw = RawResponse::read(response).await?;
@@ -108,7 +115,13 @@ impl ListLogsJob {
                     ))?
             }
         };
-        let mut request = Request::new(reqwest::Method::GET, "application/json");
+        let mut request = Request::new(
+            reqwest::Method::GET,
+            "application/json",
+            "ListLogsJob",
+            "/v1.0/{project_id}/clusters/{cluster_id}/logs/records",
+            true,
+        );
         request.literal("/v1.0/");
         {
             let value = project_id;

@@ -14,3 +14,12 @@ pub use client::Client;
 ///
 /// - `https://dcs.{region}.otc.t-systems.com`: Regional DCS endpoint. An explicit endpoint configured in the client always overrides this URL (tests use http://127.0.0.1:\<port\>). `{region}` defaults to `eu-de`.
 pub const SERVERS: &[&str] = &["https://dcs.{region}.otc.t-systems.com"];
+/// The server requests go to when the configuration names no endpoint.
+pub(crate) const SERVER: Option<crate::transport::Server> = Some(crate::transport::Server {
+    url: "https://dcs.{region}.otc.t-systems.com",
+    defaults: &[("region", "eu-de")],
+});
+/// The endpoint used for `region` when the configuration names no endpoint.
+pub fn endpoint_for_region(region: &str) -> String {
+    SERVER.map(|s| s.resolve(Some(region))).unwrap_or_default()
+}

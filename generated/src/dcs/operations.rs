@@ -39,7 +39,8 @@ impl CreateRedislogDownloadLink {
         self.project_id = Some(value.into());
         self
     }
-    /// Checks every argument, then sends the request.
+    /// Checks every argument, then sends the request, retrying and timing it as the
+    /// [`Config`](crate::Config) says.
     ///
     /// Nothing is sent when an argument is invalid: the error is then
     /// [`Error::Construction`], naming the argument.
@@ -49,8 +50,20 @@ impl CreateRedislogDownloadLink {
         ResponseValue<types::RedisLogLink>,
         Error<CreateRedislogDownloadLinkError>,
     > {
+        let transport = self.transport.clone();
+        transport.within_operation_timeout(self.call()).await
+    }
+    async fn call(
+        self,
+    ) -> Result<
+        ResponseValue<types::RedisLogLink>,
+        Error<CreateRedislogDownloadLinkError>,
+    > {
         let request = self.build_request()?;
-        let response = self.transport.send(request).await?;
+        let response = self
+            .transport
+            .send::<CreateRedislogDownloadLinkError>(request)
+            .await?;
         match response.status().as_u16() {
             200 => {
                 let raw = RawResponse::read(response).await?;
@@ -115,7 +128,13 @@ impl CreateRedislogDownloadLink {
                     ))?
             }
         };
-        let mut request = Request::new(reqwest::Method::POST, "application/json");
+        let mut request = Request::new(
+            reqwest::Method::POST,
+            "application/json",
+            "CreateRedislogDownloadLink",
+            "/v2/{project_id}/instances/{instance_id}/redislog/{id}/links",
+            false,
+        );
         request.literal("/v2/");
         {
             let value = project_id;

@@ -17,7 +17,7 @@ impl Client {
     /// A client sending to the endpoint and with the credentials of `config`.
     pub fn new(config: &crate::Config) -> Self {
         Client {
-            transport: Transport::new(config),
+            transport: Transport::new(config, super::SERVER),
         }
     }
     /// The configuration this client uses.

@@ -40,15 +40,22 @@ impl DownloadErrorlog {
         self.x_language = Some(value.into());
         self
     }
-    /// Checks every argument, then sends the request.
+    /// Checks every argument, then sends the request, retrying and timing it as the
+    /// [`Config`](crate::Config) says.
     ///
     /// Nothing is sent when an argument is invalid: the error is then
     /// [`Error::Construction`], naming the argument.
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::ErrorLogLinks>, Error<DownloadErrorlogError>> {
+        let transport = self.transport.clone();
+        transport.within_operation_timeout(self.call()).await
+    }
+    async fn call(
+        self,
+    ) -> Result<ResponseValue<types::ErrorLogLinks>, Error<DownloadErrorlogError>> {
         let request = self.build_request()?;
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send::<DownloadErrorlogError>(request).await?;
         match response.status().as_u16() {
             200 => {
                 let raw = RawResponse::read(response).await?;
@@ -75,7 +82,13 @@ impl DownloadErrorlog {
                     ))?
             }
         };
-        let mut request = Request::new(reqwest::Method::POST, "application/json");
+        let mut request = Request::new(
+            reqwest::Method::POST,
+            "application/json",
+            "DownloadErrorlog",
+            "/v3/{project_id}/instances/{instance_id}/errorlog-download",
+            false,
+        );
         request.literal("/v3/");
         {
             let value = project_id;

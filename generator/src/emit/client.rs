@@ -32,6 +32,36 @@ pub fn emit_module_root(api: &Api) -> TokenStream {
     }
     let servers_doc = doc_lines(&servers_text);
     let servers = api.servers.iter().map(|s| &s.url);
+    // The first server is the default endpoint, with its variables (`{region}`) filled in.
+    let (server, endpoint_fn) = match api.servers.first() {
+        Some(first) => {
+            let url = &first.url;
+            let names = first.variables.iter().map(|v| &v.name);
+            let defaults = first.variables.iter().map(|v| &v.default);
+            (
+                quote! {
+                    /// The server requests go to when the configuration names no endpoint.
+                    pub(crate) const SERVER: Option<crate::transport::Server> = Some(crate::transport::Server {
+                        url: #url,
+                        defaults: &[#((#names, #defaults)),*],
+                    });
+                },
+                quote! {
+                    /// The endpoint used for `region` when the configuration names no endpoint.
+                    pub fn endpoint_for_region(region: &str) -> String {
+                        SERVER.map(|s| s.resolve(Some(region))).unwrap_or_default()
+                    }
+                },
+            )
+        }
+        None => (
+            quote! {
+                /// The spec lists no server: the configuration must name an endpoint.
+                pub(crate) const SERVER: Option<crate::transport::Server> = None;
+            },
+            quote!(),
+        ),
+    };
     quote! {
         #inner
 
@@ -43,6 +73,9 @@ pub fn emit_module_root(api: &Api) -> TokenStream {
 
         #servers_doc
         pub const SERVERS: &[&str] = &[#(#servers),*];
+
+        #server
+        #endpoint_fn
     }
 }
 
@@ -69,7 +102,7 @@ pub fn emit_client(api: &Api) -> TokenStream {
         impl Client {
             /// A client sending to the endpoint and with the credentials of `config`.
             pub fn new(config: &crate::Config) -> Self {
-                Client { transport: Transport::new(config) }
+                Client { transport: Transport::new(config, super::SERVER) }
             }
 
             /// The configuration this client uses.

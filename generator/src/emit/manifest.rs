@@ -9,11 +9,17 @@ use quote::quote;
 /// Dependencies of every generated crate: well-known crates only, never the generator.
 const DEPENDENCIES: &str = r#"[dependencies]
 bytes = "1"
+fastrand = "2"
 futures-core = "0.3"
+hmac = "0.12"
+httpdate = "1"
 percent-encoding = "2"
 reqwest = { version = "0.12", default-features = false, features = ["multipart", "rustls-tls", "stream"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
+sha2 = "0.10"
+tokio = { version = "1", features = ["time"] }
+tracing = "0.1"
 "#;
 
 pub fn cargo_toml(config: &Config, apis: &[Api], header: &str) -> String {
@@ -86,13 +92,19 @@ pub fn lib_rs(apis: &[Api]) -> TokenStream {
         mod error;
         #[allow(dead_code)]
         mod response;
+        pub mod retry;
+        pub mod signing;
         #[allow(dead_code)]
         mod transport;
 
         pub use body::Multipart;
-        pub use config::{Config, ConfigBuilder, ConfigError};
-        pub use error::{ConstructionError, DispatchError, Error, RawResponse, ResponseError, ResponseErrorKind, ServiceError};
+        pub use config::{Clock, Config, ConfigBuilder, ConfigError, Credentials, Secret, Timeouts};
+        pub use error::{
+            ConstructionError, DispatchError, Error, RawResponse, ResponseError, ResponseErrorKind,
+            ServiceError, TimeoutError, TimeoutKind,
+        };
         pub use response::{ByteStream, ResponseValue};
+        pub use retry::RetryConfig;
 
         #(#modules)*
     }

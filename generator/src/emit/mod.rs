@@ -17,7 +17,15 @@ use crate::write::{header, render_rust, GeneratedFile};
 use crate::Config;
 
 /// Module names the crate root uses for the runtime.
-pub const RESERVED_MODULES: &[&str] = &["body", "config", "error", "response", "transport"];
+pub const RESERVED_MODULES: &[&str] = &[
+    "body",
+    "config",
+    "error",
+    "response",
+    "retry",
+    "signing",
+    "transport",
+];
 
 /// Every file of the crate, in a fixed order.
 pub fn emit_crate(config: &Config, apis: &[Api]) -> Vec<GeneratedFile> {

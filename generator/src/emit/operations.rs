@@ -161,13 +161,19 @@ fn emit_operation(op: &Operation) -> TokenStream {
 
             #(#setters)*
 
-            /// Checks every argument, then sends the request.
+            /// Checks every argument, then sends the request, retrying and timing it as the
+            /// [`Config`](crate::Config) says.
             ///
             /// Nothing is sent when an argument is invalid: the error is then
             /// [`Error::Construction`], naming the argument.
             pub async fn send(self) -> Result<ResponseValue<#output>, Error<#error>> {
+                let transport = self.transport.clone();
+                transport.within_operation_timeout(self.call()).await
+            }
+
+            async fn call(self) -> Result<ResponseValue<#output>, Error<#error>> {
                 let request = self.build_request()?;
-                let response = self.transport.send(request).await?;
+                let response = self.transport.send::<#error>(request).await?;
                 match response.status().as_u16() {
                     #(#arms)*
                     #default_arm
@@ -350,6 +356,7 @@ fn number_literal(ty: &Type, v: f64) -> TokenStream {
 fn emit_build_request(op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.http_method.as_str());
     let accept = &op.accept;
+    let (operation_id, path_template, retry_safe) = (&op.operation_id, &op.path, op.retry_safe);
     // Values filled from the configuration are bound first, so the path can use them.
     let config_values = op.params.iter().filter(|p| p.from_config.is_some()).map(|p| {
         let name = ident(&p.name);
@@ -467,7 +474,7 @@ fn emit_build_request(op: &Operation) -> TokenStream {
     });
     quote! {
         #(#config_values)*
-        let mut request = Request::new(reqwest::Method::#method, #accept);
+        let mut request = Request::new(reqwest::Method::#method, #accept, #operation_id, #path_template, #retry_safe);
         #(#path)*
         #(#others)*
         #body

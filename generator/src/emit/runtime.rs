@@ -7,5 +7,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("config.rs", include_str!("../../runtime/config.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
+    ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("signing.rs", include_str!("../../runtime/signing.rs")),
     ("transport.rs", include_str!("../../runtime/transport.rs")),
 ];

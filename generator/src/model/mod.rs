@@ -196,6 +196,9 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
+    /// Safe to send again after it may have reached the server: the method is idempotent or
+    /// the spec says so (`x-clientgen-retry-safe`).
+    pub retry_safe: bool,
     pub params: Vec<Param>,
     pub body: Option<RequestBody>,
     /// The `Accept` header: the media types of the documented successful responses.

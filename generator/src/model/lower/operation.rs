@@ -11,6 +11,9 @@ use crate::model::{
 };
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
+/// Extension declaring a non-idempotent operation safe to send again.
+pub const RETRY_SAFE: &str = "x-clientgen-retry-safe";
+
 /// Extension naming the configuration value a parameter defaults to.
 pub const FROM_CONFIG: &str = "x-clientgen-from-config";
 
@@ -73,6 +76,8 @@ pub(super) fn lower_operations(cx: &mut Context) -> Vec<Operation> {
                 summary: op.summary.clone(),
                 description: op.description.clone(),
                 deprecated: op.deprecated,
+                retry_safe: !matches!(http_method, HttpMethod::Post | HttpMethod::Patch)
+                    || op.extensions.get(RETRY_SAFE).and_then(|v| v.as_bool()) == Some(true),
                 params,
                 body,
                 accept,
@@ -123,7 +128,8 @@ fn lower_params(
     chosen.extend(own_resolved);
 
     // Names the request builder uses for itself.
-    let mut scope = Scope::with_taken(["transport", "send", "new", "build_request", "body"]);
+    let mut scope =
+        Scope::with_taken(["transport", "send", "call", "new", "build_request", "body"]);
     let mut params = Vec::new();
     for (param, here) in chosen {
         if let Some(p) = lower_param(cx, param, owner, &here, &mut scope) {
