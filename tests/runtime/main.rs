@@ -1,0 +1,1 @@
+//! The client runtime: signing, retries, timeouts, endpoints, redaction, tracing.
