@@ -87,7 +87,7 @@ impl DownloadErrorlog {
             "application/json",
             "DownloadErrorlog",
             "/v3/{project_id}/instances/{instance_id}/errorlog-download",
-            false,
+            true,
         );
         request.literal("/v3/");
         {
