@@ -17,8 +17,9 @@ pub const DATE_HEADER: &str = "X-Sdk-Date";
 /// The payload hash used for bodies that are not JSON (and are then not hashed).
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
-/// Python's `quote(s, safe='~')`: RFC 3986 unreserved characters kept, upper-case hex.
-const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
+/// Python's `quote(s, safe='~')`: RFC 3986 unreserved characters kept, upper-case hex. The
+/// transport encodes paths and queries with it too, so what is sent is what is signed.
+pub(crate) const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')

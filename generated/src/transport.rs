@@ -9,19 +9,12 @@ use crate::body::Multipart;
 use crate::config::{Config, Credentials};
 use crate::error::{ConstructionError, DispatchError, Error, TimeoutError, TimeoutKind};
 use crate::retry::{AttemptOutcome, Classification};
-use crate::signing;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use crate::signing::{self, ENCODE};
+use percent_encoding::utf8_percent_encode;
 use std::fmt::{self, Display};
 use std::future::Future;
 use std::time::{Duration, Instant};
 use tracing::Instrument as _;
-
-/// Everything but RFC 3986's unreserved characters is encoded, in paths and queries alike.
-const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
 
 /// A server of a spec: a URL template and the defaults of its variables.
 #[derive(Debug, Clone, Copy)]

@@ -524,10 +524,20 @@ fn emit_success_enum(op: &Operation) -> TokenStream {
     }
     let name = format_ident!("{}Success", op.type_name);
     let variants = successes.iter().map(|r| response_variant(r));
-    let doc = doc_lines(&format!(
+    let doc = format!(
         "The documented successful responses of `{}`.",
         op.operation_id
-    ));
+    );
+    response_enum(&name, &doc, variants)
+}
+
+/// An enum of documented responses, one variant per status.
+fn response_enum(
+    name: &proc_macro2::Ident,
+    doc: &str,
+    variants: impl Iterator<Item = TokenStream>,
+) -> TokenStream {
+    let doc = doc_lines(doc);
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -585,17 +595,13 @@ fn emit_error_enum(op: &Operation, name: &proc_macro2::Ident) -> TokenStream {
     } else {
         (quote!(f), quote!(match self { #(#arms)* }))
     };
-    let doc = doc_lines(&format!(
+    let doc = format!(
         "The documented error responses of `{}`, found in [`Error::Service`].",
         op.operation_id
-    ));
+    );
+    let enumeration = response_enum(name, &doc, variants);
     quote! {
-        #doc
-        #[derive(Debug, Clone)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-        }
+        #enumeration
 
         impl std::fmt::Display for #name {
             fn fmt(&self, #formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
