@@ -123,13 +123,15 @@ impl Transport {
                     .map_err(|_| limit),
                 None => Ok(prepared.send().await),
             };
-            let (classification, result) = match outcome {
+            // Whether the request may have reached the server: only a failed connection says
+            // it surely did not.
+            let (classification, reached, result) = match outcome {
                 Ok(Ok(response)) => {
                     let seen = AttemptOutcome::Response {
                         status: response.status(),
                         headers: response.headers(),
                     };
-                    (classifier.classify(&seen), Ok(response))
+                    (classifier.classify(&seen), true, Ok(response))
                 }
                 Ok(Err(e)) => {
                     let seen = if e.is_connect() {
@@ -149,10 +151,12 @@ impl Transport {
                     } else {
                         Error::Dispatch(DispatchError::new(e))
                     };
-                    (classifier.classify(&seen), Err(error))
+                    let reached = !matches!(seen, AttemptOutcome::ConnectFailed);
+                    (classifier.classify(&seen), reached, Err(error))
                 }
                 Err(limit) => (
                     classifier.classify(&AttemptOutcome::TimedOut),
+                    true,
                     Err(Error::Timeout(TimeoutError::new(
                         TimeoutKind::Attempt,
                         limit,
@@ -161,7 +165,6 @@ impl Transport {
             };
             // A request that may have reached the server is repeated only when the operation
             // is safe to repeat.
-            let reached = !matches!(&result, Err(Error::Dispatch(e)) if e.is_connect());
             let wait = match classification {
                 Classification::Retry { after } if request.idempotent || !reached => {
                     policy.wait_before(attempt + 1, after, waited)
