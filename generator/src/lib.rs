@@ -25,7 +25,9 @@ use std::collections::BTreeMap;
 /// Pure: reads nothing and writes nothing, so the same specs always give the same files.
 pub fn generate(config: &Config, specs: &[LoadedSpec]) -> Result<Vec<GeneratedFile>, Diagnostics> {
     if let Err(message) = config.validate() {
-        return Err(Diagnostic::new("<config>", diagnostics::Location::File, message).into());
+        return Err(Diagnostic::new("<config>", diagnostics::Location::File, message)
+            .help("fix the generator's configuration (the CLI's flags or the build script's settings)")
+            .into());
     }
     let mut apis = Vec::new();
     let mut problems = Vec::new();

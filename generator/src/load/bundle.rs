@@ -81,7 +81,9 @@ impl<'r> Bundler<'r> {
             let Some(components) = components.as_object_mut() else {
                 let file = display(&root_path);
                 return Err(
-                    Diagnostic::at(file, "/components", "`components` must be an object").into(),
+                    Diagnostic::at(file, "/components", "`components` must be an object")
+                        .help("write `components` as a mapping of component kinds")
+                        .into(),
                 );
             };
             for (kind, name, value) in additions {

@@ -94,11 +94,14 @@ pub fn expand_spec_paths(base: &Path, paths: &[PathBuf]) -> Result<Vec<PathBuf>,
             let entries = match std::fs::read_dir(&on_disk) {
                 Ok(entries) => entries,
                 Err(e) => {
-                    problems.push(Diagnostic::new(
-                        display(path),
-                        Location::File,
-                        format!("cannot list the folder: {e}"),
-                    ));
+                    problems.push(
+                        Diagnostic::new(
+                            display(path),
+                            Location::File,
+                            format!("cannot list the folder: {e}"),
+                        )
+                        .help("check that the folder exists and is readable"),
+                    );
                     continue;
                 }
             };
