@@ -402,7 +402,7 @@ impl ConfigBuilder {
 
 pub(crate) fn parse_endpoint(raw: &str) -> Result<reqwest::Url, ConfigError> {
     let invalid = |reason: &'static str| ConfigError::InvalidEndpoint {
-        endpoint: raw.to_owned(),
+        endpoint: without_userinfo(raw),
         reason,
     };
     let url = reqwest::Url::parse(raw).map_err(|_| invalid("it is not an absolute URL"))?;
@@ -421,6 +421,18 @@ pub(crate) fn parse_endpoint(raw: &str) -> Result<reqwest::Url, ConfigError> {
         return Err(invalid("it must not have a query or fragment"));
     }
     Ok(url)
+}
+
+/// The endpoint as written, with any `user:password@` replaced, for messages.
+fn without_userinfo(raw: &str) -> String {
+    let start = raw.find("://").map_or(0, |i| i + 3);
+    let authority_end = raw[start..]
+        .find(['/', '?', '#'])
+        .map_or(raw.len(), |i| start + i);
+    match raw[start..authority_end].rfind('@') {
+        Some(at) => format!("{}***@{}", &raw[..start], &raw[start + at + 1..]),
+        None => raw.to_owned(),
+    }
 }
 
 /// Why a [`Config`] could not be built.

@@ -10,6 +10,8 @@ use crate::signing::{self, ENCODE};
 use percent_encoding::utf8_percent_encode;
 use std::fmt::{self, Display};
 use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument as _;
 
@@ -44,6 +46,8 @@ pub(crate) struct Attempts(pub u32);
 pub(crate) struct Transport {
     config: Config,
     endpoint: Result<reqwest::Url, String>,
+    /// Attempts made by the current call (see [`Transport::for_call`]).
+    attempts: Arc<AtomicU32>,
 }
 
 impl fmt::Debug for Transport {
@@ -69,6 +73,16 @@ impl Transport {
         Transport {
             config: config.clone(),
             endpoint,
+            attempts: Arc::default(),
+        }
+    }
+
+    /// A transport for one call, counting that call's attempts on its own.
+    pub(crate) fn for_call(&self) -> Transport {
+        Transport {
+            config: self.config.clone(),
+            endpoint: self.endpoint.clone(),
+            attempts: Arc::default(),
         }
     }
 
@@ -76,12 +90,28 @@ impl Transport {
         &self.config
     }
 
-    /// Runs a whole call within the operation timeout.
-    pub(crate) async fn within_operation_timeout<T, E>(
+    /// Runs a whole call within the operation timeout, in one tracing span: `operation`,
+    /// `method`, `path` (the template), then `attempts`, `status` and `duration_ms` as they
+    /// become known, a timed-out call included.
+    pub(crate) async fn call<T, E>(
         &self,
+        operation: &'static str,
+        method: &'static str,
+        path: &'static str,
         call: impl Future<Output = Result<T, Error<E>>>,
     ) -> Result<T, Error<E>> {
-        match self.config.timeouts().operation {
+        let span = tracing::info_span!(
+            "call",
+            operation,
+            method = %method,
+            path,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let call = call.instrument(span.clone());
+        let result = match self.config.timeouts().operation {
             Some(limit) => tokio::time::timeout(limit, call).await.unwrap_or_else(|_| {
                 Err(Error::Timeout(TimeoutError::new(
                     TimeoutKind::Operation,
@@ -89,21 +119,15 @@ impl Transport {
                 )))
             }),
             None => call.await,
-        }
+        };
+        span.record("attempts", self.attempts.load(Ordering::Relaxed));
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        result
     }
 
-    /// Sends the request, retrying as the configuration says, in one tracing span per call.
+    /// Sends the request, retrying as the configuration says (inside the call's span).
     pub(crate) async fn send<E>(&self, request: Request) -> Result<reqwest::Response, Error<E>> {
-        let span = tracing::info_span!(
-            "call",
-            operation = request.operation,
-            method = %request.method,
-            path = request.path_template,
-            status = tracing::field::Empty,
-            attempts = tracing::field::Empty,
-            duration_ms = tracing::field::Empty,
-        );
-        self.send_with_retries(request).instrument(span).await
+        self.send_with_retries(request).await
     }
 
     async fn send_with_retries<E>(&self, request: Request) -> Result<reqwest::Response, Error<E>> {
@@ -111,11 +135,11 @@ impl Transport {
             .endpoint
             .as_ref()
             .map_err(|reason| ConstructionError::new("endpoint", reason.clone()))?;
-        let started = Instant::now();
         let (policy, classifier) = (self.config.retry(), self.config.classifier());
         let mut waited = Duration::ZERO;
         let mut attempt = 1;
         loop {
+            self.attempts.store(attempt, Ordering::Relaxed);
             let prepared = self.prepare(&request, endpoint)?;
             let outcome = match self.config.timeouts().attempt {
                 Some(limit) => tokio::time::timeout(limit, prepared.send())
@@ -173,8 +197,6 @@ impl Transport {
             };
             let Some(wait) = wait else {
                 let span = tracing::Span::current();
-                span.record("attempts", attempt);
-                span.record("duration_ms", started.elapsed().as_millis() as u64);
                 return result.map(|mut response| {
                     span.record("status", response.status().as_u16());
                     response.extensions_mut().insert(Attempts(attempt));
@@ -203,6 +225,8 @@ impl Transport {
         }
         let url = reqwest::Url::parse(&url)
             .map_err(|e| ConstructionError::new("endpoint", e.to_string()))?;
+        // What is signed is the path as sent, an endpoint's path prefix included.
+        let sent_path = url.path().to_owned();
         let mut headers: Vec<(String, String)> = vec![
             ("Accept".to_owned(), request.accept.to_owned()),
             (
@@ -249,7 +273,8 @@ impl Transport {
                 );
                 headers.push(("Host".to_owned(), host));
                 headers.push((signing::DATE_HEADER.to_owned(), date.clone()));
-                if let Some(project_id) = self.config.project_id() {
+                if let Some(project_id) = request.project_id.as_deref().or(self.config.project_id())
+                {
                     if reqwest::header::HeaderValue::from_str(project_id).is_err() {
                         return Err(ConstructionError::new(
                             "project_id",
@@ -268,7 +293,7 @@ impl Transport {
                 }
                 let input = signing::SigningInput {
                     method: request.method.as_str(),
-                    path: &request.path,
+                    path: &sent_path,
                     query: &request.query,
                     headers: &headers,
                     payload_hash: &payload_hash,
@@ -322,6 +347,8 @@ pub(crate) struct Request {
     path_template: &'static str,
     /// Safe to send again after it may have reached the server.
     idempotent: bool,
+    /// The project id the path uses, sent as `X-Project-Id` when signing.
+    project_id: Option<String>,
     path: String,
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
@@ -371,12 +398,18 @@ impl Request {
             operation,
             path_template,
             idempotent,
+            project_id: None,
             path: String::new(),
             query: Vec::new(),
             headers: Vec::new(),
             cookies: Vec::new(),
             body: None,
         }
+    }
+
+    /// The project id this request's path uses (it may differ from the configured one).
+    pub(crate) fn project_id(&mut self, project_id: &str) {
+        self.project_id = Some(project_id.to_owned());
     }
 
     /// Literal text of the path template.

@@ -41,8 +41,20 @@ impl ExportServerLogs {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::LogExportTask>, Error<ExportServerLogsError>> {
-        let transport = self.transport.clone();
-        transport.within_operation_timeout(self.call()).await
+        let transport = self.transport.for_call();
+        let call = ExportServerLogs {
+            transport: transport.clone(),
+            ..self
+        }
+            .call();
+        transport
+            .call(
+                "ExportServerLogs",
+                "POST",
+                "/v1/{project_id}/physicalservers/{id}/logs/exports",
+                call,
+            )
+            .await
     }
     async fn call(
         self,
@@ -95,6 +107,7 @@ impl ExportServerLogs {
             "/v1/{project_id}/physicalservers/{id}/logs/exports",
             false,
         );
+        request.project_id(project_id);
         request.literal("/v1/");
         {
             let value = project_id;
@@ -177,8 +190,20 @@ impl ShowLogsExportStatus {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::LogExportTask>, Error<ShowLogsExportStatusError>> {
-        let transport = self.transport.clone();
-        transport.within_operation_timeout(self.call()).await
+        let transport = self.transport.for_call();
+        let call = ShowLogsExportStatus {
+            transport: transport.clone(),
+            ..self
+        }
+            .call();
+        transport
+            .call(
+                "ShowLogsExportStatus",
+                "GET",
+                "/v1/{project_id}/physicalservers/{id}/logs/exports/{export_id}",
+                call,
+            )
+            .await
     }
     async fn call(
         self,
@@ -236,6 +261,7 @@ impl ShowLogsExportStatus {
             "/v1/{project_id}/physicalservers/{id}/logs/exports/{export_id}",
             true,
         );
+        request.project_id(project_id);
         request.literal("/v1/");
         {
             let value = project_id;
@@ -325,8 +351,20 @@ impl DownloadServerLogs {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<crate::ByteStream>, Error<DownloadServerLogsError>> {
-        let transport = self.transport.clone();
-        transport.within_operation_timeout(self.call()).await
+        let transport = self.transport.for_call();
+        let call = DownloadServerLogs {
+            transport: transport.clone(),
+            ..self
+        }
+            .call();
+        transport
+            .call(
+                "DownloadServerLogs",
+                "GET",
+                "/v1/{project_id}/physicalservers/{id}/logs/exports/{export_id}/content",
+                call,
+            )
+            .await
     }
     async fn call(
         self,
@@ -382,6 +420,7 @@ impl DownloadServerLogs {
             "/v1/{project_id}/physicalservers/{id}/logs/exports/{export_id}/content",
             true,
         );
+        request.project_id(project_id);
         request.literal("/v1/");
         {
             let value = project_id;

@@ -70,8 +70,20 @@ impl ListLogsJob {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::ListLogsJobResponse>, Error<ListLogsJobError>> {
-        let transport = self.transport.clone();
-        transport.within_operation_timeout(self.call()).await
+        let transport = self.transport.for_call();
+        let call = ListLogsJob {
+            transport: transport.clone(),
+            ..self
+        }
+            .call();
+        transport
+            .call(
+                "ListLogsJob",
+                "GET",
+                "/v1.0/{project_id}/clusters/{cluster_id}/logs/records",
+                call,
+            )
+            .await
     }
     async fn call(
         self,
@@ -122,6 +134,7 @@ impl ListLogsJob {
             "/v1.0/{project_id}/clusters/{cluster_id}/logs/records",
             true,
         );
+        request.project_id(project_id);
         request.literal("/v1.0/");
         {
             let value = project_id;

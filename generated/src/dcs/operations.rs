@@ -50,8 +50,20 @@ impl CreateRedislogDownloadLink {
         ResponseValue<types::RedisLogLink>,
         Error<CreateRedislogDownloadLinkError>,
     > {
-        let transport = self.transport.clone();
-        transport.within_operation_timeout(self.call()).await
+        let transport = self.transport.for_call();
+        let call = CreateRedislogDownloadLink {
+            transport: transport.clone(),
+            ..self
+        }
+            .call();
+        transport
+            .call(
+                "CreateRedislogDownloadLink",
+                "POST",
+                "/v2/{project_id}/instances/{instance_id}/redislog/{id}/links",
+                call,
+            )
+            .await
     }
     async fn call(
         self,
@@ -135,6 +147,7 @@ impl CreateRedislogDownloadLink {
             "/v2/{project_id}/instances/{instance_id}/redislog/{id}/links",
             false,
         );
+        request.project_id(project_id);
         request.literal("/v2/");
         {
             let value = project_id;

@@ -48,8 +48,20 @@ impl DownloadErrorlog {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::ErrorLogLinks>, Error<DownloadErrorlogError>> {
-        let transport = self.transport.clone();
-        transport.within_operation_timeout(self.call()).await
+        let transport = self.transport.for_call();
+        let call = DownloadErrorlog {
+            transport: transport.clone(),
+            ..self
+        }
+            .call();
+        transport
+            .call(
+                "DownloadErrorlog",
+                "POST",
+                "/v3/{project_id}/instances/{instance_id}/errorlog-download",
+                call,
+            )
+            .await
     }
     async fn call(
         self,
@@ -89,6 +101,7 @@ impl DownloadErrorlog {
             "/v3/{project_id}/instances/{instance_id}/errorlog-download",
             true,
         );
+        request.project_id(project_id);
         request.literal("/v3/");
         {
             let value = project_id;

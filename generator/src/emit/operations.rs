@@ -138,6 +138,8 @@ fn emit_operation(op: &Operation) -> TokenStream {
     } else {
         quote!(_ => Err(Error::undocumented(RawResponse::read(response).await?)),)
     };
+    let (operation_id, method_name, path_template) =
+        (&op.operation_id, op.http_method.as_str(), &op.path);
     let doc = doc_lines(&format!(
         "Request builder for `{}` (`{} {}`): set optional parameters, then call [`send`]({}::send).",
         op.operation_id,
@@ -167,8 +169,9 @@ fn emit_operation(op: &Operation) -> TokenStream {
             /// Nothing is sent when an argument is invalid: the error is then
             /// [`Error::Construction`], naming the argument.
             pub async fn send(self) -> Result<ResponseValue<#output>, Error<#error>> {
-                let transport = self.transport.clone();
-                transport.within_operation_timeout(self.call()).await
+                let transport = self.transport.for_call();
+                let call = #builder { transport: transport.clone(), ..self }.call();
+                transport.call(#operation_id, #method_name, #path_template, call).await
             }
 
             async fn call(self) -> Result<ResponseValue<#output>, Error<#error>> {
@@ -372,6 +375,15 @@ fn emit_build_request(op: &Operation) -> TokenStream {
             };
         }
     });
+    // The project id a path uses is also what signing sends as `X-Project-Id`.
+    let project_ids = op
+        .params
+        .iter()
+        .filter(|p| p.from_config == Some(ConfigValue::ProjectId))
+        .map(|p| {
+            let name = ident(&p.name);
+            quote!(request.project_id(#name);)
+        });
     let path = op.path_parts.iter().map(|part| match part {
         PathPart::Literal(text) => quote!(request.literal(#text);),
         PathPart::Param(name) => {
@@ -475,6 +487,7 @@ fn emit_build_request(op: &Operation) -> TokenStream {
     quote! {
         #(#config_values)*
         let mut request = Request::new(reqwest::Method::#method, #accept, #operation_id, #path_template, #retry_safe);
+        #(#project_ids)*
         #(#path)*
         #(#others)*
         #body
