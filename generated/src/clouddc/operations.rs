@@ -42,17 +42,14 @@ impl ExportServerLogs {
         self,
     ) -> Result<ResponseValue<types::LogExportTask>, Error<ExportServerLogsError>> {
         let transport = self.transport.for_call();
-        let call = ExportServerLogs {
-            transport: transport.clone(),
-            ..self
-        }
-            .call();
+        let mut this = self;
+        this.transport = transport.clone();
         transport
             .call(
                 "ExportServerLogs",
                 "POST",
                 "/v1/{project_id}/physicalservers/{id}/logs/exports",
-                call,
+                this.call(),
             )
             .await
     }
@@ -191,17 +188,14 @@ impl ShowLogsExportStatus {
         self,
     ) -> Result<ResponseValue<types::LogExportTask>, Error<ShowLogsExportStatusError>> {
         let transport = self.transport.for_call();
-        let call = ShowLogsExportStatus {
-            transport: transport.clone(),
-            ..self
-        }
-            .call();
+        let mut this = self;
+        this.transport = transport.clone();
         transport
             .call(
                 "ShowLogsExportStatus",
                 "GET",
                 "/v1/{project_id}/physicalservers/{id}/logs/exports/{export_id}",
-                call,
+                this.call(),
             )
             .await
     }
@@ -352,17 +346,14 @@ impl DownloadServerLogs {
         self,
     ) -> Result<ResponseValue<crate::ByteStream>, Error<DownloadServerLogsError>> {
         let transport = self.transport.for_call();
-        let call = DownloadServerLogs {
-            transport: transport.clone(),
-            ..self
-        }
-            .call();
+        let mut this = self;
+        this.transport = transport.clone();
         transport
             .call(
                 "DownloadServerLogs",
                 "GET",
                 "/v1/{project_id}/physicalservers/{id}/logs/exports/{export_id}/content",
-                call,
+                this.call(),
             )
             .await
     }

@@ -71,17 +71,14 @@ impl ListLogsJob {
         self,
     ) -> Result<ResponseValue<types::ListLogsJobResponse>, Error<ListLogsJobError>> {
         let transport = self.transport.for_call();
-        let call = ListLogsJob {
-            transport: transport.clone(),
-            ..self
-        }
-            .call();
+        let mut this = self;
+        this.transport = transport.clone();
         transport
             .call(
                 "ListLogsJob",
                 "GET",
                 "/v1.0/{project_id}/clusters/{cluster_id}/logs/records",
-                call,
+                this.call(),
             )
             .await
     }

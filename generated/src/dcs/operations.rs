@@ -51,17 +51,14 @@ impl CreateRedislogDownloadLink {
         Error<CreateRedislogDownloadLinkError>,
     > {
         let transport = self.transport.for_call();
-        let call = CreateRedislogDownloadLink {
-            transport: transport.clone(),
-            ..self
-        }
-            .call();
+        let mut this = self;
+        this.transport = transport.clone();
         transport
             .call(
                 "CreateRedislogDownloadLink",
                 "POST",
                 "/v2/{project_id}/instances/{instance_id}/redislog/{id}/links",
-                call,
+                this.call(),
             )
             .await
     }

@@ -49,17 +49,14 @@ impl DownloadErrorlog {
         self,
     ) -> Result<ResponseValue<types::ErrorLogLinks>, Error<DownloadErrorlogError>> {
         let transport = self.transport.for_call();
-        let call = DownloadErrorlog {
-            transport: transport.clone(),
-            ..self
-        }
-            .call();
+        let mut this = self;
+        this.transport = transport.clone();
         transport
             .call(
                 "DownloadErrorlog",
                 "POST",
                 "/v3/{project_id}/instances/{instance_id}/errorlog-download",
-                call,
+                this.call(),
             )
             .await
     }

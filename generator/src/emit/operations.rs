@@ -170,8 +170,9 @@ fn emit_operation(op: &Operation) -> TokenStream {
             /// [`Error::Construction`], naming the argument.
             pub async fn send(self) -> Result<ResponseValue<#output>, Error<#error>> {
                 let transport = self.transport.for_call();
-                let call = #builder { transport: transport.clone(), ..self }.call();
-                transport.call(#operation_id, #method_name, #path_template, call).await
+                let mut this = self;
+                this.transport = transport.clone();
+                transport.call(#operation_id, #method_name, #path_template, this.call()).await
             }
 
             async fn call(self) -> Result<ResponseValue<#output>, Error<#error>> {
