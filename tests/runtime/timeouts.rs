@@ -1,7 +1,7 @@
-//! Timeouts: one attempt, the whole operation, and the connect timeout's configuration.
+//! Timeouts: connecting, one attempt, the whole operation.
 //!
-//! Only loopback is contacted: a connect timeout would need a non-routable address, so its
-//! setting is checked through `Config::timeouts()` instead.
+//! Only loopback is contacted. The connect timeout is provoked with a loopback listener whose
+//! accept queue is full, so the kernel leaves new connection attempts hanging.
 
 use crate::common::*;
 use cloud_logs_client::{clouddc, css, rds, Config, Error, RetryConfig, TimeoutKind, Timeouts};
@@ -178,4 +178,61 @@ fn timeouts_are_configurable_and_visible() {
     let config = Config::builder().attempt_timeout(None).build().unwrap();
     assert_eq!(config.timeouts().attempt, None);
     assert_eq!(config.timeouts().connect, Duration::from_secs(10));
+}
+
+/// A loopback listener that never accepts, with its accept queue filled: the kernel then drops
+/// further connection attempts, so connecting hangs until the client's connect timeout.
+/// Returns the listener and the filler connections (both must stay alive), or `None` when
+/// this kernel does not behave so.
+async fn unaccepting_listener() -> Option<(tokio::net::TcpListener, Vec<tokio::net::TcpStream>, u16)>
+{
+    let socket = tokio::net::TcpSocket::new_v4().ok()?;
+    socket.bind("127.0.0.1:0".parse().unwrap()).ok()?;
+    let listener = socket.listen(1).ok()?;
+    let port = listener.local_addr().ok()?.port();
+    let mut fillers = Vec::new();
+    for _ in 0..32 {
+        let attempt =
+            tokio::time::timeout(ms(200), tokio::net::TcpStream::connect(("127.0.0.1", port)))
+                .await;
+        match attempt {
+            Ok(Ok(stream)) => fillers.push(stream),
+            Ok(Err(_)) => return None,
+            // The queue is full: this connect hung.
+            Err(_) => return Some((listener, fillers, port)),
+        }
+    }
+    None
+}
+
+#[tokio::test]
+async fn a_connection_that_cannot_be_made_in_time_is_a_connect_timeout() {
+    let Some((_listener, _fillers, port)) = unaccepting_listener().await else {
+        eprintln!("note: this kernel accepts beyond the backlog; connect timeout not exercised");
+        return;
+    };
+    let config = Config::builder()
+        .endpoint(format!("http://127.0.0.1:{port}"))
+        .token("t")
+        .project_id("p")
+        .connect_timeout(ms(300))
+        .attempt_timeout(Some(Duration::from_secs(5)))
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = css::Client::new(&config)
+        .list_logs_job("c")
+        .send()
+        .await
+        .unwrap_err();
+    let elapsed = started.elapsed();
+    match &error {
+        Error::Timeout(timeout) => {
+            assert_eq!(timeout.kind(), TimeoutKind::Connect, "{error}");
+            assert_eq!(timeout.limit(), ms(300));
+        }
+        other => panic!("expected a connect timeout, got {other:?}"),
+    }
+    assert_between("connect timeout", elapsed, ms(250), Duration::from_secs(3));
 }
