@@ -4,7 +4,7 @@
 use crate::common::*;
 use crate::examples::*;
 use cloud_logs_client::rds::operations::DownloadErrorlogError;
-use cloud_logs_client::{clouddc, css, dcs, rds, Error, ResponseErrorKind};
+use cloud_logs_client::{css, rds, Error, ResponseErrorKind};
 use wiremock::{MockServer, ResponseTemplate};
 
 /// A redirect with `status` to `target`, with the test request id.
@@ -33,47 +33,11 @@ fn assert_redirect_not_followed<E: std::fmt::Debug>(error: &Error<E>, status: u1
 async fn redirects_are_not_followed() {
     let elsewhere = server_answering(json(200, LIST_LOGS_JOB_200)).await;
     let server = server_answering(redirect(302, &elsewhere)).await;
-    let config = config(&server);
-    let clouddc = clouddc::Client::new(&config);
-    assert_redirect_not_followed(
-        &clouddc
-            .export_server_logs("srv-1")
-            .send()
-            .await
-            .unwrap_err(),
-        302,
-    );
-    assert_redirect_not_followed(
-        &clouddc
-            .show_logs_export_status("srv-1", "1")
-            .send()
-            .await
-            .unwrap_err(),
-        302,
-    );
-    assert_redirect_not_followed(
-        &clouddc
-            .download_server_logs("srv-1", "1")
-            .send()
-            .await
-            .unwrap_err(),
-        302,
-    );
-    assert_redirect_not_followed(
-        &dcs::Client::new(&config)
-            .create_redislog_download_link("inst-1", "log-1")
-            .send()
-            .await
-            .unwrap_err(),
-        302,
-    );
-    assert_redirect_not_followed(
-        &css::Client::new(&config)
-            .list_logs_job("cluster-1")
-            .send()
-            .await
-            .unwrap_err(),
-        302,
+    check_each_error!(
+        without_rds,
+        config(&server),
+        assert_redirect_not_followed,
+        302
     );
     assert_eq!(requests(&server).await.len(), 5);
     assert_no_request(&elsewhere).await;

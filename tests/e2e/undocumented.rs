@@ -35,48 +35,7 @@ fn assert_decode_error<E: std::fmt::Debug>(error: &Error<E>, status: u16) {
 #[tokio::test]
 async fn undocumented_status_is_a_response_error() {
     let server = server_answering(error(418)).await;
-    let config = config(&server);
-    let clouddc = clouddc::Client::new(&config);
-    assert_undocumented(
-        &clouddc
-            .export_server_logs("srv-1")
-            .send()
-            .await
-            .unwrap_err(),
-        418,
-    );
-    assert_undocumented(
-        &clouddc
-            .show_logs_export_status("srv-1", "1")
-            .send()
-            .await
-            .unwrap_err(),
-        418,
-    );
-    assert_undocumented(
-        &clouddc
-            .download_server_logs("srv-1", "1")
-            .send()
-            .await
-            .unwrap_err(),
-        418,
-    );
-    assert_undocumented(
-        &dcs::Client::new(&config)
-            .create_redislog_download_link("inst-1", "log-1")
-            .send()
-            .await
-            .unwrap_err(),
-        418,
-    );
-    assert_undocumented(
-        &css::Client::new(&config)
-            .list_logs_job("cluster-1")
-            .send()
-            .await
-            .unwrap_err(),
-        418,
-    );
+    check_each_error!(without_rds, config(&server), assert_undocumented, 418);
     assert_eq!(requests(&server).await.len(), 5);
 }
 
@@ -231,50 +190,7 @@ fn assert_dispatch<E: std::fmt::Debug>(error: &Error<E>) {
 
 #[tokio::test]
 async fn closed_port_is_a_dispatch_error() {
-    let config = config_for_closed_port();
-    let clouddc = clouddc::Client::new(&config);
-    assert_dispatch(
-        &clouddc
-            .export_server_logs("srv-1")
-            .send()
-            .await
-            .unwrap_err(),
-    );
-    assert_dispatch(
-        &clouddc
-            .show_logs_export_status("srv-1", "1")
-            .send()
-            .await
-            .unwrap_err(),
-    );
-    assert_dispatch(
-        &clouddc
-            .download_server_logs("srv-1", "1")
-            .send()
-            .await
-            .unwrap_err(),
-    );
-    assert_dispatch(
-        &dcs::Client::new(&config)
-            .create_redislog_download_link("inst-1", "log-1")
-            .send()
-            .await
-            .unwrap_err(),
-    );
-    assert_dispatch(
-        &rds::Client::new(&config)
-            .download_errorlog("inst-1")
-            .send()
-            .await
-            .unwrap_err(),
-    );
-    assert_dispatch(
-        &css::Client::new(&config)
-            .list_logs_job("cluster-1")
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    check_each_error!(all, config_for_closed_port(), assert_dispatch);
 }
 
 /// A one-shot HTTP server on 127.0.0.1 that reads one request head, writes `response`
