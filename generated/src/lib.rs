@@ -16,23 +16,32 @@ mod body;
 #[allow(dead_code)]
 mod config;
 #[allow(dead_code)]
+mod download;
+#[allow(dead_code)]
 mod error;
+#[allow(dead_code)]
+mod paginate;
 #[allow(dead_code)]
 mod response;
 pub mod retry;
 pub mod signing;
 #[allow(dead_code)]
 mod transport;
+#[allow(dead_code)]
+mod waiter;
 pub use body::Multipart;
 pub use config::{
     Clock, Config, ConfigBuilder, ConfigError, Credentials, Secret, Timeouts,
 };
+pub use download::{DownloadError, PresignedLink, Progress, Save, Saved};
 pub use error::{
     ConstructionError, DispatchError, Error, RawResponse, ResponseError,
     ResponseErrorKind, ServiceError, TimeoutError, TimeoutKind,
 };
 pub use response::{ByteStream, ResponseValue};
+pub use paginate::{Items, PageError, Pages};
 pub use retry::RetryConfig;
+pub use waiter::{WaitError, Waiter};
 /// CloudDC bare-metal server log export API (v1)
 #[cfg(feature = "clouddc")]
 pub mod clouddc;

@@ -137,6 +137,9 @@ pub struct Timeouts {
     pub attempt: Option<Duration>,
     /// The whole call: every attempt, the waits between them, and reading the body.
     pub operation: Option<Duration>,
+    /// The longest pause between two chunks of a body that is streamed (downloads), which
+    /// no other limit covers once the call has returned.
+    pub read: Option<Duration>,
 }
 
 impl Default for Timeouts {
@@ -145,6 +148,7 @@ impl Default for Timeouts {
             connect: Duration::from_secs(10),
             attempt: Some(Duration::from_secs(30)),
             operation: Some(Duration::from_secs(120)),
+            read: Some(Duration::from_secs(60)),
         }
     }
 }
@@ -171,6 +175,8 @@ struct Inner {
     classifier: Arc<dyn RetryClassifier>,
     clock: Clock,
     http: reqwest::Client,
+    /// For pre-signed links: never carries credentials, so it may follow redirects.
+    link_http: reqwest::Client,
 }
 
 impl Config {
@@ -220,6 +226,10 @@ impl Config {
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
+    }
+
+    pub(crate) fn link_http(&self) -> &reqwest::Client {
+        &self.inner.link_http
     }
 }
 
@@ -324,6 +334,12 @@ impl ConfigBuilder {
         self
     }
 
+    /// The longest pause between two chunks of a streamed body (`None`: no limit).
+    pub fn read_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.timeouts.read = limit;
+        self
+    }
+
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
         self
@@ -375,12 +391,18 @@ impl ConfigBuilder {
                 reason: "it cannot be sent in a header",
             }
         })?;
-        let http = reqwest::Client::builder()
-            // Credentials go to the endpoint only: a redirect elsewhere must not carry them.
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(self.timeouts.connect)
-            .build()
-            .map_err(ConfigError::HttpClient)?;
+        let client = |redirect| {
+            let mut builder = reqwest::Client::builder()
+                .redirect(redirect)
+                .connect_timeout(self.timeouts.connect);
+            if let Some(read) = self.timeouts.read {
+                builder = builder.read_timeout(read);
+            }
+            builder.build().map_err(ConfigError::HttpClient)
+        };
+        // Credentials go to the endpoint only: a redirect elsewhere must not carry them.
+        let http = client(reqwest::redirect::Policy::none())?;
+        let link_http = client(reqwest::redirect::Policy::limited(5))?;
         Ok(Config {
             inner: Arc::new(Inner {
                 endpoint,
@@ -395,6 +417,7 @@ impl ConfigBuilder {
                     .unwrap_or_else(|| Arc::new(StandardClassifier)),
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemTime::now)),
                 http,
+                link_http,
             }),
         })
     }

@@ -11,6 +11,10 @@ use std::ops::Deref;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+/// One call of an operation, as waiters and paginators repeat it.
+pub(crate) type Call<T, E> =
+    Pin<Box<dyn std::future::Future<Output = Result<ResponseValue<T>, crate::Error<E>>> + Send>>;
+
 /// A decoded success body, with the response's status and headers. Derefs to the body.
 pub struct ResponseValue<T> {
     inner: T,

@@ -155,6 +155,7 @@ fn timeouts_are_configurable_and_visible() {
         connect: Duration::from_secs(10),
         attempt: Some(Duration::from_secs(30)),
         operation: Some(Duration::from_secs(120)),
+        read: Some(Duration::from_secs(60)),
     };
     assert_eq!(Timeouts::default(), defaults);
     let config = Config::builder().build().unwrap();
@@ -165,6 +166,7 @@ fn timeouts_are_configurable_and_visible() {
         .connect_timeout(ms(123))
         .attempt_timeout(Some(ms(456)))
         .operation_timeout(None)
+        .read_timeout(Some(ms(789)))
         .build()
         .unwrap();
     assert_eq!(
@@ -173,6 +175,7 @@ fn timeouts_are_configurable_and_visible() {
             connect: ms(123),
             attempt: Some(ms(456)),
             operation: None,
+            read: Some(ms(789)),
         }
     );
     let config = Config::builder().attempt_timeout(None).build().unwrap();

@@ -70,6 +70,16 @@ impl Client {
     ) -> operations::ShowLogsExportStatus {
         operations::ShowLogsExportStatus::new(self.transport.clone(), id, export_id)
     }
+    /// Waits until a server log export (started by ExportServerLogs) is complete, so that DownloadServerLogs can fetch the archive.
+    ///
+    /// Shorthand for `self.show_logs_export_status(..).wait_until_export_completed()`: see [`operations::ShowLogsExportStatus::wait_until_export_completed`].
+    pub fn wait_until_export_completed(
+        &self,
+        id: impl Into<String>,
+        export_id: impl Into<String>,
+    ) -> crate::Waiter<types::LogExportTask, operations::ShowLogsExportStatusError> {
+        self.show_logs_export_status(id, export_id).wait_until_export_completed()
+    }
     /// Downloading Server Logs
     ///
     /// Downloads the log package of a finished server log export as a binary stream (a .tar.gz file). Call it when ShowLogsExportStatus reports the status completed, as the ExportServerLogs document says.

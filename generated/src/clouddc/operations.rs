@@ -277,6 +277,47 @@ impl ShowLogsExportStatus {
         Ok(request)
     }
 }
+impl ShowLogsExportStatus {
+    /// Waits until a server log export (started by ExportServerLogs) is complete, so that DownloadServerLogs can fetch the archive.
+    ///
+    /// Polls `ShowLogsExportStatus` until it reports success: when `percentage` is `100` or `100%`, or `status` is `completed`. It fails ([`WaitError::Failure`](crate::WaitError::Failure)) when `status` is `failed` (values compared ignoring ASCII case).
+    ///
+    /// Polls 2 s to 30 s apart (jittered, doubling), for at most 1800 s in all; change these on the returned [`Waiter`](crate::Waiter), then await it.
+    pub fn wait_until_export_completed(
+        self,
+    ) -> crate::Waiter<types::LogExportTask, ShowLogsExportStatusError> {
+        fn classify(body: &types::LogExportTask) -> Option<crate::waiter::Verdict> {
+            if let Some(value) = body.status.as_ref() {
+                let value = value.to_string();
+                if crate::waiter::matches(&value, &["failed"], true) {
+                    return Some(crate::waiter::Verdict::Failure {
+                        field: "status",
+                        state: value,
+                    });
+                }
+            }
+            if let Some(value) = body.percentage.as_ref() {
+                let value = value.to_string();
+                if crate::waiter::matches(&value, &["100", "100%"], true) {
+                    return Some(crate::waiter::Verdict::Success);
+                }
+            }
+            if let Some(value) = body.status.as_ref() {
+                let value = value.to_string();
+                if crate::waiter::matches(&value, &["completed"], true) {
+                    return Some(crate::waiter::Verdict::Success);
+                }
+            }
+            None
+        }
+        crate::Waiter::new(
+            "export_completed",
+            move || Box::pin(self.clone().send()),
+            classify,
+            [2000u64, 30000u64, 1800000u64],
+        )
+    }
+}
 /// The documented error responses of `ShowLogsExportStatus`, found in [`Error::Service`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -169,6 +169,75 @@ impl ListLogsJob {
         Ok(request)
     }
 }
+impl ListLogsJob {
+    /// The pages of `ListLogsJob`, fetched one by one as the stream is polled.
+    ///
+    /// `offset` starts where this builder's says (else at 1) and moves on by the number of items received; `limit` is the page size (default 10). Paging ends after an empty page or a page shorter than the page size, or once `totalSize` items have been received; a page that repeats the previous one ends it with [`PageError::NotAdvancing`](crate::PageError::NotAdvancing).
+    pub fn pages(
+        self,
+    ) -> crate::Pages<
+        types::ListLogsJobResponse,
+        types::ClusterLogRecord,
+        ListLogsJobError,
+    > {
+        fn items(body: &types::ListLogsJobResponse) -> &[types::ClusterLogRecord] {
+            match body.cluster_log_record.as_ref() {
+                Some(items) => items,
+                None => &[],
+            }
+        }
+        fn total(body: &types::ListLogsJobResponse) -> Option<i64> {
+            body.total_size.as_ref().map(|v| i64::from(*v))
+        }
+        let paging = crate::paginate::Paging {
+            start: self.offset.map(i64::from).unwrap_or(1),
+            first: 1,
+            unit: crate::paginate::OffsetUnit::Items,
+            page_size: self.limit.or(Some(10)).and_then(|size| u64::try_from(size).ok()),
+        };
+        crate::Pages::new(
+            paging,
+            move |offset| {
+                let mut call = self.clone();
+                match i32::try_from(offset) {
+                    Ok(offset) => {
+                        call.offset = Some(offset);
+                        Box::pin(call.send())
+                    }
+                    Err(_) => {
+                        Box::pin(
+                            std::future::ready(
+                                Err(
+                                    Error::Construction(
+                                        ConstructionError::new(
+                                            "offset",
+                                            "the next page's offset does not fit in 32 bits",
+                                        ),
+                                    ),
+                                ),
+                            ),
+                        )
+                    }
+                }
+            },
+            items,
+            total,
+        )
+    }
+    /// The items (`clusterLogRecord`) of every page of `ListLogsJob`, in order; see [`pages`](ListLogsJob::pages) for how paging moves and ends.
+    pub fn items(
+        self,
+    ) -> crate::Items<
+        types::ListLogsJobResponse,
+        types::ClusterLogRecord,
+        ListLogsJobError,
+    > {
+        fn take(body: types::ListLogsJobResponse) -> Vec<types::ClusterLogRecord> {
+            body.cluster_log_record.unwrap_or_default()
+        }
+        crate::Items::new(self.pages(), take)
+    }
+}
 /// The documented error responses of `ListLogsJob`, found in [`Error::Service`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -27,6 +27,17 @@ impl std::fmt::Debug for RedisLogLink {
             .finish()
     }
 }
+impl RedisLogLink {
+    /// The pre-signed link in `link`, to download with [`PresignedLink::save_to`](crate::PresignedLink::save_to) or [`save_into`](crate::PresignedLink::save_into), which send no credential to the link's host.
+    pub fn presigned_link(&self) -> Option<crate::PresignedLink> {
+        let url = self.link.as_ref()?;
+        Some(
+            crate::PresignedLink::new(url.clone())
+                .with_expected_size(None)
+                .with_file_name(None),
+        )
+    }
+}
 /// Error body of DCS (Distributed Cache Service). Like ErrorResponse, plus `error_ext_msg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DcsErrorResponse {

@@ -46,4 +46,13 @@ impl Client {
     ) -> operations::DownloadErrorlog {
         operations::DownloadErrorlog::new(self.transport.clone(), instance_id)
     }
+    /// Calls DownloadErrorlog again until the error-log links are ready (status FINISH), as the document instructs.
+    ///
+    /// Shorthand for `self.download_errorlog(..).wait_until_errorlog_links_ready()`: see [`operations::DownloadErrorlog::wait_until_errorlog_links_ready`].
+    pub fn wait_until_errorlog_links_ready(
+        &self,
+        instance_id: impl Into<String>,
+    ) -> crate::Waiter<types::ErrorLogLinks, operations::DownloadErrorlogError> {
+        self.download_errorlog(instance_id).wait_until_errorlog_links_ready()
+    }
 }

@@ -118,6 +118,41 @@ impl DownloadErrorlog {
         Ok(request)
     }
 }
+impl DownloadErrorlog {
+    /// Calls DownloadErrorlog again until the error-log links are ready (status FINISH), as the document instructs.
+    ///
+    /// Polls `DownloadErrorlog` until it reports success: when `status` is `FINISH`. It fails ([`WaitError::Failure`](crate::WaitError::Failure)) when `status` is `FAILED` (values compared ignoring ASCII case).
+    ///
+    /// Polls 2 s to 20 s apart (jittered, doubling), for at most 600 s in all; change these on the returned [`Waiter`](crate::Waiter), then await it.
+    pub fn wait_until_errorlog_links_ready(
+        self,
+    ) -> crate::Waiter<types::ErrorLogLinks, DownloadErrorlogError> {
+        fn classify(body: &types::ErrorLogLinks) -> Option<crate::waiter::Verdict> {
+            if let Some(value) = body.status.as_ref() {
+                let value = value.to_string();
+                if crate::waiter::matches(&value, &["FAILED"], true) {
+                    return Some(crate::waiter::Verdict::Failure {
+                        field: "status",
+                        state: value,
+                    });
+                }
+            }
+            if let Some(value) = body.status.as_ref() {
+                let value = value.to_string();
+                if crate::waiter::matches(&value, &["FINISH"], true) {
+                    return Some(crate::waiter::Verdict::Success);
+                }
+            }
+            None
+        }
+        crate::Waiter::new(
+            "errorlog_links_ready",
+            move || Box::pin(self.clone().send()),
+            classify,
+            [2000u64, 20000u64, 600000u64],
+        )
+    }
+}
 /// The documented error responses of `DownloadErrorlog`, found in [`Error::Service`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -57,6 +57,19 @@ impl std::fmt::Debug for ErrorLogLink {
             .finish()
     }
 }
+impl ErrorLogLink {
+    /// The pre-signed link in `file_link`, to download with [`PresignedLink::save_to`](crate::PresignedLink::save_to) or [`save_into`](crate::PresignedLink::save_into), which send no credential to the link's host. The download must have the size in `file_size`. Saved into a folder, it is named after `file_name`.
+    pub fn presigned_file_link(&self) -> Option<crate::PresignedLink> {
+        let url = self.file_link.as_ref()?;
+        Some(
+            crate::PresignedLink::new(url.clone())
+                .with_expected_size(
+                    self.file_size.as_deref().and_then(|v| v.trim().parse().ok()),
+                )
+                .with_file_name(self.file_name.clone()),
+        )
+    }
+}
 /// Status of the error log download link. FINISH: the download link has been generated. CREATING: a file is being generated and the download link is being prepared. FAILED: the log file fails to be prepared. Document discrepancy: the table gives the values in upper case, while the document's example sends lower case ("finish"); values are compared case-insensitively.
 ///
 /// Forward compatible: a value not listed here decodes as `Unknown`.

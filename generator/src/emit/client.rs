@@ -127,12 +127,15 @@ fn emit_method(op: &Operation) -> TokenStream {
     let names = arguments.iter().map(|i| &i.name);
     let doc = method_doc(op, &arguments);
     let deprecated = deprecated_attr(op.deprecated);
+    let waiters = super::workflows::emit_client_waiters(op, &arguments);
     quote! {
         #doc
         #deprecated
         pub fn #name(&self, #(#args),*) -> operations::#builder {
             operations::#builder::new(self.transport.clone(), #(#names),*)
         }
+
+        #waiters
     }
 }
 

@@ -18,8 +18,11 @@ reqwest = { version = "0.12", default-features = false, features = ["multipart",
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 sha2 = "0.10"
-tokio = { version = "1", features = ["time"] }
+tokio = { version = "1", features = ["fs", "io-util", "time"] }
 tracing = "0.1"
+
+[dev-dependencies]
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 "#;
 
 pub fn cargo_toml(config: &Config, apis: &[Api], header: &str) -> String {
@@ -89,22 +92,31 @@ pub fn lib_rs(apis: &[Api]) -> TokenStream {
         #[allow(dead_code)]
         mod config;
         #[allow(dead_code)]
+        mod download;
+        #[allow(dead_code)]
         mod error;
+        #[allow(dead_code)]
+        mod paginate;
         #[allow(dead_code)]
         mod response;
         pub mod retry;
         pub mod signing;
         #[allow(dead_code)]
         mod transport;
+        #[allow(dead_code)]
+        mod waiter;
 
         pub use body::Multipart;
         pub use config::{Clock, Config, ConfigBuilder, ConfigError, Credentials, Secret, Timeouts};
+        pub use download::{DownloadError, PresignedLink, Progress, Save, Saved};
         pub use error::{
             ConstructionError, DispatchError, Error, RawResponse, ResponseError, ResponseErrorKind,
             ServiceError, TimeoutError, TimeoutKind,
         };
         pub use response::{ByteStream, ResponseValue};
+        pub use paginate::{Items, PageError, Pages};
         pub use retry::RetryConfig;
+        pub use waiter::{WaitError, Waiter};
 
         #(#modules)*
     }

@@ -11,6 +11,7 @@ mod operations;
 mod runtime;
 mod rust;
 mod types;
+mod workflows;
 
 use crate::model::Api;
 use crate::write::{header, render_rust, GeneratedFile};
@@ -20,11 +21,14 @@ use crate::Config;
 pub const RESERVED_MODULES: &[&str] = &[
     "body",
     "config",
+    "download",
     "error",
+    "paginate",
     "response",
     "retry",
     "signing",
     "transport",
+    "waiter",
 ];
 
 /// Every file of the crate, in a fixed order.

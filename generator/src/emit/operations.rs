@@ -132,6 +132,7 @@ fn emit_operation(op: &Operation) -> TokenStream {
     });
     let setters = inputs.iter().filter(|i| !i.argument).map(emit_setter);
     let request = emit_build_request(op);
+    let workflows = super::workflows::emit_builder_methods(op);
     let arms = emit_response_arms(op, &error);
     let default_arm = if op.responses.iter().any(|r| r.status == Status::Default) {
         quote!()
@@ -189,6 +190,7 @@ fn emit_operation(op: &Operation) -> TokenStream {
             }
         }
 
+        #workflows
         #success_enum
         #error_enum
     }

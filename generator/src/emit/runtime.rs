@@ -5,9 +5,12 @@
 pub const FILES: &[(&str, &str)] = &[
     ("body.rs", include_str!("../../runtime/body.rs")),
     ("config.rs", include_str!("../../runtime/config.rs")),
+    ("download.rs", include_str!("../../runtime/download.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("paginate.rs", include_str!("../../runtime/paginate.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("signing.rs", include_str!("../../runtime/signing.rs")),
     ("transport.rs", include_str!("../../runtime/transport.rs")),
+    ("waiter.rs", include_str!("../../runtime/waiter.rs")),
 ];

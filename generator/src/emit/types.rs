@@ -2,7 +2,9 @@
 
 use super::docs::{doc_attrs, doc_lines, doc_opt, spec_text};
 use super::rust::{ident, rust_type, Scope};
-use crate::model::{Additional, Api, Field, StringEnum, Type, TypeDef, TypeKind, Variant};
+use crate::model::{
+    Additional, Api, Field, SizeEncoding, StringEnum, Type, TypeDef, TypeKind, Variant,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -110,6 +112,7 @@ fn emit_struct(
     } else {
         quote!()
     };
+    let links = emit_link_methods(name, fields);
     quote! {
         #doc
         #derives
@@ -118,6 +121,85 @@ fn emit_struct(
             #extra
         }
         #debug
+        #links
+    }
+}
+
+/// `presigned_<member>()` for each member declared a download link.
+fn emit_link_methods(name: &str, fields: &[Field]) -> TokenStream {
+    let methods: Vec<TokenStream> = fields
+        .iter()
+        .filter_map(|field| {
+            let link = field.download_link.as_ref()?;
+            let sibling = |rust: &str| fields.iter().find(|f| f.name == rust);
+            let member = ident(&field.name);
+            let method = quote::format_ident!("presigned_{}", field.name);
+            let url = if field.is_optional() {
+                quote!(self.#member.as_ref()?)
+            } else {
+                quote!(&self.#member)
+            };
+            let mut doc = format!(
+                "The pre-signed link in `{}`, to download with [`PresignedLink::save_to`](crate::PresignedLink::save_to) or [`save_into`](crate::PresignedLink::save_into), which send no credential to the link's host.",
+                field.wire_name
+            );
+            let size = match link.size.as_ref().and_then(|(s, enc)| Some((sibling(s)?, *enc))) {
+                None => quote!(None),
+                Some((size, encoding)) => {
+                    doc.push_str(&format!(
+                        " The download must have the size in `{}`.",
+                        size.wire_name
+                    ));
+                    let m = ident(&size.name);
+                    match (encoding, size.is_optional()) {
+                        (SizeEncoding::Text, true) => {
+                            quote!(self.#m.as_deref().and_then(|v| v.trim().parse().ok()))
+                        }
+                        (SizeEncoding::Text, false) => quote!(self.#m.trim().parse().ok()),
+                        (SizeEncoding::Integer, true) => {
+                            quote!(self.#m.and_then(|v| u64::try_from(v).ok()))
+                        }
+                        (SizeEncoding::Integer, false) => quote!(u64::try_from(self.#m).ok()),
+                    }
+                }
+            };
+            let file_name = match link.file_name.as_deref().and_then(sibling) {
+                None => quote!(None),
+                Some(f) => {
+                    doc.push_str(&format!(
+                        " Saved into a folder, it is named after `{}`.",
+                        f.wire_name
+                    ));
+                    let m = ident(&f.name);
+                    if f.is_optional() {
+                        quote!(self.#m.clone())
+                    } else {
+                        quote!(Some(self.#m.clone()))
+                    }
+                }
+            };
+            let doc = doc_lines(&doc);
+            Some(quote! {
+                #doc
+                pub fn #method(&self) -> Option<crate::PresignedLink> {
+                    let url = #url;
+                    Some(
+                        crate::PresignedLink::new(url.clone())
+                            .with_expected_size(#size)
+                            .with_file_name(#file_name),
+                    )
+                }
+            })
+        })
+        .collect();
+    if methods.is_empty() {
+        return TokenStream::new();
+    }
+    let ident_name = ident(name);
+    quote! {
+        impl #ident_name {
+            #(#methods)*
+        }
     }
 }
 

@@ -86,6 +86,25 @@ pub struct Field {
     pub write_only: bool,
     /// The value the service assumes when the member is absent.
     pub default: Option<serde_json::Value>,
+    /// The member is a pre-signed download link (`x-clientgen-download-link`).
+    pub download_link: Option<DownloadLink>,
+}
+
+/// What a pre-signed link's siblings say about the file it leads to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DownloadLink {
+    /// The sibling holding the file's size in bytes, and whether it is sent as text.
+    pub size: Option<(String, SizeEncoding)>,
+    /// The sibling holding the file's name.
+    pub file_name: Option<String>,
+}
+
+/// How a size member is written on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SizeEncoding {
+    /// A string of digits (RDS `file_size`).
+    Text,
+    Integer,
 }
 
 impl Field {
@@ -205,6 +224,81 @@ pub struct Operation {
     pub accept: String,
     /// Documented statuses in ascending order, the `default` response last.
     pub responses: Vec<Response>,
+    /// `wait_until_...` methods polling this operation (`x-clientgen-waiters`).
+    pub waiters: Vec<Waiter>,
+    /// Offset/limit paging of this operation (`x-clientgen-paginator`).
+    pub paginator: Option<Paginator>,
+}
+
+/// Polls an operation until a member of its response reaches a declared value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiter {
+    /// The method name, `wait_until_<name>`.
+    pub method_name: String,
+    pub doc: Option<String>,
+    /// The decoded success body the acceptors look at.
+    pub body: Type,
+    /// Checked in order; the first that matches decides.
+    pub acceptors: Vec<Acceptor>,
+    pub case_insensitive: bool,
+    pub min_delay_ms: u64,
+    pub max_delay_ms: u64,
+    pub max_wait_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Acceptor {
+    pub state: WaitState,
+    pub path: FieldPath,
+    /// The member's text (a number's digits, an enum's wire value) that matches.
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitState {
+    Success,
+    Failure,
+}
+
+/// A member reached from a response body through nested objects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldPath {
+    /// As written in the spec, with wire names (`status`, `task.state`).
+    pub wire: String,
+    /// Rust field names, outermost first, and whether each is an `Option`.
+    pub steps: Vec<(String, bool)>,
+    /// The type at the end of the path (without the `Option`).
+    pub ty: Type,
+}
+
+/// Offset/limit paging: which parameters move, which member lists the items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paginator {
+    /// The builder field of the offset parameter, and its type.
+    pub offset: String,
+    pub offset_ty: Type,
+    /// The builder field of the limit parameter (the page size), its type and default.
+    pub limit: Option<String>,
+    pub limit_ty: Type,
+    pub limit_default: Option<i64>,
+    /// The offset of the very first record or page.
+    pub first: i64,
+    pub unit: OffsetUnit,
+    pub body: Type,
+    /// The array member holding a page's items, and the item type.
+    pub items: FieldPath,
+    pub item_ty: Type,
+    /// The integer member counting all items, when the response has one.
+    pub total: Option<FieldPath>,
+}
+
+/// What the offset counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OffsetUnit {
+    /// Records: the next offset is the previous one plus the items received.
+    Items,
+    /// Pages: the next offset is the previous one plus one.
+    Pages,
 }
 
 impl Operation {

@@ -7,6 +7,7 @@
 mod operation;
 mod recursion;
 mod schema;
+mod workflow;
 
 use super::naming::{self, Scope};
 use super::{Api, Server, ServerVariable, TypeDef};
@@ -20,8 +21,9 @@ pub fn lower(spec: &LoadedSpec, module: &str) -> Result<Api, Diagnostics> {
     let mut cx = Context::new(spec);
     cx.name_component_schemas();
     cx.lower_component_schemas();
-    let operations = operation::lower_operations(&mut cx);
+    let (mut operations, pending, mut methods) = operation::lower_operations(&mut cx);
     cx.break_cycles();
+    workflow::lower_workflows(&mut cx, &mut operations, pending, &mut methods);
     if !cx.diagnostics.is_empty() {
         return Err(Diagnostics(cx.diagnostics));
     }

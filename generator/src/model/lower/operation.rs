@@ -2,6 +2,7 @@
 //! checked against them, responses sorted and given variant names.
 
 use super::schema::{constraints_of, resolve_schema};
+use super::workflow::{self, Pending};
 use super::Context;
 use crate::diagnostics::pointer;
 use crate::model::naming::{self, Scope};
@@ -20,7 +21,10 @@ pub const FROM_CONFIG: &str = "x-clientgen-from-config";
 /// Client methods the generated service client defines itself.
 const CLIENT_METHODS: &[&str] = &["new", "config", "clone", "from_config"];
 
-pub(super) fn lower_operations(cx: &mut Context) -> Vec<Operation> {
+/// The operations, the workflow declarations found on them (read once every type exists),
+/// and the client method names taken so far.
+pub(super) fn lower_operations(cx: &mut Context) -> (Vec<Operation>, Vec<Pending>, Scope) {
+    let mut pending = Vec::new();
     let mut method_scope = Scope::with_taken(CLIENT_METHODS.iter().copied());
     let mut type_scope = Scope::with_taken(["Client"]);
     let mut operations = Vec::new();
@@ -66,6 +70,7 @@ pub(super) fn lower_operations(cx: &mut Context) -> Vec<Operation> {
             let path_parts = parse_path(cx, path, &params, &at);
             let responses = lower_responses(cx, &op.responses, &type_name, &at);
             let accept = accept_header(&responses);
+            pending.extend(workflow::pending(operations.len(), &op.extensions, &at));
             operations.push(Operation {
                 operation_id,
                 method_name,
@@ -82,10 +87,12 @@ pub(super) fn lower_operations(cx: &mut Context) -> Vec<Operation> {
                 body,
                 accept,
                 responses,
+                waiters: Vec::new(),
+                paginator: None,
             });
         }
     }
-    operations
+    (operations, pending, method_scope)
 }
 
 fn lower_params(

@@ -9,12 +9,15 @@ use super::Context;
 use crate::diagnostics::pointer_token;
 use crate::model::naming::{self, Scope};
 use crate::model::{
-    Additional, Constraints, EnumValue, Field, StringEnum, Type, TypeDef, TypeKind, Variant,
+    Additional, Constraints, DownloadLink, EnumValue, Field, SizeEncoding, StringEnum, Type,
+    TypeDef, TypeKind, Variant,
 };
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind};
 
 /// Extension marking a member whose value must never be printed.
 pub const SENSITIVE: &str = "x-clientgen-sensitive";
+/// Extension marking a member as a pre-signed download link, naming its size and file name.
+pub const DOWNLOAD_LINK: &str = "x-clientgen-download-link";
 /// Extension making a string enum match its values regardless of ASCII case.
 pub const CASE_INSENSITIVE: &str = "x-clientgen-case-insensitive";
 
@@ -268,20 +271,25 @@ impl Context<'_> {
     ) -> Vec<Field> {
         let mut scope = Scope::new();
         let mut fields = Vec::new();
+        let mut links = Vec::new();
         for (wire_name, property) in properties {
             let here = format!("{at}/properties/{}", pointer_token(wire_name));
             let hint = format!("{owner}_{wire_name}");
             let mut ty = self.type_of_boxed(property, &hint, &here);
-            let (doc, sensitive, read_only, write_only, default) = match property {
+            let (doc, sensitive, read_only, write_only, default, link) = match property {
                 ReferenceOr::Item(item) => (
                     doc_of(item),
                     flag(item, SENSITIVE),
                     item.schema_data.read_only,
                     item.schema_data.write_only,
                     item.schema_data.default.clone(),
+                    item.schema_data.extensions.get(DOWNLOAD_LINK),
                 ),
-                ReferenceOr::Reference { .. } => (None, false, false, false, None),
+                ReferenceOr::Reference { .. } => (None, false, false, false, None, None),
             };
+            if let Some(declaration) = link {
+                links.push((fields.len(), declaration, here.clone()));
+            }
             let mut nullable = false;
             if let Type::Option(inner) = ty {
                 nullable = true;
@@ -299,9 +307,85 @@ impl Context<'_> {
                 read_only,
                 write_only,
                 default,
+                download_link: None,
             });
         }
+        for (index, declaration, here) in links {
+            fields[index].download_link = self.download_link(&fields, index, declaration, &here);
+        }
         fields
+    }
+
+    /// Reads `x-clientgen-download-link`: `true`, or `{size: <member>, file-name: <member>}`
+    /// naming siblings of the link.
+    fn download_link(
+        &mut self,
+        fields: &[Field],
+        index: usize,
+        declaration: &serde_json::Value,
+        here: &str,
+    ) -> Option<DownloadLink> {
+        let at = format!("{here}/{DOWNLOAD_LINK}");
+        if fields[index].ty != Type::String || !fields[index].sensitive {
+            self.error(
+                &at,
+                "a download link must be a string member marked `x-clientgen-sensitive: true`",
+                "a pre-signed link is a credential: declare `type: string` and `x-clientgen-sensitive: true`",
+            );
+            return None;
+        }
+        let mut link = DownloadLink {
+            size: None,
+            file_name: None,
+        };
+        let entries = match declaration {
+            serde_json::Value::Bool(true) => return Some(link),
+            serde_json::Value::Object(entries) => entries,
+            _ => {
+                self.error(
+                    &at,
+                    "expected `true` or a mapping with `size` and `file-name`",
+                    "write for example `x-clientgen-download-link: {size: file_size, file-name: file_name}`",
+                );
+                return None;
+            }
+        };
+        for (key, value) in entries {
+            let sibling = value
+                .as_str()
+                .and_then(|wire| fields.iter().find(|f| f.wire_name == wire));
+            let Some(sibling) = sibling else {
+                self.error(
+                    format!("{at}/{}", pointer_token(key)),
+                    format!("`{value}` is not a member of this object"),
+                    "name a sibling member of the link by its name in the spec",
+                );
+                continue;
+            };
+            match (key.as_str(), &sibling.ty) {
+                ("size", Type::String) => {
+                    link.size = Some((sibling.name.clone(), SizeEncoding::Text))
+                }
+                ("size", Type::I32 | Type::I64) => {
+                    link.size = Some((sibling.name.clone(), SizeEncoding::Integer))
+                }
+                ("file-name", Type::String) => link.file_name = Some(sibling.name.clone()),
+                ("size" | "file-name", _) => self.error(
+                    format!("{at}/{}", pointer_token(key)),
+                    format!(
+                        "member `{}` has a type that cannot hold a {key}",
+                        sibling.wire_name
+                    ),
+                    "a size is an integer or a string of digits; a file name is a string",
+                ),
+                _ => self.error(
+                    format!("{at}/{}", pointer_token(key)),
+                    format!("unknown key `{key}`"),
+                    "use `size` and `file-name`",
+                ),
+            }
+        }
+        Some(link)
     }
 
     fn variants(&mut self, owner: &str, members: &[ReferenceOr<Schema>], at: &str) -> TypeKind {
