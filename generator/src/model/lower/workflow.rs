@@ -262,45 +262,9 @@ fn lower_paginator(cx: &mut Context, op: &Operation, value: &Value, at: &str) ->
         return None;
     }
     let body = json_success_body(cx, op, at)?;
-    let param =
-        |cx: &mut Context, key: &str| -> Option<Option<(String, Type, bool, Option<i64>)>> {
-            let Some(name) = entries.get(key) else {
-                return Some(None);
-            };
-            let here = format!("{at}/{key}");
-            let found = name.as_str().and_then(|name| {
-                op.params
-                    .iter()
-                    .find(|p| p.wire_name == name && p.location == ParamLocation::Query)
-            });
-            match found {
-                Some(p) if matches!(p.ty, Type::I32 | Type::I64) => Some(Some((
-                    p.name.clone(),
-                    p.ty.clone(),
-                    p.required,
-                    p.default.as_ref().and_then(Value::as_i64),
-                ))),
-                Some(p) => {
-                    cx.error(
-                        here,
-                        format!("query parameter `{}` is not an integer", p.wire_name),
-                        "page with integer query parameters",
-                    );
-                    None
-                }
-                None => {
-                    cx.error(
-                        here,
-                        format!("{name} is not a query parameter of {}", op.operation_id),
-                        "name one of the operation's query parameters",
-                    );
-                    None
-                }
-            }
-        };
-    let offset = param(cx, "offset")?;
-    let limit = param(cx, "limit")?;
-    let Some((offset, offset_ty, offset_required, offset_default)) = offset else {
+    let offset = paging_param(cx, op, entries, "offset", at)?;
+    let limit = paging_param(cx, op, entries, "limit", at)?;
+    let Some(offset) = offset else {
         cx.error(
             at,
             "`offset` is missing",
@@ -308,7 +272,7 @@ fn lower_paginator(cx: &mut Context, op: &Operation, value: &Value, at: &str) ->
         );
         return None;
     };
-    if offset_required || limit.as_ref().is_some_and(|l| l.2) {
+    if offset.required || limit.as_ref().is_some_and(|l| l.required) {
         cx.error(
             at,
             "the offset and limit parameters must be optional",
@@ -329,7 +293,7 @@ fn lower_paginator(cx: &mut Context, op: &Operation, value: &Value, at: &str) ->
         }
     };
     let first = match entries.get("first") {
-        None => offset_default.unwrap_or(0),
+        None => offset.default.unwrap_or(0),
         Some(first) => match first.as_i64() {
             Some(first) if first >= 0 => first,
             _ => {
@@ -387,12 +351,12 @@ fn lower_paginator(cx: &mut Context, op: &Operation, value: &Value, at: &str) ->
         }
     };
     let (limit, limit_ty, limit_default) = match limit {
-        Some((name, ty, _, default)) => (Some(name), ty, default),
+        Some(limit) => (Some(limit.name), limit.ty, limit.default),
         None => (None, Type::I64, None),
     };
     Some(Paginator {
-        offset,
-        offset_ty,
+        offset: offset.name,
+        offset_ty: offset.ty,
         limit,
         limit_ty,
         limit_default,
@@ -403,6 +367,58 @@ fn lower_paginator(cx: &mut Context, op: &Operation, value: &Value, at: &str) ->
         item_ty,
         total,
     })
+}
+
+/// A query parameter a paginator sets.
+struct PagingParam {
+    /// The builder field.
+    name: String,
+    ty: Type,
+    required: bool,
+    default: Option<i64>,
+}
+
+/// The integer query parameter named by `key`; `Some(None)` when the key is absent.
+fn paging_param(
+    cx: &mut Context,
+    op: &Operation,
+    entries: &Map<String, Value>,
+    key: &str,
+    at: &str,
+) -> Option<Option<PagingParam>> {
+    let Some(name) = entries.get(key) else {
+        return Some(None);
+    };
+    let here = format!("{at}/{key}");
+    let found = name.as_str().and_then(|name| {
+        op.params
+            .iter()
+            .find(|p| p.wire_name == name && p.location == ParamLocation::Query)
+    });
+    match found {
+        Some(p) if matches!(p.ty, Type::I32 | Type::I64) => Some(Some(PagingParam {
+            name: p.name.clone(),
+            ty: p.ty.clone(),
+            required: p.required,
+            default: p.default.as_ref().and_then(Value::as_i64),
+        })),
+        Some(p) => {
+            cx.error(
+                here,
+                format!("query parameter `{}` is not an integer", p.wire_name),
+                "page with integer query parameters",
+            );
+            None
+        }
+        None => {
+            cx.error(
+                here,
+                format!("{name} is not a query parameter of {}", op.operation_id),
+                "name one of the operation's query parameters",
+            );
+            None
+        }
+    }
 }
 
 /// The JSON body of the operation's only success response.
