@@ -139,3 +139,8 @@ fn our_specs_and_fixtures_pass_lint() {
         assert!(checked >= 4, "{folder}: only {checked} specs checked");
     }
 }
+
+#[test]
+fn snapshot_fixture_workflows() {
+    snapshot_fixture("workflows");
+}

@@ -99,7 +99,9 @@ impl<T: Send + 'static, E: Send + 'static> Waiter<T, E> {
         self
     }
 
-    /// The longest the whole wait may take, polls included (at least 1 ms).
+    /// The longest the wait may take (at least 1 ms): no poll starts after it, and a poll
+    /// still unanswered then is abandoned, except the final one, sent at that moment, which
+    /// has one minimum delay to answer.
     pub fn max_wait(mut self, limit: Duration) -> Self {
         self.max_wait = limit;
         self
@@ -164,21 +166,42 @@ impl<T: Send + 'static, E: Send + 'static> Waiter<T, E> {
             });
         }
         let span = tracing::debug_span!("wait", waiter = self.name);
+        let deadline = started + self.max_wait;
+        // Polls are abandoned at the deadline, except the one sent at the deadline itself,
+        // which has one minimum delay to answer.
+        let mut poll_deadline = deadline;
         let mut polls: u32 = 0;
+        let mut last = None;
         loop {
-            let result = (self.poll)().await;
-            polls += 1;
+            let result = tokio::time::timeout_at(poll_deadline, (self.poll)()).await;
             let elapsed = started.elapsed();
             let response = match result {
-                Ok(response) => response,
-                Err(error) => {
+                Ok(Ok(response)) => response,
+                Ok(Err(Error::Construction(e))) => {
+                    // Nothing was sent.
+                    return Err(WaitError::Operation {
+                        error: Error::Construction(e),
+                        polls,
+                        elapsed,
+                    });
+                }
+                Ok(Err(error)) => {
                     return Err(WaitError::Operation {
                         error,
-                        polls,
+                        polls: polls + 1,
                         elapsed,
                     })
                 }
+                Err(_) => {
+                    tracing::debug!(parent: &span, polls = polls + 1, ?elapsed, "wait timed out during a poll");
+                    return Err(WaitError::TimedOut {
+                        elapsed,
+                        polls: polls + 1,
+                        last,
+                    });
+                }
             };
+            polls += 1;
             match (self.classify)(&response) {
                 Some(Verdict::Success) => {
                     tracing::debug!(parent: &span, polls, ?elapsed, "wait succeeded");
@@ -208,7 +231,11 @@ impl<T: Send + 'static, E: Send + 'static> Waiter<T, E> {
                     last: Some(response),
                 });
             }
+            last = Some(response);
             let pause = self.delay(polls).min(remaining);
+            if pause == remaining {
+                poll_deadline = deadline + self.min_delay;
+            }
             tracing::trace!(parent: &span, polls, ?pause, "waiting before the next poll");
             tokio::time::sleep(pause).await;
         }
@@ -237,11 +264,12 @@ pub enum WaitError<T, E> {
         polls: u32,
         elapsed: Duration,
     },
-    /// The maximum wait passed with neither success nor failure.
+    /// The maximum wait passed with neither success nor failure (a poll abandoned unanswered
+    /// is counted).
     TimedOut {
         elapsed: Duration,
         polls: u32,
-        /// The last response received.
+        /// The last response received, if any was.
         last: Option<ResponseValue<T>>,
     },
     /// A poll failed (or the waiter's settings were invalid: [`Error::Construction`]).
@@ -253,7 +281,7 @@ pub enum WaitError<T, E> {
 }
 
 impl<T, E> WaitError<T, E> {
-    /// How many polls were sent.
+    /// How many polls were sent (an argument refused before sending is not one).
     pub fn polls(&self) -> u32 {
         match self {
             WaitError::Failure { polls, .. }

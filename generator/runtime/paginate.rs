@@ -31,8 +31,8 @@ pub(crate) struct Paging {
 /// The pages of a paged operation, fetched one at a time as the stream is polled.
 ///
 /// Use it as a [`Stream`], or call [`next`](Pages::next) without any stream trait in scope.
-/// The stream ends after an empty page, a page shorter than the page size, or the page that
-/// reaches the total the response announces. A page that repeats the previous one ends it
+/// The stream ends after an empty page, or the page that reaches the total the response
+/// announces, or (when there is no total) a page shorter than the page size. A page that repeats the previous one ends it
 /// with [`PageError::NotAdvancing`]; any failed call ends it with [`PageError::Operation`].
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<T, I, E> {
@@ -115,9 +115,13 @@ impl<T, I: Clone + PartialEq, E> Pages<T, I, E> {
             ),
         };
         let total = (self.total)(page).and_then(|t| u64::try_from(t).ok());
+        // With a total, a short page is not the end (a server may cap the page size); without
+        // one, it is.
         let last = received == 0
-            || self.paging.page_size.is_some_and(|size| received < size)
-            || matches!((through, total), (Some(through), Some(total)) if through >= total);
+            || match (through, total) {
+                (Some(through), Some(total)) => through >= total,
+                _ => self.paging.page_size.is_some_and(|size| received < size),
+            };
         match next {
             Some(next) if !last => {
                 self.offset = next;

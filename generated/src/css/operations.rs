@@ -172,7 +172,7 @@ impl ListLogsJob {
 impl ListLogsJob {
     /// The pages of `ListLogsJob`, fetched one by one as the stream is polled.
     ///
-    /// `offset` starts where this builder's says (else at 1) and moves on by the number of items received; `limit` is the page size (default 10). Paging ends after an empty page or a page shorter than the page size, or once `totalSize` items have been received; a page that repeats the previous one ends it with [`PageError::NotAdvancing`](crate::PageError::NotAdvancing).
+    /// `offset` starts where this builder's says (else at 1) and moves on by the number of items received; `limit` is the page size (default 10). Paging ends after an empty page, or once `totalSize` items have been received (or a page shorter than the page size, when a response has no `totalSize`); a page that repeats the previous one ends it with [`PageError::NotAdvancing`](crate::PageError::NotAdvancing).
     pub fn pages(
         self,
     ) -> crate::Pages<

@@ -117,10 +117,17 @@ fn emit_waiter(op: &Operation, w: &Waiter, error: &proc_macro2::Ident) -> TokenS
     if w.case_insensitive {
         text.push_str(" (values compared ignoring ASCII case)");
     }
+    let pace = if w.min_delay_ms == w.max_delay_ms {
+        format!("every {}", seconds(w.min_delay_ms))
+    } else {
+        format!(
+            "{} to {} apart (jittered, doubling)",
+            seconds(w.min_delay_ms),
+            seconds(w.max_delay_ms)
+        )
+    };
     text.push_str(&format!(
-        ".\n\nPolls {} to {} apart (jittered, doubling), for at most {} in all; change these on the returned [`Waiter`](crate::Waiter), then await it.",
-        seconds(w.min_delay_ms),
-        seconds(w.max_delay_ms),
+        ".\n\nPolls {pace}, for at most {} in all; change these on the returned [`Waiter`](crate::Waiter), then await it.",
         seconds(w.max_wait_ms)
     ));
     let doc = doc_lines(&text);
@@ -170,22 +177,18 @@ fn emit_paginator(op: &Operation, p: &Paginator, error: &proc_macro2::Ident) -> 
     };
     let total = match &p.total {
         None => quote!(None),
-        Some(path) => {
-            let widen = |v: TokenStream| match path.ty {
-                Type::I64 => v,
-                _ => quote!(i64::from(#v)),
-            };
-            match borrow_path(path, quote!(body)) {
-                Access::Direct(expr) => {
-                    let v = widen(quote!(#expr));
-                    quote!(Some(#v))
-                }
-                Access::Optional(expr) => {
-                    let v = widen(quote!(*v));
-                    quote!(#expr.map(|v| #v))
-                }
-            }
-        }
+        Some(path) => match (borrow_path(path, quote!(body)), &path.ty) {
+            (Access::Direct(expr), Type::I64) => quote!(Some(#expr)),
+            (Access::Direct(expr), _) => quote!(Some(i64::from(#expr))),
+            (Access::Optional(expr), Type::I64) => quote!(#expr.copied()),
+            (Access::Optional(expr), _) => quote!(#expr.map(|v| i64::from(*v))),
+        },
+    };
+    // Named `_body` when unused, so the function still documents what it would read.
+    let total_arg = if p.total.is_some() {
+        quote!(body)
+    } else {
+        quote!(_body)
     };
     let start = match p.offset_ty {
         Type::I64 => quote!(self.#offset.unwrap_or(#first)),
@@ -242,12 +245,14 @@ fn emit_paginator(op: &Operation, p: &Paginator, error: &proc_macro2::Ident) -> 
         (Some(limit), None) => text.push_str(&format!("; `{limit}` is the page size")),
         _ => {}
     }
-    text.push_str(". Paging ends after an empty page or a page shorter than the page size");
-    if let Some(total) = &p.total {
-        text.push_str(&format!(
-            ", or once `{}` items have been received",
-            total.wire
-        ));
+    match &p.total {
+        Some(total) => text.push_str(&format!(
+            ". Paging ends after an empty page, or once `{}` items have been received (or a page shorter than the page size, when a response has no `{}`)",
+            total.wire, total.wire
+        )),
+        None => text.push_str(
+            ". Paging ends after an empty page or a page shorter than the page size",
+        ),
     }
     text.push_str("; a page that repeats the previous one ends it with [`PageError::NotAdvancing`](crate::PageError::NotAdvancing).");
     let pages_doc = doc_lines(&text);
@@ -261,7 +266,7 @@ fn emit_paginator(op: &Operation, p: &Paginator, error: &proc_macro2::Ident) -> 
             fn items(body: &#body) -> &[#item] {
                 #items
             }
-            fn total(body: &#body) -> Option<i64> {
+            fn total(#total_arg: &#body) -> Option<i64> {
                 #total
             }
             let paging = crate::paginate::Paging {

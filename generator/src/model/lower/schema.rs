@@ -351,13 +351,20 @@ impl Context<'_> {
             }
         };
         for (key, value) in entries {
-            let sibling = value
-                .as_str()
-                .and_then(|wire| fields.iter().find(|f| f.wire_name == wire));
-            let Some(sibling) = sibling else {
+            let here = format!("{at}/{}", pointer_token(key));
+            if key != "size" && key != "file-name" {
                 self.error(
-                    format!("{at}/{}", pointer_token(key)),
-                    format!("`{value}` is not a member of this object"),
+                    here,
+                    format!("unknown key `{key}`"),
+                    "use `size` and `file-name`",
+                );
+                continue;
+            }
+            let wire = value.as_str().unwrap_or_default();
+            let Some(sibling) = fields.iter().find(|f| f.wire_name == wire) else {
+                self.error(
+                    here,
+                    format!("`{wire}` is not a member of this object"),
                     "name a sibling member of the link by its name in the spec",
                 );
                 continue;
@@ -370,18 +377,13 @@ impl Context<'_> {
                     link.size = Some((sibling.name.clone(), SizeEncoding::Integer))
                 }
                 ("file-name", Type::String) => link.file_name = Some(sibling.name.clone()),
-                ("size" | "file-name", _) => self.error(
-                    format!("{at}/{}", pointer_token(key)),
+                _ => self.error(
+                    here,
                     format!(
                         "member `{}` has a type that cannot hold a {key}",
                         sibling.wire_name
                     ),
                     "a size is an integer or a string of digits; a file name is a string",
-                ),
-                _ => self.error(
-                    format!("{at}/{}", pointer_token(key)),
-                    format!("unknown key `{key}`"),
-                    "use `size` and `file-name`",
                 ),
             }
         }

@@ -128,12 +128,20 @@ fn lower_waiters(
                 ));
             }
         }
-        if !acceptors.iter().any(|a| a.state == WaitState::Success) {
+        let declared = entries
+            .get("success")
+            .and_then(Value::as_array)
+            .is_some_and(|list| !list.is_empty());
+        if !declared {
             cx.error(
                 &here,
                 "a waiter needs at least one `success` acceptor",
                 "add `success: [{field: <member>, values: [<value>]}]`",
             );
+            continue;
+        }
+        if !acceptors.iter().any(|a| a.state == WaitState::Success) {
+            // The declared ones are wrong, and reported.
             continue;
         }
         let Some(min_delay_ms) = millis(cx, entries, "min-delay", DEFAULT_MIN_DELAY_MS, &here)
@@ -261,9 +269,22 @@ fn lower_paginator(cx: &mut Context, op: &Operation, value: &Value, at: &str) ->
     if !known_keys(cx, entries, &keys, at) {
         return None;
     }
-    let body = json_success_body(cx, op, at)?;
-    let offset = paging_param(cx, op, entries, "offset", at)?;
-    let limit = paging_param(cx, op, entries, "limit", at)?;
+    // Every part is read, so that one run reports every problem of the declaration.
+    let body = json_success_body(cx, op, at);
+    let offset = paging_param(cx, op, entries, "offset", at);
+    let limit = paging_param(cx, op, entries, "limit", at);
+    let unit = paging_unit(cx, entries, at);
+    let items = body
+        .as_ref()
+        .and_then(|body| paging_items(cx, body, entries, at));
+    let total = body
+        .as_ref()
+        .and_then(|body| paging_total(cx, body, entries, at));
+    let (Some(body), Some(offset), Some(limit), Some(unit), Some((items, item_ty)), Some(total)) =
+        (body, offset, limit, unit, items, total)
+    else {
+        return None;
+    };
     let Some(offset) = offset else {
         cx.error(
             at,
@@ -271,26 +292,6 @@ fn lower_paginator(cx: &mut Context, op: &Operation, value: &Value, at: &str) ->
             "name the query parameter that moves through the pages",
         );
         return None;
-    };
-    if offset.required || limit.as_ref().is_some_and(|l| l.required) {
-        cx.error(
-            at,
-            "the offset and limit parameters must be optional",
-            "a paginator sets them itself; make them `required: false`",
-        );
-        return None;
-    }
-    let unit = match entries.get("unit").map(|u| u.as_str()) {
-        None | Some(Some("items")) => OffsetUnit::Items,
-        Some(Some("pages")) => OffsetUnit::Pages,
-        Some(_) => {
-            cx.error(
-                format!("{at}/unit"),
-                "expected `items` or `pages`",
-                "say what the offset counts",
-            );
-            return None;
-        }
     };
     let first = match entries.get("first") {
         None => offset.default.unwrap_or(0),
@@ -305,50 +306,6 @@ fn lower_paginator(cx: &mut Context, op: &Operation, value: &Value, at: &str) ->
                 return None;
             }
         },
-    };
-    let Some(items_name) = entries.get("items").and_then(Value::as_str) else {
-        cx.error(
-            at,
-            "`items` is missing",
-            "name the array member listing a page's items",
-        );
-        return None;
-    };
-    let items = field_path(cx, &body, items_name, &format!("{at}/items"))?;
-    let item_ty = match resolve_alias(cx, &items.ty) {
-        Type::Array(item) => (*item).clone(),
-        _ => {
-            cx.error(
-                format!("{at}/items"),
-                format!("member `{items_name}` is not an array"),
-                "name the array member listing a page's items",
-            );
-            return None;
-        }
-    };
-    let total = match entries.get("total") {
-        None => None,
-        Some(name) => {
-            let here = format!("{at}/total");
-            let Some(name) = name.as_str() else {
-                cx.error(
-                    here,
-                    "expected a member name",
-                    "name the integer member counting all items",
-                );
-                return None;
-            };
-            let path = field_path(cx, &body, name, &here)?;
-            if !matches!(resolve_alias(cx, &path.ty), Type::I32 | Type::I64) {
-                cx.error(
-                    here,
-                    format!("member `{name}` is not an integer"),
-                    "name the integer member counting all items",
-                );
-                return None;
-            }
-            Some(path)
-        }
     };
     let (limit, limit_ty, limit_default) = match limit {
         Some(limit) => (Some(limit.name), limit.ty, limit.default),
@@ -369,12 +326,87 @@ fn lower_paginator(cx: &mut Context, op: &Operation, value: &Value, at: &str) ->
     })
 }
 
+fn paging_unit(cx: &mut Context, entries: &Map<String, Value>, at: &str) -> Option<OffsetUnit> {
+    match entries.get("unit").map(|u| u.as_str()) {
+        None | Some(Some("items")) => Some(OffsetUnit::Items),
+        Some(Some("pages")) => Some(OffsetUnit::Pages),
+        Some(_) => {
+            cx.error(
+                format!("{at}/unit"),
+                "expected `items` or `pages`",
+                "say what the offset counts: records (`items`) or pages (`pages`)",
+            );
+            None
+        }
+    }
+}
+
+/// The array member listing a page's items, and the item type.
+fn paging_items(
+    cx: &mut Context,
+    body: &Type,
+    entries: &Map<String, Value>,
+    at: &str,
+) -> Option<(FieldPath, Type)> {
+    let Some(name) = entries.get("items").and_then(Value::as_str) else {
+        cx.error(
+            at,
+            "`items` is missing",
+            "name the array member listing a page's items",
+        );
+        return None;
+    };
+    let here = format!("{at}/items");
+    let path = field_path(cx, body, name, &here)?;
+    match resolve_alias(cx, &path.ty) {
+        Type::Array(item) => Some((path, *item)),
+        _ => {
+            cx.error(
+                here,
+                format!("member `{name}` is not an array"),
+                "name the array member listing a page's items",
+            );
+            None
+        }
+    }
+}
+
+/// The integer member counting all items; `Some(None)` when not declared.
+fn paging_total(
+    cx: &mut Context,
+    body: &Type,
+    entries: &Map<String, Value>,
+    at: &str,
+) -> Option<Option<FieldPath>> {
+    let Some(name) = entries.get("total") else {
+        return Some(None);
+    };
+    let here = format!("{at}/total");
+    let Some(name) = name.as_str() else {
+        cx.error(
+            here,
+            "expected a member name",
+            "name the integer member counting all items",
+        );
+        return None;
+    };
+    let path = field_path(cx, body, name, &here)?;
+    if !matches!(resolve_alias(cx, &path.ty), Type::I32 | Type::I64) {
+        cx.error(
+            here,
+            format!("member `{name}` is not an integer"),
+            "name the integer member counting all items",
+        );
+        return None;
+    }
+    Some(Some(path))
+}
+
 /// A query parameter a paginator sets.
 struct PagingParam {
     /// The builder field.
     name: String,
     ty: Type,
-    required: bool,
     default: Option<i64>,
 }
 
@@ -396,10 +428,17 @@ fn paging_param(
             .find(|p| p.wire_name == name && p.location == ParamLocation::Query)
     });
     match found {
+        Some(p) if p.required => {
+            cx.error(
+                here,
+                format!("query parameter `{}` is required", p.wire_name),
+                "a paginator sets it itself: make it `required: false`",
+            );
+            None
+        }
         Some(p) if matches!(p.ty, Type::I32 | Type::I64) => Some(Some(PagingParam {
             name: p.name.clone(),
             ty: p.ty.clone(),
-            required: p.required,
             default: p.default.as_ref().and_then(Value::as_i64),
         })),
         Some(p) => {
