@@ -394,6 +394,8 @@ impl ConfigBuilder {
         let client = |redirect| {
             let mut builder = reqwest::Client::builder()
                 .redirect(redirect)
+                // A followed link's URL is a credential: never repeat it in `Referer`.
+                .referer(false)
                 .connect_timeout(self.timeouts.connect);
             if let Some(read) = self.timeouts.read {
                 builder = builder.read_timeout(read);

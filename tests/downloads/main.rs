@@ -1,0 +1,7 @@
+//! Downloads to file (operation bodies and pre-signed links) against servers on 127.0.0.1.
+
+mod common;
+mod failures;
+mod links;
+mod raw;
+mod saving;
