@@ -104,7 +104,10 @@ impl<T, I: Clone + PartialEq, E> Pages<T, I, E> {
                 pages: self.pages,
             });
         }
-        let before = u64::try_from(offset - self.paging.first).unwrap_or(0);
+        let before = offset
+            .checked_sub(self.paging.first)
+            .and_then(|d| u64::try_from(d).ok())
+            .unwrap_or(0);
         let (through, next) = match self.paging.unit {
             OffsetUnit::Items => (
                 Some(before.saturating_add(received)),

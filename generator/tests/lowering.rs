@@ -227,3 +227,112 @@ fn two_specs_with_the_same_module_name_are_refused() {
         "{err}"
     );
 }
+
+const WORKFLOWS: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /jobs/{id}:
+    get:
+      operationId: GetJob
+      x-clientgen-waiters:
+        done:
+          success: [{field: task.state, values: [DONE, 100]}]
+          failure: [{field: task.state, values: [ERROR]}]
+          min-delay: 0.25
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  task:
+                    type: object
+                    required: [state]
+                    properties:
+                      state: {type: string}
+  /records:
+    get:
+      operationId: ListRecords
+      x-clientgen-paginator: {offset: offset, limit: limit, items: records, total: total}
+      parameters:
+        - {name: offset, in: query, schema: {type: integer, default: 1}}
+        - {name: limit, in: query, schema: {type: integer, format: int32, default: 20}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  records: {type: array, items: {type: string}}
+                  total: {type: integer, format: int32}
+"#;
+
+#[test]
+fn lowers_waiters_and_paginators_with_their_defaults() {
+    let api = model::lower(&load_text("workflows.yaml", WORKFLOWS), "workflows").unwrap();
+    let job = &api.operations[0];
+    assert_eq!(job.waiters.len(), 1);
+    let waiter = &job.waiters[0];
+    assert_eq!(waiter.method_name, "wait_until_done");
+    // Failures are checked first; values are texts, numbers included.
+    let states: Vec<model::WaitState> = waiter.acceptors.iter().map(|a| a.state).collect();
+    assert_eq!(
+        states,
+        [model::WaitState::Failure, model::WaitState::Success]
+    );
+    assert_eq!(waiter.acceptors[1].values, ["DONE", "100"]);
+    assert_eq!(waiter.acceptors[1].path.wire, "task.state");
+    // `task` is optional, `state` required inside it.
+    assert_eq!(
+        waiter.acceptors[1].path.steps,
+        [("task".to_owned(), true), ("state".to_owned(), false)]
+    );
+    assert_eq!(
+        (waiter.min_delay_ms, waiter.max_delay_ms, waiter.max_wait_ms),
+        (250, 30_000, 600_000)
+    );
+    assert!(!waiter.case_insensitive);
+
+    let paginator = api.operations[1].paginator.as_ref().expect("a paginator");
+    // `first` defaults to the offset parameter's default; the unit to records.
+    assert_eq!(paginator.first, 1);
+    assert_eq!(paginator.unit, model::OffsetUnit::Items);
+    assert_eq!(paginator.limit.as_deref(), Some("limit"));
+    assert_eq!(paginator.limit_default, Some(20));
+    assert_eq!(paginator.item_ty, Type::String);
+    assert_eq!(paginator.total.as_ref().map(|t| t.ty.clone()), Some(Type::I32));
+}
+
+#[test]
+fn a_waiter_method_never_shadows_an_operation() {
+    // An operation named like the waiter's method keeps its name; the waiter gets another.
+    let text = WORKFLOWS.replace("operationId: ListRecords", "operationId: WaitUntilDone");
+    let api = model::lower(&load_text("workflows.yaml", &text), "workflows").unwrap();
+    assert_eq!(api.operations[1].method_name, "wait_until_done");
+    assert_ne!(api.operations[0].waiters[0].method_name, "wait_until_done");
+}
+
+#[test]
+fn reports_workflow_declarations_that_cannot_work() {
+    let text = WORKFLOWS
+        .replace("values: [ERROR]", "values: [{nested: 1}]")
+        .replace("items: records", "items: total")
+        .replace("min-delay: 0.25", "min-delay: -1");
+    let errors = lower_errors(&text);
+    assert!(
+        errors.contains("`values` must list strings, numbers or booleans"),
+        "{errors}"
+    );
+    assert!(errors.contains("member `total` is not an array"), "{errors}");
+    assert!(
+        errors.contains("`min-delay` must be a number of seconds"),
+        "{errors}"
+    );
+}
