@@ -307,7 +307,10 @@ fn lowers_waiters_and_paginators_with_their_defaults() {
     assert_eq!(paginator.limit.as_deref(), Some("limit"));
     assert_eq!(paginator.limit_default, Some(20));
     assert_eq!(paginator.item_ty, Type::String);
-    assert_eq!(paginator.total.as_ref().map(|t| t.ty.clone()), Some(Type::I32));
+    assert_eq!(
+        paginator.total.as_ref().map(|t| t.ty.clone()),
+        Some(Type::I32)
+    );
 }
 
 #[test]
@@ -330,7 +333,10 @@ fn reports_workflow_declarations_that_cannot_work() {
         errors.contains("`values` must list strings, numbers or booleans"),
         "{errors}"
     );
-    assert!(errors.contains("member `total` is not an array"), "{errors}");
+    assert!(
+        errors.contains("member `total` is not an array"),
+        "{errors}"
+    );
     assert!(
         errors.contains("`min-delay` must be a number of seconds"),
         "{errors}"
