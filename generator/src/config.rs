@@ -1,7 +1,7 @@
 //! The one configuration type behind every way of running the generator.
 //!
-//! The CLI's flags and (later) the build.rs builder both fill this struct, so the two
-//! cannot drift apart.
+//! The CLI's flags and the build-script helper ([`crate::build`]) both fill this struct, so
+//! the two cannot drift apart.
 
 use std::path::PathBuf;
 
@@ -17,6 +17,24 @@ pub struct Config {
     pub crate_name: String,
     /// The generated crate's version.
     pub crate_version: String,
+    /// A whole crate, or one file to `include!` in an existing crate.
+    pub output: Output,
+}
+
+/// What generation produces.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Output {
+    /// A crate folder: `Cargo.toml`, `src/lib.rs`, a module per spec, the runtime (the CLI).
+    #[default]
+    Crate,
+    /// One Rust file, `<crate_name>.rs` (with `-` as `_`), holding the same modules inline, to
+    /// `include!` in a crate that has the runtime's dependencies (build scripts).
+    Module {
+        /// Where the file is included, as a path from the crate root: `crate` for the root
+        /// itself, `crate::api` for `mod api { include!(..) }`. The code's own `crate::` paths
+        /// are rewritten to it.
+        mount: String,
+    },
 }
 
 /// Where this repository keeps its specs; the default input.
@@ -33,6 +51,7 @@ impl Default for Config {
             out_dir: PathBuf::from(DEFAULT_OUT_DIR),
             crate_name: DEFAULT_CRATE_NAME.to_owned(),
             crate_version: "0.1.0".to_owned(),
+            output: Output::Crate,
         }
     }
 }
@@ -55,6 +74,21 @@ impl Config {
             return Err(format!(
                 "crate name `{name}` is not a valid package name: use ASCII letters, digits, `-` and `_`, starting with a letter"
             ));
+        }
+        if let Output::Module { mount } = &self.output {
+            let mut segments = mount.split("::");
+            let valid = segments.next() == Some("crate")
+                && segments.all(|s| {
+                    s.chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                });
+            if !valid {
+                return Err(format!(
+                    "mount path `{mount}` is not a module path from the crate root: write `crate` or `crate::api`"
+                ));
+            }
         }
         if self.specs.is_empty() {
             return Err("no spec given: pass --spec PATH (a file or a folder)".to_owned());

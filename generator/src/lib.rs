@@ -3,8 +3,11 @@
 //! The pipeline is visible in the modules, each feeding the next:
 //! [`load`] (YAML/JSON, `$ref`s) -> [`model`] (a plain description of the client) ->
 //! [`emit`] (tokens, one emitter per concern) -> [`mod@write`] (formatting, headers, files).
-//! [`generate`] runs the pure middle of it: loaded specs in, file contents out, no I/O.
+//! [`generate`] runs the pure middle of it: loaded specs in, file contents out, no I/O. The
+//! command line (`clientgen`) and build scripts ([`build`]) are thin layers over it, sharing
+//! one [`Config`].
 
+pub mod build;
 pub mod config;
 pub mod diagnostics;
 pub mod emit;
@@ -96,9 +99,26 @@ pub fn generate_from_files(
     base: &std::path::Path,
     config: &Config,
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    generate_from_files_read(base, config).map(|(files, _)| files)
+}
+
+/// Like [`generate_from_files`], also returning every file it read (the specs and the files
+/// their `$ref`s reach), relative to `base`: what a build script must watch.
+pub fn generate_from_files_read(
+    base: &std::path::Path,
+    config: &Config,
+) -> Result<(Vec<GeneratedFile>, Vec<std::path::PathBuf>), Diagnostics> {
     let (specs, mut problems) = load_what_loads(base, config)?;
     match generate(config, &specs) {
-        Ok(files) if problems.is_empty() => return Ok(files),
+        Ok(files) if problems.is_empty() => {
+            let mut read: Vec<std::path::PathBuf> = specs
+                .iter()
+                .flat_map(|s| s.files_read.iter().cloned())
+                .collect();
+            read.sort();
+            read.dedup();
+            return Ok((files, read));
+        }
         Ok(_) => {}
         Err(more) => problems.extend(more.0),
     }

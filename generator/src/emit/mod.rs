@@ -13,8 +13,9 @@ mod rust;
 mod types;
 mod workflows;
 
+use crate::config::Output;
 use crate::model::Api;
-use crate::write::{header, render_rust, GeneratedFile};
+use crate::write::{bundle, header, render_rust, GeneratedFile, MARKER};
 use crate::Config;
 
 /// Module names the crate root uses for the runtime.
@@ -31,18 +32,38 @@ pub const RESERVED_MODULES: &[&str] = &[
     "waiter",
 ];
 
-/// Every file of the crate, in a fixed order.
+/// Every file of the output, in a fixed order: the crate's files, or the one file to include.
 pub fn emit_crate(config: &Config, apis: &[Api]) -> Vec<GeneratedFile> {
+    match &config.output {
+        Output::Crate => crate_files(config, apis),
+        Output::Module { mount } => {
+            let files = source_files(apis, true);
+            let from_specs = specs_of(apis);
+            vec![GeneratedFile {
+                path: format!("{}.rs", config.crate_ident()),
+                contents: bundle(
+                    &format!(
+                        "// {MARKER} by clientgen from {from_specs}.\n// Do not edit by hand: change the spec; the build script regenerates this file.\n\n"
+                    ),
+                    &files,
+                    mount,
+                ),
+            }]
+        }
+    }
+}
+
+fn specs_of(apis: &[Api]) -> String {
     let sources: Vec<&str> = apis.iter().map(|a| a.source.as_str()).collect();
-    let from_specs = sources.join(", ");
+    sources.join(", ")
+}
+
+fn crate_files(config: &Config, apis: &[Api]) -> Vec<GeneratedFile> {
+    let from_specs = specs_of(apis);
     let mut files = vec![
         GeneratedFile {
             path: "Cargo.toml".into(),
             contents: manifest::cargo_toml(config, apis, &header("#", &from_specs)),
-        },
-        GeneratedFile {
-            path: "src/lib.rs".into(),
-            contents: render_rust(&from_specs, manifest::lib_rs(apis)),
         },
         // The layout is prettyplease's, and `clientgen check` guards it; rustfmt keeps out.
         GeneratedFile {
@@ -53,6 +74,17 @@ pub fn emit_crate(config: &Config, apis: &[Api]) -> Vec<GeneratedFile> {
             ),
         },
     ];
+    files.extend(source_files(apis, false));
+    files
+}
+
+/// `src/lib.rs`, the runtime and the modules: the Rust files of the crate.
+fn source_files(apis: &[Api], for_include: bool) -> Vec<GeneratedFile> {
+    let from_specs = specs_of(apis);
+    let mut files = vec![GeneratedFile {
+        path: "src/lib.rs".into(),
+        contents: render_rust(&from_specs, manifest::lib_rs(apis, for_include)),
+    }];
     for (name, source) in runtime::FILES {
         files.push(GeneratedFile {
             path: format!("src/{name}"),

@@ -1,6 +1,9 @@
 //! Write: formatting and headers (pure), then files on disk, touched only when their content
 //! changes, or compared with them in check mode.
 
+mod bundle;
+
+pub use bundle::bundle;
 use proc_macro2::TokenStream;
 use std::path::{Path, PathBuf};
 

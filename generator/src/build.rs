@@ -1,0 +1,158 @@
+//! Generation from a build script: the client is written to `OUT_DIR` as one file that the
+//! crate `include!`s, regenerated exactly when a file it was made from changes.
+//!
+//! ```no_run
+//! // In build.rs's `main`:
+//! clientgen::build::Builder::new("petstore")
+//!     .spec("spec/petstore.yaml")
+//!     .mount("crate::petstore")
+//!     .run();
+//! ```
+//!
+//! ```ignore
+//! // src/lib.rs
+//! pub mod petstore {
+//!     include!(concat!(env!("OUT_DIR"), "/petstore.rs"));
+//! }
+//! ```
+//!
+//! The crate needs the runtime's dependencies (see the README). Spec paths are relative to
+//! the crate's folder (`CARGO_MANIFEST_DIR`).
+
+use crate::config::Output;
+use crate::write::{write_files, WriteReport};
+use crate::{Config, Diagnostics};
+use std::path::{Path, PathBuf};
+
+/// Configures and runs generation from a build script; a face of the same [`Config`] the
+/// command line fills.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    config: Config,
+}
+
+impl Builder {
+    /// Generates `<name>.rs` (with `-` as `_`) in `OUT_DIR`, for inclusion at the crate root
+    /// until [`mount`](Builder::mount) says otherwise.
+    pub fn new(name: &str) -> Self {
+        Builder {
+            config: Config {
+                specs: Vec::new(),
+                out_dir: PathBuf::new(),
+                crate_name: name.to_owned(),
+                output: Output::Module {
+                    mount: "crate".to_owned(),
+                },
+                ..Config::default()
+            },
+        }
+    }
+
+    /// Starts from a complete configuration (its `output` must be [`Output::Module`]; its
+    /// `out_dir`, when empty, becomes `OUT_DIR`).
+    pub fn from_config(config: Config) -> Self {
+        Builder { config }
+    }
+
+    /// A spec file (YAML or JSON) or a folder of them, relative to the crate's folder.
+    pub fn spec(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config.specs.push(path.into());
+        self
+    }
+
+    /// Where the file is included: `crate` (the default) or a module path such as
+    /// `crate::api` for `mod api { include!(..) }`.
+    pub fn mount(mut self, path: &str) -> Self {
+        self.config.output = Output::Module {
+            mount: path.to_owned(),
+        };
+        self
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Generates, writes the file if its content changed, and prints `cargo:rerun-if-changed`
+    /// for every spec folder and every file read (`$ref` targets included).
+    pub fn generate(&self) -> Result<Generated, BuildError> {
+        let manifest_dir = env_path("CARGO_MANIFEST_DIR")?;
+        let mut config = self.config.clone();
+        if config.out_dir.as_os_str().is_empty() {
+            config.out_dir = env_path("OUT_DIR")?;
+        }
+        if !matches!(config.output, Output::Module { .. }) {
+            return Err(BuildError::Crate);
+        }
+        let (files, read) =
+            crate::generate_from_files_read(&manifest_dir, &config).map_err(BuildError::Spec)?;
+        let report = write_files(&config.out_dir, &files).map_err(|source| BuildError::Io {
+            path: config.out_dir.clone(),
+            source,
+        })?;
+        let mut watched: Vec<PathBuf> = config
+            .specs
+            .iter()
+            .chain(read.iter())
+            .map(|p| manifest_dir.join(p))
+            .collect();
+        watched.sort();
+        watched.dedup();
+        for path in &watched {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+        Ok(Generated {
+            file: config.out_dir.join(format!("{}.rs", config.crate_ident())),
+            watched,
+            report,
+        })
+    }
+
+    /// [`generate`](Builder::generate), and on failure the same located diagnostics as the
+    /// command line on standard error (which Cargo shows), then exit status 1.
+    pub fn run(&self) -> Generated {
+        match self.generate() {
+            Ok(generated) => generated,
+            Err(e) => {
+                eprintln!("{e}");
+                println!("cargo:warning=clientgen could not generate the client; see the build script's output");
+                std::process::exit(1);
+            }
+        }
+    }
+}
+
+/// What a build script generated.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The file to include.
+    pub file: PathBuf,
+    /// The files and folders Cargo watches for this build script.
+    pub watched: Vec<PathBuf>,
+    /// Whether the file was written or already up to date.
+    pub report: WriteReport,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("{0}")]
+    Spec(Diagnostics),
+    #[error("environment variable {0} is not set: run this from a build script (build.rs)")]
+    Env(&'static str),
+    #[error("writing {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "a build script generates one file to include: configure `Output::Module`, not a crate"
+    )]
+    Crate,
+}
+
+fn env_path(name: &'static str) -> Result<PathBuf, BuildError> {
+    std::env::var_os(name)
+        .map(PathBuf::from)
+        .filter(|p| p != Path::new(""))
+        .ok_or(BuildError::Env(name))
+}
