@@ -10,6 +10,7 @@
 pub mod build;
 pub mod config;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod lint;
 pub mod load;
@@ -121,6 +122,31 @@ pub fn generate_from_files_read(
         }
         Ok(_) => {}
         Err(more) => problems.extend(more.0),
+    }
+    place(&mut problems, &specs, base);
+    Err(Diagnostics(problems))
+}
+
+/// Loads and lowers the specs `paths` name (relative to `base`): the model of each, as
+/// generation would build it, for comparing versions ([`diff`]).
+pub fn lower_files(
+    base: &std::path::Path,
+    paths: &[std::path::PathBuf],
+) -> Result<Vec<model::Api>, Diagnostics> {
+    let config = Config {
+        specs: paths.to_vec(),
+        ..Config::default()
+    };
+    let (specs, mut problems) = load_what_loads(base, &config)?;
+    let mut apis = Vec::new();
+    for spec in &specs {
+        match model::lower(spec, &model::naming::value_name(&spec.stem)) {
+            Ok(api) => apis.push(api),
+            Err(more) => problems.extend(more.0),
+        }
+    }
+    if problems.is_empty() {
+        return Ok(apis);
     }
     place(&mut problems, &specs, base);
     Err(Diagnostics(problems))

@@ -28,6 +28,26 @@ enum Command {
     /// Check specs: what generation reports, plus every `$ref`, duplicate operationIds and
     /// every example against its schema. Exit 1 when there is a problem.
     Lint(LintArgs),
+    /// Compare two versions of a spec (files or folders) as users of the generated client see
+    /// them: every change classed breaking or compatible. Exit 1 when one is breaking.
+    Diff(DiffArgs),
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The earlier version: a spec file or a folder of them.
+    old: PathBuf,
+    /// The later version: a spec file or a folder of them.
+    new: PathBuf,
+    /// `text` (a line per change) or `json`.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Args)]
@@ -77,6 +97,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Generate(target) => (false, target.config()),
         Command::Check(target) => (true, target.config()),
         Command::Lint(args) => return Ok(lint(&args.specs)),
+        Command::Diff(args) => return diff(&args),
     };
     let files = match clientgen::generate_from_files(std::path::Path::new(""), &config) {
         Ok(files) => files,
@@ -118,6 +139,30 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         report.removed.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn diff(args: &DiffArgs) -> anyhow::Result<ExitCode> {
+    let here = std::path::Path::new("");
+    let load = |path: &PathBuf| clientgen::lower_files(here, std::slice::from_ref(path));
+    let (old, new) = match (load(&args.old), load(&args.new)) {
+        (Ok(old), Ok(new)) => (old, new),
+        (old, new) => {
+            for problems in [old.err(), new.err()].into_iter().flatten() {
+                eprintln!("{problems}");
+            }
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let report = clientgen::diff::diff(&old, &new);
+    match args.format {
+        Format::Text => println!("{report}"),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+    }
+    Ok(if report.is_breaking() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn lint(specs: &[PathBuf]) -> ExitCode {

@@ -258,3 +258,98 @@ fn lint_reports_bad_examples_with_their_position_and_exits_1() {
     );
     assert!(printed.contains("2 problems found"), "{printed}");
 }
+
+fn diff_fixture(version: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/diff")
+        .join(version)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn diff_classes_every_change_and_fails_on_a_breaking_one() {
+    let dir = scratch("diff-text");
+    let output = clientgen(&dir, &["diff", &diff_fixture("v1"), &diff_fixture("v2")]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    insta::assert_snapshot!("diff_text", String::from_utf8_lossy(&output.stdout));
+
+    let output = clientgen(
+        &dir,
+        &[
+            "diff",
+            &diff_fixture("v1"),
+            &diff_fixture("v2"),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["breaking"], 11);
+    assert_eq!(report["compatible"], 7);
+    let changes = report["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 18);
+    let removed = changes
+        .iter()
+        .find(|c| c["kind"] == "operation-removed")
+        .expect("CancelOrder is gone");
+    assert_eq!(removed["class"], "breaking");
+    assert_eq!(removed["module"], "shop");
+    assert_eq!(removed["item"], "CancelOrder");
+    insta::assert_snapshot!("diff_json", String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn diff_of_compatible_changes_exits_zero() {
+    let dir = scratch("diff-compatible");
+    // v1 with only additions: an optional member and a new operation.
+    let v1 = std::fs::read_to_string(Path::new(&diff_fixture("v1")).join("shop.yaml")).unwrap();
+    let added = v1
+        .replace(
+            "        note: {type: string}\n",
+            "        note: {type: string}\n        gift: {type: boolean}\n",
+        )
+        .replace(
+            "components:\n",
+            "  /ping:\n    get:\n      operationId: Ping\n      responses:\n        '204': {description: ok}\ncomponents:\n",
+        );
+    std::fs::write(dir.join("old.yaml"), &v1).unwrap();
+    std::fs::write(dir.join("new.yaml"), &added).unwrap();
+    // Two single files are compared whatever their names.
+    let output = clientgen(&dir, &["diff", "old.yaml", "new.yaml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "compatible  new Ping: operation added (method `ping`)\n\
+         compatible  new types::Order: optional field `gift` added\n\
+         0 breaking, 2 compatible change(s)\n"
+    );
+    let output = clientgen(&dir, &["diff", "old.yaml", "old.yaml"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "0 breaking, 0 compatible change(s)\n"
+    );
+}
+
+#[test]
+fn diff_of_a_broken_spec_reports_it_and_exits_two() {
+    let dir = scratch("diff-broken");
+    std::fs::write(dir.join("old.yaml"), SPEC).unwrap();
+    std::fs::write(
+        dir.join("new.yaml"),
+        SPEC.replace(
+            "schema: {type: string}",
+            "schema: {$ref: '#/components/schemas/Id'}",
+        ),
+    )
+    .unwrap();
+    let output = clientgen(&dir, &["diff", "old.yaml", "new.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("new.yaml:9:") && err.contains("`#/components/schemas/Id`"),
+        "{err}"
+    );
+}

@@ -1,0 +1,725 @@
+//! What changed between two versions of a spec, for the users of the generated client:
+//! operations, parameters, request bodies, statuses, types, fields, enum values, waiters and
+//! paginators, each classed breaking (code using the client may stop compiling or behave
+//! differently) or compatible.
+//!
+//! The comparison runs on the model, so it sees what the generated code sees: renames that
+//! change no Rust name are invisible, a new `operationId` is a removal and an addition.
+
+use crate::model::{
+    Api, Body, Constraints, Field, Operation, Param, RequestBodyKind, Status, Type, TypeDef,
+    TypeKind,
+};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Whether a change can break code that uses the generated client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Class {
+    Breaking,
+    Compatible,
+}
+
+/// One change, located by module and item (an operation or a type).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Change {
+    pub class: Class,
+    /// The module (one per spec).
+    pub module: String,
+    /// The operation (`operationId`) or type (`types::Name`) it is in.
+    pub item: String,
+    /// What changed, as a stable key (`operation-removed`, `field-added`, ...).
+    pub kind: &'static str,
+    /// A sentence for people.
+    pub detail: String,
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let class = match self.class {
+            Class::Breaking => "breaking  ",
+            Class::Compatible => "compatible",
+        };
+        write!(f, "{class}  {} {}: {}", self.module, self.item, self.detail)
+    }
+}
+
+/// The report of a comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub breaking: usize,
+    pub compatible: usize,
+    /// Breaking changes first, then by module and item.
+    pub changes: Vec<Change>,
+}
+
+impl Report {
+    pub fn is_breaking(&self) -> bool {
+        self.breaking > 0
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for change in &self.changes {
+            writeln!(f, "{change}")?;
+        }
+        write!(
+            f,
+            "{} breaking, {} compatible change(s)",
+            self.breaking, self.compatible
+        )
+    }
+}
+
+/// Compares two versions of a set of specs, module by module. When each side is a single
+/// spec, the two are compared whatever their file names.
+pub fn diff(old: &[Api], new: &[Api]) -> Report {
+    let mut out = Changes::default();
+    if let ([old], [new]) = (old, new) {
+        diff_api(&mut out, &new.module, old, new);
+    } else {
+        let old_modules: BTreeMap<&str, &Api> =
+            old.iter().map(|a| (a.module.as_str(), a)).collect();
+        let new_modules: BTreeMap<&str, &Api> =
+            new.iter().map(|a| (a.module.as_str(), a)).collect();
+        for (name, api) in &old_modules {
+            match new_modules.get(name) {
+                Some(new_api) => diff_api(&mut out, name, api, new_api),
+                None => out.push(
+                    Class::Breaking,
+                    "module-removed",
+                    name,
+                    "(module)",
+                    format!("module `{name}` ({}) removed", api.source),
+                ),
+            }
+        }
+        for (name, api) in &new_modules {
+            if !old_modules.contains_key(name) {
+                out.push(
+                    Class::Compatible,
+                    "module-added",
+                    name,
+                    "(module)",
+                    format!("module `{name}` ({}) added", api.source),
+                );
+            }
+        }
+    }
+    let mut changes = out.0;
+    changes.sort();
+    changes.dedup();
+    Report {
+        breaking: changes
+            .iter()
+            .filter(|c| c.class == Class::Breaking)
+            .count(),
+        compatible: changes
+            .iter()
+            .filter(|c| c.class == Class::Compatible)
+            .count(),
+        changes,
+    }
+}
+
+#[derive(Default)]
+struct Changes(Vec<Change>);
+
+impl Changes {
+    fn push(&mut self, class: Class, kind: &'static str, module: &str, item: &str, detail: String) {
+        self.0.push(Change {
+            class,
+            kind,
+            module: module.to_owned(),
+            item: item.to_owned(),
+            detail,
+        });
+    }
+}
+
+fn diff_api(out: &mut Changes, module: &str, old: &Api, new: &Api) {
+    let old_ops: BTreeMap<&str, &Operation> = old
+        .operations
+        .iter()
+        .map(|o| (o.operation_id.as_str(), o))
+        .collect();
+    let new_ops: BTreeMap<&str, &Operation> = new
+        .operations
+        .iter()
+        .map(|o| (o.operation_id.as_str(), o))
+        .collect();
+    for (id, op) in &old_ops {
+        match new_ops.get(id) {
+            Some(new_op) => diff_operation(out, module, op, new_op),
+            None => out.push(
+                Class::Breaking,
+                "operation-removed",
+                module,
+                id,
+                format!("operation removed (method `{}`)", op.method_name),
+            ),
+        }
+    }
+    for (id, op) in &new_ops {
+        if !old_ops.contains_key(id) {
+            out.push(
+                Class::Compatible,
+                "operation-added",
+                module,
+                id,
+                format!("operation added (method `{}`)", op.method_name),
+            );
+        }
+    }
+    let old_types: BTreeMap<&str, &TypeDef> =
+        old.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let new_types: BTreeMap<&str, &TypeDef> =
+        new.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    for (name, def) in &old_types {
+        let item = format!("types::{name}");
+        match new_types.get(name) {
+            Some(new_def) => diff_type(out, module, &item, def, new_def),
+            None => out.push(
+                Class::Breaking,
+                "type-removed",
+                module,
+                &item,
+                "type removed".to_owned(),
+            ),
+        }
+    }
+    for name in new_types.keys() {
+        if !old_types.contains_key(name) {
+            out.push(
+                Class::Compatible,
+                "type-added",
+                module,
+                &format!("types::{name}"),
+                "type added".to_owned(),
+            );
+        }
+    }
+}
+
+fn diff_operation(out: &mut Changes, module: &str, old: &Operation, new: &Operation) {
+    let item = old.operation_id.as_str();
+    if (old.http_method, &old.path) != (new.http_method, &new.path) {
+        out.push(
+            Class::Compatible,
+            "operation-moved",
+            module,
+            item,
+            format!(
+                "now `{} {}` (was `{} {}`)",
+                new.http_method.as_str(),
+                new.path,
+                old.http_method.as_str(),
+                old.path
+            ),
+        );
+    }
+    if !old.deprecated && new.deprecated {
+        out.push(
+            Class::Compatible,
+            "operation-deprecated",
+            module,
+            item,
+            "operation deprecated".to_owned(),
+        );
+    }
+    diff_params(out, module, item, &old.params, &new.params);
+    diff_body(out, module, item, old, new);
+    diff_responses(out, module, item, old, new);
+    let old_waiters: Vec<&str> = old.waiters.iter().map(|w| w.method_name.as_str()).collect();
+    let new_waiters: Vec<&str> = new.waiters.iter().map(|w| w.method_name.as_str()).collect();
+    for name in &old_waiters {
+        if !new_waiters.contains(name) {
+            out.push(
+                Class::Breaking,
+                "waiter-removed",
+                module,
+                item,
+                format!("waiter `{name}` removed"),
+            );
+        }
+    }
+    for name in &new_waiters {
+        if !old_waiters.contains(name) {
+            out.push(
+                Class::Compatible,
+                "waiter-added",
+                module,
+                item,
+                format!("waiter `{name}` added"),
+            );
+        }
+    }
+    match (&old.paginator, &new.paginator) {
+        (Some(_), None) => out.push(
+            Class::Breaking,
+            "paginator-removed",
+            module,
+            item,
+            "paging (`pages()`, `items()`) removed".to_owned(),
+        ),
+        (None, Some(_)) => out.push(
+            Class::Compatible,
+            "paginator-added",
+            module,
+            item,
+            "paging (`pages()`, `items()`) added".to_owned(),
+        ),
+        (Some(a), Some(b)) if a.item_ty != b.item_ty || a.body != b.body => out.push(
+            Class::Breaking,
+            "paginator-changed",
+            module,
+            item,
+            "the paged items' type changed".to_owned(),
+        ),
+        _ => {}
+    }
+}
+
+/// Whether a parameter is an argument of the client method (else a setter).
+fn is_argument(p: &Param) -> bool {
+    p.required && p.from_config.is_none()
+}
+
+fn diff_params(out: &mut Changes, module: &str, item: &str, old: &[Param], new: &[Param]) {
+    let key = |p: &Param| (p.wire_name.to_ascii_lowercase(), p.location as u8);
+    let where_ = |p: &Param| format!("{:?}", p.location).to_ascii_lowercase();
+    for p in old {
+        let Some(n) = new.iter().find(|n| key(n) == key(p)) else {
+            let role = if is_argument(p) { "argument" } else { "setter" };
+            out.push(
+                Class::Breaking,
+                "parameter-removed",
+                module,
+                item,
+                format!(
+                    "{} parameter `{}` removed (the {role} `{}` disappears)",
+                    where_(p),
+                    p.wire_name,
+                    p.name
+                ),
+            );
+            continue;
+        };
+        if p.ty != n.ty {
+            out.push(
+                Class::Breaking,
+                "parameter-type-changed",
+                module,
+                item,
+                format!(
+                    "{} parameter `{}`: type {} -> {}",
+                    where_(p),
+                    p.wire_name,
+                    type_text(&p.ty),
+                    type_text(&n.ty)
+                ),
+            );
+        }
+        match (is_argument(p), is_argument(n)) {
+            (false, true) => out.push(
+                Class::Breaking,
+                "parameter-now-required",
+                module,
+                item,
+                format!(
+                    "{} parameter `{}` is now required (a new argument of `{}`)",
+                    where_(p),
+                    p.wire_name,
+                    item
+                ),
+            ),
+            (true, false) => out.push(
+                Class::Breaking,
+                "parameter-now-optional",
+                module,
+                item,
+                format!(
+                    "{} parameter `{}` is now optional (an argument becomes a setter)",
+                    where_(p),
+                    p.wire_name
+                ),
+            ),
+            _ => {}
+        }
+        if p.constraints != n.constraints {
+            let (class, how) = if tighter(&p.constraints, &n.constraints) {
+                (
+                    Class::Breaking,
+                    "tightened: values accepted before may now be refused before sending",
+                )
+            } else {
+                (Class::Compatible, "loosened")
+            };
+            out.push(
+                class,
+                "parameter-constraints-changed",
+                module,
+                item,
+                format!(
+                    "{} parameter `{}`: constraints {how}",
+                    where_(p),
+                    p.wire_name
+                ),
+            );
+        }
+    }
+    for n in new {
+        if !old.iter().any(|p| key(p) == key(n)) {
+            if is_argument(n) {
+                out.push(
+                    Class::Breaking,
+                    "parameter-added",
+                    module,
+                    item,
+                    format!(
+                        "required {} parameter `{}` added (a new argument)",
+                        where_(n),
+                        n.wire_name
+                    ),
+                );
+            } else {
+                out.push(
+                    Class::Compatible,
+                    "parameter-added",
+                    module,
+                    item,
+                    format!(
+                        "optional {} parameter `{}` added (a new setter)",
+                        where_(n),
+                        n.wire_name
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Whether `new` refuses some value `old` accepted.
+fn tighter(old: &Constraints, new: &Constraints) -> bool {
+    let raised = |o: Option<f64>, n: Option<f64>| match (o, n) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(o), Some(n)) => n > o,
+    };
+    let lowered = |o: Option<f64>, n: Option<f64>| match (o, n) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(o), Some(n)) => n < o,
+    };
+    let len = |v: Option<usize>| v.map(|v| v as f64);
+    raised(old.minimum, new.minimum)
+        || lowered(old.maximum, new.maximum)
+        || (new.exclusive_minimum && !old.exclusive_minimum)
+        || (new.exclusive_maximum && !old.exclusive_maximum)
+        || raised(len(old.min_length), len(new.min_length))
+        || lowered(len(old.max_length), len(new.max_length))
+        || raised(len(old.min_items), len(new.min_items))
+        || lowered(len(old.max_items), len(new.max_items))
+        || (new.pattern.is_some() && new.pattern != old.pattern)
+}
+
+fn diff_body(out: &mut Changes, module: &str, item: &str, old: &Operation, new: &Operation) {
+    match (&old.body, &new.body) {
+        (None, Some(b)) if b.required => out.push(
+            Class::Breaking,
+            "body-added",
+            module,
+            item,
+            "a required request body added (a new argument)".to_owned(),
+        ),
+        (None, Some(_)) => out.push(
+            Class::Compatible,
+            "body-added",
+            module,
+            item,
+            "an optional request body added (a new setter)".to_owned(),
+        ),
+        (Some(_), None) => out.push(
+            Class::Breaking,
+            "body-removed",
+            module,
+            item,
+            "the request body removed".to_owned(),
+        ),
+        (Some(a), Some(b)) => {
+            if a.kind != b.kind {
+                out.push(
+                    Class::Breaking,
+                    "body-type-changed",
+                    module,
+                    item,
+                    format!(
+                        "request body: {} -> {}",
+                        body_kind_text(&a.kind),
+                        body_kind_text(&b.kind)
+                    ),
+                );
+            }
+            if a.required != b.required {
+                out.push(
+                    Class::Breaking,
+                    "body-requirement-changed",
+                    module,
+                    item,
+                    format!(
+                        "the request body is now {}",
+                        if b.required { "required" } else { "optional" }
+                    ),
+                );
+            }
+        }
+        (None, None) => {}
+    }
+}
+
+fn diff_responses(out: &mut Changes, module: &str, item: &str, old: &Operation, new: &Operation) {
+    for r in &old.responses {
+        let label = status_text(r.status);
+        match new.responses.iter().find(|n| n.status == r.status) {
+            None => out.push(
+                Class::Breaking,
+                "status-removed",
+                module,
+                item,
+                format!("response {label} removed (variant `{}`)", r.variant),
+            ),
+            Some(n) if n.body != r.body => out.push(
+                Class::Breaking,
+                "status-body-changed",
+                module,
+                item,
+                format!(
+                    "response {label}: body {} -> {}",
+                    body_text(&r.body),
+                    body_text(&n.body)
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    for n in &new.responses {
+        if old.responses.iter().any(|r| r.status == n.status) {
+            continue;
+        }
+        let label = status_text(n.status);
+        if n.status.is_success() {
+            // The success type is the body of the only 2xx, or an enum of them: it changes.
+            out.push(
+                Class::Breaking,
+                "status-added",
+                module,
+                item,
+                format!("success response {label} added (the type `send` returns changes)"),
+            );
+        } else {
+            // The operation's error enum is `#[non_exhaustive]`.
+            out.push(
+                Class::Compatible,
+                "status-added",
+                module,
+                item,
+                format!("error response {label} added"),
+            );
+        }
+    }
+}
+
+fn diff_type(out: &mut Changes, module: &str, item: &str, old: &TypeDef, new: &TypeDef) {
+    match (&old.kind, &new.kind) {
+        (TypeKind::Struct { fields: a, .. }, TypeKind::Struct { fields: b, .. }) => {
+            diff_fields(out, module, item, a, b)
+        }
+        (TypeKind::Enum(a), TypeKind::Enum(b)) => {
+            for v in &a.values {
+                if !b.values.iter().any(|n| n.wire == v.wire) {
+                    out.push(
+                        Class::Breaking,
+                        "enum-value-removed",
+                        module,
+                        item,
+                        format!("value `{}` removed (variant `{}`)", v.wire, v.name),
+                    );
+                }
+            }
+            for v in &b.values {
+                if !a.values.iter().any(|o| o.wire == v.wire) {
+                    // Enums are `#[non_exhaustive]` with `Unknown`: old code keeps compiling.
+                    out.push(
+                        Class::Compatible,
+                        "enum-value-added",
+                        module,
+                        item,
+                        format!("value `{}` added", v.wire),
+                    );
+                }
+            }
+            if a.case_insensitive != b.case_insensitive {
+                out.push(
+                    Class::Compatible,
+                    "enum-case-changed",
+                    module,
+                    item,
+                    format!(
+                        "values now compared {}",
+                        if b.case_insensitive {
+                            "ignoring case"
+                        } else {
+                            "exactly"
+                        }
+                    ),
+                );
+            }
+        }
+        (TypeKind::OneOf { variants: a, .. }, TypeKind::OneOf { variants: b, .. }) => {
+            let names = |v: &[crate::model::Variant]| {
+                v.iter()
+                    .map(|v| (v.name.clone(), v.ty.clone()))
+                    .collect::<Vec<_>>()
+            };
+            if names(a) != names(b) {
+                out.push(
+                    Class::Breaking,
+                    "variants-changed",
+                    module,
+                    item,
+                    "the alternatives (`oneOf`) changed".to_owned(),
+                );
+            }
+        }
+        (TypeKind::Alias(a), TypeKind::Alias(b)) if a != b => {
+            out.push(
+                Class::Breaking,
+                "type-changed",
+                module,
+                item,
+                format!("now {} (was {})", type_text(b), type_text(a)),
+            );
+        }
+        (TypeKind::Alias(_), TypeKind::Alias(_)) => {}
+        (a, b) => out.push(
+            Class::Breaking,
+            "type-kind-changed",
+            module,
+            item,
+            format!("now {} (was {})", kind_text(b), kind_text(a)),
+        ),
+    }
+}
+
+fn diff_fields(out: &mut Changes, module: &str, item: &str, old: &[Field], new: &[Field]) {
+    for f in old {
+        let Some(n) = new.iter().find(|n| n.wire_name == f.wire_name) else {
+            out.push(
+                Class::Breaking,
+                "field-removed",
+                module,
+                item,
+                format!("field `{}` removed", f.wire_name),
+            );
+            continue;
+        };
+        if f.ty != n.ty {
+            out.push(
+                Class::Breaking,
+                "field-type-changed",
+                module,
+                item,
+                format!(
+                    "field `{}`: type {} -> {}",
+                    f.wire_name,
+                    type_text(&f.ty),
+                    type_text(&n.ty)
+                ),
+            );
+        }
+        if f.is_optional() != n.is_optional() {
+            let now = if n.is_optional() {
+                "optional (an `Option`)"
+            } else {
+                "required (no longer an `Option`)"
+            };
+            out.push(
+                Class::Breaking,
+                "field-requirement-changed",
+                module,
+                item,
+                format!("field `{}` is now {now}", f.wire_name),
+            );
+        }
+    }
+    for n in new {
+        if !old.iter().any(|f| f.wire_name == n.wire_name) {
+            if n.is_optional() {
+                out.push(
+                    Class::Compatible,
+                    "field-added",
+                    module,
+                    item,
+                    format!("optional field `{}` added", n.wire_name),
+                );
+            } else {
+                out.push(Class::Breaking, "field-added", module, item, format!("required field `{}` added (struct literals must set it; responses without it fail to decode)", n.wire_name));
+            }
+        }
+    }
+}
+
+fn type_text(ty: &Type) -> String {
+    match ty {
+        Type::Bool => "bool".into(),
+        Type::I32 => "i32".into(),
+        Type::I64 => "i64".into(),
+        Type::F32 => "f32".into(),
+        Type::F64 => "f64".into(),
+        Type::String => "String".into(),
+        Type::Any => "any JSON".into(),
+        Type::Array(t) => format!("Vec<{}>", type_text(t)),
+        Type::Map(t) => format!("map of {}", type_text(t)),
+        Type::Option(t) => format!("Option<{}>", type_text(t)),
+        Type::Named(n) => n.clone(),
+    }
+}
+
+fn body_text(body: &Body) -> String {
+    match body {
+        Body::Empty => "none".into(),
+        Body::Json(t) => type_text(t),
+        Body::Text => "text".into(),
+        Body::Binary => "bytes".into(),
+    }
+}
+
+fn body_kind_text(kind: &RequestBodyKind) -> String {
+    match kind {
+        RequestBodyKind::Json(t) => format!("JSON {}", type_text(t)),
+        RequestBodyKind::Form(t) => format!("form {}", type_text(t)),
+        RequestBodyKind::Multipart { .. } => "multipart".into(),
+        RequestBodyKind::Text => "text".into(),
+        RequestBodyKind::Binary => "bytes".into(),
+    }
+}
+
+fn kind_text(kind: &TypeKind) -> &'static str {
+    match kind {
+        TypeKind::Struct { .. } => "a struct",
+        TypeKind::Enum(_) => "a string enum",
+        TypeKind::OneOf { .. } => "a oneOf",
+        TypeKind::Alias(_) => "an alias",
+    }
+}
+
+fn status_text(status: Status) -> String {
+    match status {
+        Status::Code(c) => c.to_string(),
+        Status::Range(h) => format!("{h}XX"),
+        Status::Default => "default".into(),
+    }
+}
