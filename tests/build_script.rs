@@ -50,7 +50,7 @@ fn cargo_build(dir: &Path) -> Output {
         .args(["build", "--verbose", "--lib"])
         .env(
             "CARGO_TARGET_DIR",
-            workspace_root().join("target/downstream-rebuild"),
+            workspace_root().join("target/standalone"),
         )
         .env("CARGO_TERM_COLOR", "never")
         .output()
@@ -85,7 +85,7 @@ fn edit(path: &Path, from: &str, to: &str) {
 
 /// The generated file, found through the build's own output folder.
 fn generated_text() -> String {
-    let build = workspace_root().join("target/downstream-rebuild/debug/build");
+    let build = workspace_root().join("target/standalone/debug/build");
     let mut found: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(&build)
         .unwrap()
         .filter_map(|e| {
@@ -184,4 +184,66 @@ fn the_build_script_reruns_exactly_when_its_inputs_change() {
     assert!(build_log.contains("help:"), "{build_log}");
 
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The lines of the README's fenced block that starts with `first`.
+fn readme_block(first: &str) -> Vec<String> {
+    let readme = std::fs::read_to_string(workspace_root().join("README.md")).unwrap();
+    let start = readme
+        .find(first)
+        .unwrap_or_else(|| panic!("the README has a block starting with {first:?}"));
+    readme[start..]
+        .lines()
+        .take_while(|l| !l.starts_with("```"))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn section(text: &str, header: &str) -> Vec<String> {
+    text.lines()
+        .skip_while(|l| *l != header)
+        .skip(1)
+        .take_while(|l| !l.starts_with('['))
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_readme_shows_the_downstream_crate_as_it_is() {
+    let root = workspace_root();
+    let downstream =
+        |p: &str| std::fs::read_to_string(root.join("tests/downstream").join(p)).unwrap();
+    // build.rs and the include, line for line.
+    let build = downstream("build.rs");
+    for line in readme_block("// build.rs").iter().skip(1) {
+        assert!(
+            build.contains(line.as_str()),
+            "build.rs lacks the README's line {line:?}"
+        );
+    }
+    let lib = downstream("src/lib.rs");
+    for line in readme_block("// src/lib.rs").iter().skip(1) {
+        assert!(
+            lib.contains(line.as_str()),
+            "src/lib.rs lacks the README's line {line:?}"
+        );
+    }
+    // The dependencies: the README's, the downstream crate's and the generated crate's agree.
+    let readme_toml = readme_block("# Cargo.toml: the runtime's dependencies").join("\n");
+    let manifest = downstream("Cargo.toml");
+    assert_eq!(
+        section(&readme_toml, "[dependencies]"),
+        section(&manifest, "[dependencies]")
+    );
+    assert_eq!(
+        section(&readme_toml, "[build-dependencies]"),
+        section(&manifest, "[build-dependencies]")
+    );
+    let generated = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
+    assert_eq!(
+        section(&manifest, "[dependencies]"),
+        section(&generated, "[dependencies]"),
+        "a crate including the client needs exactly the runtime's dependencies"
+    );
 }

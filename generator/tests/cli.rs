@@ -353,3 +353,28 @@ fn diff_of_a_broken_spec_reports_it_and_exits_two() {
         "{err}"
     );
 }
+
+#[test]
+fn the_readme_shows_diff_output_as_it_is() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let start = readme
+        .find("$ clientgen diff tests/diff/v1 tests/diff/v2\n")
+        .expect("the README shows a diff");
+    let shown: Vec<&str> = readme[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.starts_with("```"))
+        .collect();
+    assert!(shown.len() > 3);
+    let dir = scratch("diff-readme");
+    let output = clientgen(&dir, &["diff", &diff_fixture("v1"), &diff_fixture("v2")]);
+    let actual = String::from_utf8_lossy(&output.stdout);
+    for line in shown {
+        assert!(
+            actual.lines().any(|l| l == line),
+            "the README shows {line:?}, which `clientgen diff` does not print:\n{actual}"
+        );
+    }
+}
