@@ -24,6 +24,8 @@ impl Client {
     pub fn config(&self) -> &crate::Config {
         self.transport.config()
     }
+}
+impl Client {
     /// Exporting Server Logs
     ///
     /// This API is used to create an asynchronous task for exporting server logs. The system queries the log export status using ShowLogsExportStatus. When the status is completed, DownloadServerLogs is called to download log files.
@@ -46,6 +48,8 @@ impl Client {
     ) -> operations::ExportServerLogs {
         operations::ExportServerLogs::new(self.transport.clone(), id)
     }
+}
+impl Client {
     /// Querying the Export Status of Logs
     ///
     /// This API is used to query the log collection status and progress.
@@ -80,6 +84,8 @@ impl Client {
     ) -> crate::Waiter<types::LogExportTask, operations::ShowLogsExportStatusError> {
         self.show_logs_export_status(id, export_id).wait_until_export_completed()
     }
+}
+impl Client {
     /// Downloading Server Logs
     ///
     /// Downloads the log package of a finished server log export as a binary stream (a .tar.gz file). Call it when ShowLogsExportStatus reports the status completed, as the ExportServerLogs document says.

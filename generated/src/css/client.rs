@@ -24,6 +24,8 @@ impl Client {
     pub fn config(&self) -> &crate::Config {
         self.transport.config()
     }
+}
+impl Client {
     /// Querying the Log Backup Task List
     ///
     /// This API is used to query the log backup task list of a cluster. To be able to use this API, the target cluster must have log backup enabled, and log backup tasks were triggered earlier. This allows you to keep track of operations that were performed on the cluster.

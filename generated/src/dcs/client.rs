@@ -24,6 +24,8 @@ impl Client {
     pub fn config(&self) -> &crate::Config {
         self.transport.config()
     }
+}
+impl Client {
     /// Obtaining the Log Download Link
     ///
     /// This API is used to obtain the link for downloading logs.

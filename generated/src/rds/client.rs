@@ -24,6 +24,8 @@ impl Client {
     pub fn config(&self) -> &crate::Config {
         self.transport.config()
     }
+}
+impl Client {
     /// Obtaining Links for Downloading Error Logs (RDS for PostgreSQL)
     ///
     /// This API is used to obtain links for downloading error logs of a DB instance. You need to call this API repeatedly until FINISH is returned for status. Or, you can use the workflow_id value returned by the first API call to query the task status; after the task is successfully executed, call the API again to obtain the download link.

@@ -4,6 +4,7 @@ use super::docs::{doc_lines, inner_doc_lines, spec_text};
 use super::operations::{inputs, Input};
 use super::rust::{deprecated_attr, ident};
 use crate::model::{Api, Operation};
+use crate::write::render_items;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -79,13 +80,13 @@ pub fn emit_module_root(api: &Api) -> TokenStream {
     }
 }
 
-pub fn emit_client(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(emit_method);
+/// The module's `client.rs`: the client, then an `impl` block per operation.
+pub fn render_client(api: &Api) -> String {
     let doc = doc_lines(&format!(
         "Client of {}.\n\nCheap to clone; every method returns a request builder whose `send` performs the call.",
         spec_text(&api.title)
     ));
-    quote! {
+    let head = quote! {
         //! The service client: one method per operation.
 
         use super::operations;
@@ -109,10 +110,16 @@ pub fn emit_client(api: &Api) -> TokenStream {
             pub fn config(&self) -> &crate::Config {
                 self.transport.config()
             }
-
-            #(#methods)*
         }
-    }
+    };
+    render_items(&api.source, head, &api.operations, &|op| {
+        let method = emit_method(op);
+        quote! {
+            impl Client {
+                #method
+            }
+        }
+    })
 }
 
 fn emit_method(op: &Operation) -> TokenStream {

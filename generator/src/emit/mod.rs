@@ -91,18 +91,20 @@ fn source_files(apis: &[Api], for_include: bool) -> Vec<GeneratedFile> {
             contents: format!("{}{source}", header("//", "the clientgen runtime")),
         });
     }
-    type Emitter = fn(&Api) -> proc_macro2::TokenStream;
-    let per_module: [(&str, Emitter); 4] = [
-        ("mod.rs", client::emit_module_root),
-        ("client.rs", client::emit_client),
-        ("operations.rs", operations::emit_operations),
-        ("types.rs", types::emit_types),
+    type Renderer = fn(&Api) -> String;
+    let per_module: [(&str, Renderer); 4] = [
+        ("mod.rs", |api| {
+            render_rust(&api.source, client::emit_module_root(api))
+        }),
+        ("client.rs", client::render_client),
+        ("operations.rs", operations::render_operations),
+        ("types.rs", types::render_types),
     ];
     for api in apis {
-        for (file, emitter) in per_module {
+        for (file, render) in per_module {
             files.push(GeneratedFile {
                 path: format!("src/{}/{file}", api.module),
-                contents: render_rust(&api.source, emitter(api)),
+                contents: render(api),
             });
         }
     }

@@ -8,12 +8,13 @@ use crate::model::{
     Api, Body, ConfigValue, Constraints, Operation, Param, ParamLocation, PathPart,
     RequestBodyKind, Response, Status, Type,
 };
+use crate::write::render_items;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-pub fn emit_operations(api: &Api) -> TokenStream {
-    let operations = api.operations.iter().map(emit_operation);
-    quote! {
+/// The module's `operations.rs`.
+pub fn render_operations(api: &Api) -> String {
+    let head = quote! {
         //! One request builder per operation, with the types of its outcomes.
         #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 
@@ -22,9 +23,8 @@ pub fn emit_operations(api: &Api) -> TokenStream {
         use crate::error::{ConstructionError, RawResponse};
         use crate::transport::{Request, Transport};
         use crate::{Error, ResponseValue};
-
-        #(#operations)*
-    }
+    };
+    render_items(&api.source, head, &api.operations, &emit_operation)
 }
 
 /// A value the request builder holds: a parameter or the body.

@@ -5,23 +5,36 @@ use super::rust::{ident, rust_type, Scope};
 use crate::model::{
     Additional, Api, Field, SizeEncoding, StringEnum, Type, TypeDef, TypeKind, Variant,
 };
+use crate::write::render_items;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn emit_types(api: &Api) -> TokenStream {
+/// The module's `types.rs`.
+pub fn render_types(api: &Api) -> String {
+    // String enums, and aliases of them (identical enums are merged into aliases).
+    let is_enum = |name: &str| {
+        let mut name = name;
+        for _ in 0..64 {
+            match api.types.iter().find(|t| t.name == name).map(|t| &t.kind) {
+                Some(TypeKind::Enum(_)) => return true,
+                Some(TypeKind::Alias(Type::Named(target))) => name = target,
+                _ => return false,
+            }
+        }
+        false
+    };
     let enums: Vec<&str> = api
         .types
         .iter()
-        .filter(|t| matches!(t.kind, TypeKind::Enum(_)))
+        .filter(|t| matches!(t.kind, TypeKind::Enum(_) | TypeKind::Alias(Type::Named(_))))
         .map(|t| t.name.as_str())
+        .filter(|name| is_enum(name))
         .collect();
-    let types = api.types.iter().map(|def| emit_type(def, &enums));
-    quote! {
+    let head = quote! {
         //! Request and response types of the API, one per schema.
         #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
-
-        #(#types)*
-    }
+    };
+    render_items(&api.source, head, &api.types, &|def| emit_type(def, &enums))
 }
 
 /// `enums` names the module's string enums, which display as text like primitives do.

@@ -30,11 +30,63 @@ pub fn header(comment: &str, from: &str) -> String {
 /// Tokens that do not parse are a generator bug, never a user error, hence the panic message
 /// asking for a report.
 pub fn render_rust(from: &str, tokens: TokenStream) -> String {
+    format!("{}{}", header("//", from), unparse(from, tokens))
+}
+
+/// Renders a file made of `head` (inner attributes, imports) and one item chunk per element
+/// of `items`, emitted by `emit`. Chunks are emitted and formatted independently, on every
+/// core for large files, and joined in order: the text is the one formatting the whole file
+/// at once would give, without ever holding the whole file's tokens.
+pub fn render_items<T: Sync>(
+    from: &str,
+    head: TokenStream,
+    items: &[T],
+    emit: &(dyn Fn(&T) -> TokenStream + Sync),
+) -> String {
+    let mut out = header("//", from);
+    if !head.is_empty() {
+        out.push_str(&unparse(from, head));
+    }
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(items.len() / 64)
+        .max(1);
+    let render = |chunk: &[T]| {
+        let mut text = String::new();
+        for item in chunk {
+            text.push_str(&unparse(from, emit(item)));
+        }
+        text
+    };
+    if threads == 1 {
+        out.push_str(&render(items));
+        return out;
+    }
+    // Contiguous slices keep the order; token streams never cross threads.
+    let per_thread = items.len().div_ceil(threads);
+    let parts: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(per_thread)
+            .map(|chunk| scope.spawn(move || render(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    for part in parts {
+        out.push_str(&part);
+    }
+    out
+}
+
+fn unparse(from: &str, tokens: TokenStream) -> String {
     let file: syn::File = match syn::parse2(tokens.clone()) {
         Ok(file) => file,
         Err(e) => panic!("clientgen emitted invalid Rust for {from} ({e}); please report this with the spec:\n{tokens}"),
     };
-    format!("{}{}", header("//", from), prettyplease::unparse(&file))
+    prettyplease::unparse(&file)
 }
 
 /// What writing changed.

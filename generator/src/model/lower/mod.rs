@@ -4,6 +4,7 @@
 //! with a spec in one run. A construct the generator cannot represent faithfully is reported,
 //! never approximated into code that would misbehave.
 
+mod dedupe;
 mod operation;
 mod recursion;
 mod schema;
@@ -22,6 +23,7 @@ pub fn lower(spec: &LoadedSpec, module: &str) -> Result<Api, Diagnostics> {
     cx.name_component_schemas();
     cx.lower_component_schemas();
     let (mut operations, pending, mut methods) = operation::lower_operations(&mut cx);
+    dedupe::merge_identical_types(&mut cx.types);
     cx.break_cycles();
     workflow::lower_workflows(&mut cx, &mut operations, pending, &mut methods);
     if !cx.diagnostics.is_empty() {

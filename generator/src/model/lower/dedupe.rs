@@ -1,0 +1,189 @@
+//! Identical types, generated once.
+//!
+//! Large specs repeat the same inline shapes many times (GitHub's repeats an enum of
+//! `read`/`write` hundreds of times, and whole objects): each would become the same Rust
+//! type under another name, and the crate would be twice the size it needs to be. A type
+//! whose definition equals an earlier one (documentation aside, references compared after
+//! this same merging) becomes an alias of it: every name stays, the code exists once.
+
+use crate::model::{Additional, Field, Type, TypeDef, TypeKind, Variant};
+use std::collections::BTreeMap;
+
+/// Turns every type equal to an earlier one into an alias of it, until no more merge.
+pub(super) fn merge_identical_types(types: &mut [TypeDef]) {
+    // Each round may make more types equal (two structs whose members used two equal
+    // enums); the number of types bounds the rounds.
+    for _ in 0..types.len().max(1) {
+        let canonical = canonical_names(types);
+        let mut first_of: BTreeMap<String, usize> = BTreeMap::new();
+        let mut merged = false;
+        for i in 0..types.len() {
+            if matches!(types[i].kind, TypeKind::Alias(_)) {
+                continue;
+            }
+            let key = key_of(&types[i].kind, &canonical);
+            match first_of.get(&key) {
+                Some(&first) => {
+                    let target = types[first].name.clone();
+                    types[i].kind = TypeKind::Alias(Type::Named(target));
+                    merged = true;
+                }
+                None => {
+                    first_of.insert(key, i);
+                }
+            }
+        }
+        if !merged {
+            return;
+        }
+    }
+}
+
+/// Every alias name to the type it finally stands for.
+fn canonical_names(types: &[TypeDef]) -> BTreeMap<String, String> {
+    let direct: BTreeMap<&str, &str> = types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Alias(Type::Named(target)) => Some((t.name.as_str(), target.as_str())),
+            _ => None,
+        })
+        .collect();
+    direct
+        .keys()
+        .map(|&name| {
+            let mut at = name;
+            // Alias chains are short and acyclic (cycles are reported earlier); bounded anyway.
+            for _ in 0..64 {
+                match direct.get(at) {
+                    Some(&next) => at = next,
+                    None => break,
+                }
+            }
+            (name.to_owned(), at.to_owned())
+        })
+        .collect()
+}
+
+/// The definition without documentation, with names resolved, as a comparable text.
+fn key_of(kind: &TypeKind, canonical: &BTreeMap<String, String>) -> String {
+    let resolve = |ty: &Type| resolve_type(ty, canonical);
+    let normalized = match kind {
+        TypeKind::Struct { fields, additional } => TypeKind::Struct {
+            fields: fields
+                .iter()
+                .map(|f| Field {
+                    doc: None,
+                    ty: resolve(&f.ty),
+                    ..f.clone()
+                })
+                .collect(),
+            additional: additional.as_ref().map(|a| Additional {
+                name: a.name.clone(),
+                ty: resolve(&a.ty),
+            }),
+        },
+        TypeKind::OneOf {
+            variants,
+            discriminator,
+        } => TypeKind::OneOf {
+            variants: variants
+                .iter()
+                .map(|v| Variant {
+                    ty: resolve(&v.ty),
+                    ..v.clone()
+                })
+                .collect(),
+            discriminator: discriminator.clone(),
+        },
+        TypeKind::Enum(e) => TypeKind::Enum(e.clone()),
+        TypeKind::Alias(ty) => TypeKind::Alias(resolve(ty)),
+    };
+    format!("{normalized:?}")
+}
+
+fn resolve_type(ty: &Type, canonical: &BTreeMap<String, String>) -> Type {
+    match ty {
+        Type::Named(name) => Type::Named(
+            canonical
+                .get(name.as_str())
+                .map_or_else(|| name.clone(), Clone::clone),
+        ),
+        Type::Array(inner) => Type::Array(Box::new(resolve_type(inner, canonical))),
+        Type::Map(inner) => Type::Map(Box::new(resolve_type(inner, canonical))),
+        Type::Option(inner) => Type::Option(Box::new(resolve_type(inner, canonical))),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EnumValue, StringEnum};
+
+    fn enumeration(name: &str, values: &[&str]) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            doc: Some(format!("{name}'s own words")),
+            kind: TypeKind::Enum(StringEnum {
+                values: values
+                    .iter()
+                    .map(|v| EnumValue {
+                        wire: (*v).into(),
+                        name: v.to_uppercase(),
+                    })
+                    .collect(),
+                case_insensitive: false,
+            }),
+        }
+    }
+
+    fn holder(name: &str, member: &str) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            doc: None,
+            kind: TypeKind::Struct {
+                fields: vec![Field {
+                    wire_name: "level".into(),
+                    name: "level".into(),
+                    doc: Some(name.into()),
+                    ty: Type::Named(member.into()),
+                    required: false,
+                    nullable: false,
+                    sensitive: false,
+                    boxed: false,
+                    read_only: false,
+                    write_only: false,
+                    default: None,
+                    download_link: None,
+                }],
+                additional: None,
+            },
+        }
+    }
+
+    #[test]
+    fn equal_types_become_aliases_of_the_first_and_merging_propagates() {
+        let mut types = vec![
+            enumeration("A", &["read", "write"]),
+            enumeration("B", &["read", "write"]),
+            enumeration("C", &["read"]),
+            holder("HoldsA", "A"),
+            holder("HoldsB", "B"),
+            holder("HoldsC", "C"),
+        ];
+        merge_identical_types(&mut types);
+        let kinds: Vec<String> = types
+            .iter()
+            .map(|t| match &t.kind {
+                TypeKind::Alias(Type::Named(n)) => format!("{} = {n}", t.name),
+                _ => t.name.clone(),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            ["A", "B = A", "C", "HoldsA", "HoldsB = HoldsA", "HoldsC"]
+        );
+        // The alias keeps its own documentation.
+        assert_eq!(types[1].doc.as_deref(), Some("B's own words"));
+    }
+}
