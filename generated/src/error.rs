@@ -363,6 +363,21 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
+    /// The status and headers of `response`, without its body.
+    pub(crate) fn head_only(response: reqwest::Response) -> Self {
+        RawResponse {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: Bytes::new(),
+            error_code: None,
+            error_message: None,
+            attempts: response
+                .extensions()
+                .get::<crate::transport::Attempts>()
+                .map_or(1, |a| a.0),
+        }
+    }
+
     /// Reads the whole body.
     pub(crate) async fn read(response: reqwest::Response) -> Result<Self, DispatchError> {
         let status = response.status();

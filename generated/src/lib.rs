@@ -16,6 +16,8 @@ mod body;
 #[allow(dead_code)]
 mod config;
 #[allow(dead_code)]
+mod de;
+#[allow(dead_code)]
 mod download;
 #[allow(dead_code)]
 mod error;
@@ -38,7 +40,7 @@ pub use error::{
     ConstructionError, DispatchError, Error, RawResponse, ResponseError,
     ResponseErrorKind, ServiceError, TimeoutError, TimeoutKind,
 };
-pub use response::{ByteStream, ResponseValue};
+pub use response::{ByteStream, Outcome, ResponseValue};
 pub use paginate::{Items, PageError, Pages};
 pub use retry::RetryConfig;
 pub use waiter::{WaitError, Waiter};

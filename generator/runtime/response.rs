@@ -11,6 +11,9 @@ use std::ops::Deref;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+/// What an operation's `send` resolves to: the decoded success, or why the call failed.
+pub type Outcome<T, E> = Result<ResponseValue<T>, crate::Error<E>>;
+
 /// One call of an operation, as waiters and paginators repeat it.
 pub(crate) type Call<T, E> =
     Pin<Box<dyn std::future::Future<Output = Result<ResponseValue<T>, crate::Error<E>>> + Send>>;

@@ -4,9 +4,12 @@
 
 use crate::body::Multipart;
 use crate::config::{Config, Credentials};
-use crate::error::{ConstructionError, DispatchError, Error, TimeoutError, TimeoutKind};
+use crate::error::{
+    ConstructionError, DispatchError, Error, RawResponse, TimeoutError, TimeoutKind,
+};
 use crate::retry::{AttemptOutcome, Classification};
 use crate::signing::{self, ENCODE};
+use crate::ResponseValue;
 use percent_encoding::utf8_percent_encode;
 use std::fmt::{self, Display};
 use std::future::Future;
@@ -88,6 +91,32 @@ impl Transport {
 
     pub(crate) fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// An operation's whole call, shared by every operation so that the async machinery is
+    /// compiled once: the arguments (`request`, already checked), sending with retries within
+    /// the timeouts and the call's span, reading the body (left streaming for the statuses in
+    /// `stream`), then the operation's own `decode`.
+    pub(crate) async fn execute<T, E>(
+        self,
+        operation: &'static str,
+        method: &'static str,
+        path: &'static str,
+        request: Result<Request, ConstructionError>,
+        stream: Option<(u16, u16)>,
+        decode: fn(Reply) -> Result<ResponseValue<T>, Error<E>>,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        let transport = self.for_call();
+        let exchange = async {
+            let response = transport.send::<E>(request?).await?;
+            let status = response.status().as_u16();
+            let reply = match stream {
+                Some((low, high)) if (low..=high).contains(&status) => Reply::Stream(response),
+                _ => Reply::Read(RawResponse::read(response).await?),
+            };
+            decode(reply)
+        };
+        transport.call(operation, method, path, exchange).await
     }
 
     /// Runs a whole call within the operation timeout, in one tracing span: `operation`,
@@ -552,6 +581,25 @@ impl Request {
 }
 
 /// Values written as one text, joined by `separator` (arrays in paths, headers, queries).
+/// A response as an operation's decoder receives it.
+pub(crate) enum Reply {
+    /// Read whole: every documented body but a streamed one.
+    Read(RawResponse),
+    /// Left streaming: a binary success body.
+    Stream(reqwest::Response),
+}
+
+impl Reply {
+    /// The read response. A decoder that streams nothing is never given a stream; if it were,
+    /// it would see the status and headers with an empty body rather than fail.
+    pub(crate) fn into_read(self) -> RawResponse {
+        match self {
+            Reply::Read(raw) => raw,
+            Reply::Stream(response) => RawResponse::head_only(response),
+        }
+    }
+}
+
 pub(crate) fn join<T: Display>(values: &[T], separator: &str) -> String {
     values
         .iter()

@@ -2,11 +2,15 @@
 // Do not edit by hand: change the spec and run `clientgen generate`.
 
 //! One request builder per operation, with the types of its outcomes.
-#![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::enum_variant_names,
+    clippy::type_complexity
+)]
 #[allow(unused_imports)]
 use super::types;
-use crate::error::{ConstructionError, RawResponse};
-use crate::transport::{Request, Transport};
+use crate::error::ConstructionError;
+use crate::transport::{Reply, Request, Transport};
 use crate::{Error, ResponseValue};
 /// Request builder for `ExportServerLogs` (`POST /v1/{project_id}/physicalservers/{id}/logs/exports`): set optional parameters, then call [`send`](ExportServerLogs::send).
 #[derive(Debug, Clone)]
@@ -38,51 +42,68 @@ impl ExportServerLogs {
     ///
     /// Nothing is sent when an argument is invalid: the error is then
     /// [`Error::Construction`], naming the argument.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<types::LogExportTask>, Error<ExportServerLogsError>> {
-        let transport = self.transport.for_call();
-        let mut this = self;
-        this.transport = transport.clone();
-        transport
-            .call(
+    ) -> impl std::future::Future<
+        Output = crate::Outcome<types::LogExportTask, ExportServerLogsError>,
+    > {
+        let request = self.build_request();
+        self.transport
+            .execute(
                 "ExportServerLogs",
                 "POST",
                 "/v1/{project_id}/physicalservers/{id}/logs/exports",
-                this.call(),
+                request,
+                None,
+                {
+                    fn decode(
+                        reply: Reply,
+                    ) -> crate::Outcome<types::LogExportTask, ExportServerLogsError> {
+                        let raw = reply.into_read();
+                        match raw.status().as_u16() {
+                            202 => {
+                                let body: types::LogExportTask = raw.json()?;
+                                Ok(
+                                    ResponseValue::new(
+                                        body,
+                                        raw.status(),
+                                        raw.headers().clone(),
+                                    ),
+                                )
+                            }
+                            401 => {
+                                let body: types::ErrorResponse = raw.json()?;
+                                Err(
+                                    Error::service(
+                                        ExportServerLogsError::Unauthorized(body),
+                                        raw,
+                                    ),
+                                )
+                            }
+                            429 => {
+                                let body = raw.text()?;
+                                Err(
+                                    Error::service(
+                                        ExportServerLogsError::TooManyRequests(body),
+                                        raw,
+                                    ),
+                                )
+                            }
+                            500 => {
+                                let body: types::ErrorResponse = raw.json()?;
+                                Err(
+                                    Error::service(
+                                        ExportServerLogsError::InternalServerError(body),
+                                        raw,
+                                    ),
+                                )
+                            }
+                            _ => Err(Error::undocumented(raw)),
+                        }
+                    }
+                    decode
+                },
             )
-            .await
-    }
-    async fn call(
-        self,
-    ) -> Result<ResponseValue<types::LogExportTask>, Error<ExportServerLogsError>> {
-        let request = self.build_request()?;
-        let response = self.transport.send::<ExportServerLogsError>(request).await?;
-        match response.status().as_u16() {
-            202 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::LogExportTask = raw.json()?;
-                Ok(ResponseValue::new(body, raw.status(), raw.headers().clone()))
-            }
-            401 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::ErrorResponse = raw.json()?;
-                Err(Error::service(ExportServerLogsError::Unauthorized(body), raw))
-            }
-            429 => {
-                let raw = RawResponse::read(response).await?;
-                let body = raw.text()?;
-                Err(Error::service(ExportServerLogsError::TooManyRequests(body), raw))
-            }
-            500 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::ErrorResponse = raw.json()?;
-                Err(
-                    Error::service(ExportServerLogsError::InternalServerError(body), raw),
-                )
-            }
-            _ => Err(Error::undocumented(RawResponse::read(response).await?)),
-        }
     }
     fn build_request(&self) -> Result<Request, ConstructionError> {
         let project_id: &str = match &self.project_id {
@@ -184,56 +205,71 @@ impl ShowLogsExportStatus {
     ///
     /// Nothing is sent when an argument is invalid: the error is then
     /// [`Error::Construction`], naming the argument.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<types::LogExportTask>, Error<ShowLogsExportStatusError>> {
-        let transport = self.transport.for_call();
-        let mut this = self;
-        this.transport = transport.clone();
-        transport
-            .call(
+    ) -> impl std::future::Future<
+        Output = crate::Outcome<types::LogExportTask, ShowLogsExportStatusError>,
+    > {
+        let request = self.build_request();
+        self.transport
+            .execute(
                 "ShowLogsExportStatus",
                 "GET",
                 "/v1/{project_id}/physicalservers/{id}/logs/exports/{export_id}",
-                this.call(),
+                request,
+                None,
+                {
+                    fn decode(
+                        reply: Reply,
+                    ) -> crate::Outcome<
+                        types::LogExportTask,
+                        ShowLogsExportStatusError,
+                    > {
+                        let raw = reply.into_read();
+                        match raw.status().as_u16() {
+                            200 => {
+                                let body: types::LogExportTask = raw.json()?;
+                                Ok(
+                                    ResponseValue::new(
+                                        body,
+                                        raw.status(),
+                                        raw.headers().clone(),
+                                    ),
+                                )
+                            }
+                            401 => {
+                                let body: types::ErrorResponse = raw.json()?;
+                                Err(
+                                    Error::service(
+                                        ShowLogsExportStatusError::Unauthorized(body),
+                                        raw,
+                                    ),
+                                )
+                            }
+                            429 => {
+                                let body = raw.text()?;
+                                Err(
+                                    Error::service(
+                                        ShowLogsExportStatusError::TooManyRequests(body),
+                                        raw,
+                                    ),
+                                )
+                            }
+                            500 => {
+                                let body: types::ErrorResponse = raw.json()?;
+                                Err(
+                                    Error::service(
+                                        ShowLogsExportStatusError::InternalServerError(body),
+                                        raw,
+                                    ),
+                                )
+                            }
+                            _ => Err(Error::undocumented(raw)),
+                        }
+                    }
+                    decode
+                },
             )
-            .await
-    }
-    async fn call(
-        self,
-    ) -> Result<ResponseValue<types::LogExportTask>, Error<ShowLogsExportStatusError>> {
-        let request = self.build_request()?;
-        let response = self.transport.send::<ShowLogsExportStatusError>(request).await?;
-        match response.status().as_u16() {
-            200 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::LogExportTask = raw.json()?;
-                Ok(ResponseValue::new(body, raw.status(), raw.headers().clone()))
-            }
-            401 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::ErrorResponse = raw.json()?;
-                Err(Error::service(ShowLogsExportStatusError::Unauthorized(body), raw))
-            }
-            429 => {
-                let raw = RawResponse::read(response).await?;
-                let body = raw.text()?;
-                Err(
-                    Error::service(ShowLogsExportStatusError::TooManyRequests(body), raw),
-                )
-            }
-            500 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::ErrorResponse = raw.json()?;
-                Err(
-                    Error::service(
-                        ShowLogsExportStatusError::InternalServerError(body),
-                        raw,
-                    ),
-                )
-            }
-            _ => Err(Error::undocumented(RawResponse::read(response).await?)),
-        }
     }
     fn build_request(&self) -> Result<Request, ConstructionError> {
         let project_id: &str = match &self.project_id {
@@ -383,54 +419,71 @@ impl DownloadServerLogs {
     ///
     /// Nothing is sent when an argument is invalid: the error is then
     /// [`Error::Construction`], naming the argument.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<crate::ByteStream>, Error<DownloadServerLogsError>> {
-        let transport = self.transport.for_call();
-        let mut this = self;
-        this.transport = transport.clone();
-        transport
-            .call(
+    ) -> impl std::future::Future<
+        Output = crate::Outcome<crate::ByteStream, DownloadServerLogsError>,
+    > {
+        let request = self.build_request();
+        self.transport
+            .execute(
                 "DownloadServerLogs",
                 "GET",
                 "/v1/{project_id}/physicalservers/{id}/logs/exports/{export_id}/content",
-                this.call(),
+                request,
+                Some((200, 200)),
+                {
+                    fn decode(
+                        reply: Reply,
+                    ) -> crate::Outcome<crate::ByteStream, DownloadServerLogsError> {
+                        let raw = match reply {
+                            Reply::Stream(response) => {
+                                let status = response.status();
+                                let headers = response.headers().clone();
+                                return Ok(
+                                    ResponseValue::new(
+                                        crate::ByteStream::new(response),
+                                        status,
+                                        headers,
+                                    ),
+                                );
+                            }
+                            Reply::Read(raw) => raw,
+                        };
+                        match raw.status().as_u16() {
+                            401 => {
+                                let body: types::ErrorResponse = raw.json()?;
+                                Err(
+                                    Error::service(
+                                        DownloadServerLogsError::Unauthorized(body),
+                                        raw,
+                                    ),
+                                )
+                            }
+                            429 => {
+                                let body = raw.text()?;
+                                Err(
+                                    Error::service(
+                                        DownloadServerLogsError::TooManyRequests(body),
+                                        raw,
+                                    ),
+                                )
+                            }
+                            500 => {
+                                let body: types::ErrorResponse = raw.json()?;
+                                Err(
+                                    Error::service(
+                                        DownloadServerLogsError::InternalServerError(body),
+                                        raw,
+                                    ),
+                                )
+                            }
+                            _ => Err(Error::undocumented(raw)),
+                        }
+                    }
+                    decode
+                },
             )
-            .await
-    }
-    async fn call(
-        self,
-    ) -> Result<ResponseValue<crate::ByteStream>, Error<DownloadServerLogsError>> {
-        let request = self.build_request()?;
-        let response = self.transport.send::<DownloadServerLogsError>(request).await?;
-        match response.status().as_u16() {
-            200 => {
-                let status = response.status();
-                let headers = response.headers().clone();
-                Ok(ResponseValue::new(crate::ByteStream::new(response), status, headers))
-            }
-            401 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::ErrorResponse = raw.json()?;
-                Err(Error::service(DownloadServerLogsError::Unauthorized(body), raw))
-            }
-            429 => {
-                let raw = RawResponse::read(response).await?;
-                let body = raw.text()?;
-                Err(Error::service(DownloadServerLogsError::TooManyRequests(body), raw))
-            }
-            500 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::ErrorResponse = raw.json()?;
-                Err(
-                    Error::service(
-                        DownloadServerLogsError::InternalServerError(body),
-                        raw,
-                    ),
-                )
-            }
-            _ => Err(Error::undocumented(RawResponse::read(response).await?)),
-        }
     }
     fn build_request(&self) -> Result<Request, ConstructionError> {
         let project_id: &str = match &self.project_id {

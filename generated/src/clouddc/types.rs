@@ -4,18 +4,73 @@
 //! Request and response types of the API, one per schema.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 /// A server log export task, as returned by ExportServerLogs (202) and ShowLogsExportStatus (200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LogExportTask {
     /// Export task ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LogExportStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<ExportPercentage>,
     /// Export start time, in ISO 8601 format, for example 2025-03-20T02:48:06+00:00. (The ExportServerLogs document types it DateTime, the ShowLogsExportStatus document String; both mean this string.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl serde::Serialize for LogExportTask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.export_id {
+            map.serialize_entry("export_id", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.percentage {
+            map.serialize_entry("percentage", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LogExportTask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LogExportTask;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (LogExportTask)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LogExportTask, A::Error> {
+                let mut slot0: Option<String> = None;
+                let mut slot1: Option<LogExportStatus> = None;
+                let mut slot2: Option<ExportPercentage> = None;
+                let mut slot3: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "export_id" => slot0 = map.next_value()?,
+                        "status" => slot1 = map.next_value()?,
+                        "percentage" => slot2 = map.next_value()?,
+                        "created_at" => slot3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LogExportTask {
+                    export_id: slot0,
+                    status: slot1,
+                    percentage: slot2,
+                    created_at: slot3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Export progress (status of the export task). Known values: `processing`, `completed` (named by the documents' text; when it is completed, the logs can be downloaded with DownloadServerLogs) and `running`. Document discrepancy: the documents' text names `processing` and `completed`, while their examples send `Running` (capitalised); values are compared case-insensitively and the set is open (any other value the server sends is accepted).
 ///
@@ -95,11 +150,36 @@ impl<'de> serde::Deserialize<'de> for LogExportStatus {
     }
 }
 /// Export progress percentage, range 0-100. Document discrepancy: the ExportServerLogs table says Integer (0-100) and the ShowLogsExportStatus table says String (0-100), while both examples and the SDK send a string such as "30%"; both an integer (30) and a percent string ("30%") are accepted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ExportPercentage {
     Integer(i64),
     String(String),
+}
+impl serde::Serialize for ExportPercentage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ExportPercentage::Integer(value) => value.serialize(serializer),
+            ExportPercentage::String(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExportPercentage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if let Ok(value) = <i64 as serde::Deserialize>::deserialize(&value) {
+            return Ok(ExportPercentage::Integer(value));
+        }
+        if let Ok(value) = <String as serde::Deserialize>::deserialize(&value) {
+            return Ok(ExportPercentage::String(value));
+        }
+        Err(
+            serde::de::Error::custom(
+                "the value matches none of the alternatives of ExportPercentage",
+            ),
+        )
+    }
 }
 impl std::fmt::Display for ExportPercentage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -110,12 +190,57 @@ impl std::fmt::Display for ExportPercentage {
     }
 }
 /// Error body of CloudDC, RDS and CSS. Error bodies carry `error_code` and `error_msg`; the request ID is in the `X-Request-Id` response header.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorResponse {
     /// Error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message (the ShowLogsExportStatus document calls it the error description).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<String>,
+}
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error_code {
+            map.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.error_msg {
+            map.serialize_entry("error_msg", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ErrorResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorResponse, A::Error> {
+                let mut slot0: Option<String> = None;
+                let mut slot1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "error_code" => slot0 = map.next_value()?,
+                        "error_msg" => slot1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorResponse {
+                    error_code: slot0,
+                    error_msg: slot1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

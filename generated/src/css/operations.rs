@@ -2,11 +2,15 @@
 // Do not edit by hand: change the spec and run `clientgen generate`.
 
 //! One request builder per operation, with the types of its outcomes.
-#![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::enum_variant_names,
+    clippy::type_complexity
+)]
 #[allow(unused_imports)]
 use super::types;
-use crate::error::{ConstructionError, RawResponse};
-use crate::transport::{Request, Transport};
+use crate::error::ConstructionError;
+use crate::transport::{Reply, Request, Transport};
 use crate::{Error, ResponseValue};
 /// Request builder for `ListLogsJob` (`GET /v1.0/{project_id}/clusters/{cluster_id}/logs/records`): set optional parameters, then call [`send`](ListLogsJob::send).
 #[derive(Debug, Clone)]
@@ -67,49 +71,58 @@ impl ListLogsJob {
     ///
     /// Nothing is sent when an argument is invalid: the error is then
     /// [`Error::Construction`], naming the argument.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<types::ListLogsJobResponse>, Error<ListLogsJobError>> {
-        let transport = self.transport.for_call();
-        let mut this = self;
-        this.transport = transport.clone();
-        transport
-            .call(
+    ) -> impl std::future::Future<
+        Output = crate::Outcome<types::ListLogsJobResponse, ListLogsJobError>,
+    > {
+        let request = self.build_request();
+        self.transport
+            .execute(
                 "ListLogsJob",
                 "GET",
                 "/v1.0/{project_id}/clusters/{cluster_id}/logs/records",
-                this.call(),
+                request,
+                None,
+                {
+                    fn decode(
+                        reply: Reply,
+                    ) -> crate::Outcome<types::ListLogsJobResponse, ListLogsJobError> {
+                        let raw = reply.into_read();
+                        match raw.status().as_u16() {
+                            200 => {
+                                let body: types::ListLogsJobResponse = raw.json()?;
+                                Ok(
+                                    ResponseValue::new(
+                                        body,
+                                        raw.status(),
+                                        raw.headers().clone(),
+                                    ),
+                                )
+                            }
+                            400 => {
+                                let body: types::ErrorResponse = raw.json()?;
+                                Err(Error::service(ListLogsJobError::BadRequest(body), raw))
+                            }
+                            409 => {
+                                let body: types::ErrorResponse = raw.json()?;
+                                Err(Error::service(ListLogsJobError::Conflict(body), raw))
+                            }
+                            412 => {
+                                let body: types::ErrorResponse = raw.json()?;
+                                Err(
+                                    Error::service(
+                                        ListLogsJobError::PreconditionFailed(body),
+                                        raw,
+                                    ),
+                                )
+                            }
+                            _ => Err(Error::undocumented(raw)),
+                        }
+                    }
+                    decode
+                },
             )
-            .await
-    }
-    async fn call(
-        self,
-    ) -> Result<ResponseValue<types::ListLogsJobResponse>, Error<ListLogsJobError>> {
-        let request = self.build_request()?;
-        let response = self.transport.send::<ListLogsJobError>(request).await?;
-        match response.status().as_u16() {
-            200 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::ListLogsJobResponse = raw.json()?;
-                Ok(ResponseValue::new(body, raw.status(), raw.headers().clone()))
-            }
-            400 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::ErrorResponse = raw.json()?;
-                Err(Error::service(ListLogsJobError::BadRequest(body), raw))
-            }
-            409 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::ErrorResponse = raw.json()?;
-                Err(Error::service(ListLogsJobError::Conflict(body), raw))
-            }
-            412 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::ErrorResponse = raw.json()?;
-                Err(Error::service(ListLogsJobError::PreconditionFailed(body), raw))
-            }
-            _ => Err(Error::undocumented(RawResponse::read(response).await?)),
-        }
     }
     fn build_request(&self) -> Result<Request, ConstructionError> {
         let project_id: &str = match &self.project_id {

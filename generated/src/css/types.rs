@@ -4,53 +4,199 @@
 //! Request and response types of the API, one per schema.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 /// A page of log backup tasks of a cluster.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListLogsJobResponse {
     /// List of cluster log backup tasks.
-    #[serde(
-        rename = "clusterLogRecord",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cluster_log_record: Option<Vec<ClusterLogRecord>>,
     /// Total number of log backup task records. Document discrepancy: the document does not list this member; the SDK (and so the wire) carries it.
-    #[serde(rename = "totalSize", default, skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i32>,
 }
+impl serde::Serialize for ListLogsJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cluster_log_record {
+            map.serialize_entry("clusterLogRecord", value)?;
+        }
+        if let Some(value) = &self.total_size {
+            map.serialize_entry("totalSize", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListLogsJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListLogsJobResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ListLogsJobResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLogsJobResponse, A::Error> {
+                let mut slot0: Option<Vec<ClusterLogRecord>> = None;
+                let mut slot1: Option<i32> = None;
+                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "clusterLogRecord" => slot0 = map.next_value()?,
+                        "totalSize" => slot1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListLogsJobResponse {
+                    cluster_log_record: slot0,
+                    total_size: slot1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// One log backup task of a cluster.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterLogRecord {
     /// Cluster log task ID, which is generated based on the system UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Cluster ID.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    #[serde(rename = "createAt", default, skip_serializing_if = "Option::is_none")]
     pub create_at: Option<CssTimestamp>,
     /// Storage path of backed up logs in the OBS bucket.
-    #[serde(rename = "logPath", default, skip_serializing_if = "Option::is_none")]
     pub log_path: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LogJobStatus>,
     /// End time of cluster log creation, as a Unix timestamp (milliseconds, like createAt in the document's example). If the task is still ongoing, the value is null.
-    #[serde(rename = "finishedAt", default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<i64>,
-    #[serde(rename = "jobTypes", default, skip_serializing_if = "Option::is_none")]
     pub job_types: Option<LogJobType>,
     /// Error returned for log creation. If the task status is not failed, this parameter is null.
-    #[serde(rename = "failedMsg", default, skip_serializing_if = "Option::is_none")]
     pub failed_msg: Option<String>,
     /// ID of a log creation task.
-    #[serde(rename = "jobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
+impl serde::Serialize for ClusterLogRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.cluster_id {
+            map.serialize_entry("clusterId", value)?;
+        }
+        if let Some(value) = &self.create_at {
+            map.serialize_entry("createAt", value)?;
+        }
+        if let Some(value) = &self.log_path {
+            map.serialize_entry("logPath", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.finished_at {
+            map.serialize_entry("finishedAt", value)?;
+        }
+        if let Some(value) = &self.job_types {
+            map.serialize_entry("jobTypes", value)?;
+        }
+        if let Some(value) = &self.failed_msg {
+            map.serialize_entry("failedMsg", value)?;
+        }
+        if let Some(value) = &self.job_id {
+            map.serialize_entry("jobId", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterLogRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ClusterLogRecord;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ClusterLogRecord)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClusterLogRecord, A::Error> {
+                let mut slot0: Option<String> = None;
+                let mut slot1: Option<String> = None;
+                let mut slot2: Option<CssTimestamp> = None;
+                let mut slot3: Option<String> = None;
+                let mut slot4: Option<LogJobStatus> = None;
+                let mut slot5: Option<i64> = None;
+                let mut slot6: Option<LogJobType> = None;
+                let mut slot7: Option<String> = None;
+                let mut slot8: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => slot0 = map.next_value()?,
+                        "clusterId" => slot1 = map.next_value()?,
+                        "createAt" => slot2 = map.next_value()?,
+                        "logPath" => slot3 = map.next_value()?,
+                        "status" => slot4 = map.next_value()?,
+                        "finishedAt" => slot5 = map.next_value()?,
+                        "jobTypes" => slot6 = map.next_value()?,
+                        "failedMsg" => slot7 = map.next_value()?,
+                        "jobId" => slot8 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ClusterLogRecord {
+                    id: slot0,
+                    cluster_id: slot1,
+                    create_at: slot2,
+                    log_path: slot3,
+                    status: slot4,
+                    finished_at: slot5,
+                    job_types: slot6,
+                    failed_msg: slot7,
+                    job_id: slot8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Cluster log creation time, as a Unix timestamp. Document discrepancy: the document types it String, while its example (and the wire) sends a number (1656042837000, milliseconds); both a string and an integer are accepted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CssTimestamp {
     String(String),
     Integer(i64),
+}
+impl serde::Serialize for CssTimestamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CssTimestamp::String(value) => value.serialize(serializer),
+            CssTimestamp::Integer(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CssTimestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if let Ok(value) = <String as serde::Deserialize>::deserialize(&value) {
+            return Ok(CssTimestamp::String(value));
+        }
+        if let Ok(value) = <i64 as serde::Deserialize>::deserialize(&value) {
+            return Ok(CssTimestamp::Integer(value));
+        }
+        Err(
+            serde::de::Error::custom(
+                "the value matches none of the alternatives of CssTimestamp",
+            ),
+        )
+    }
 }
 impl std::fmt::Display for CssTimestamp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -254,12 +400,57 @@ impl<'de> serde::Deserialize<'de> for LogJobType {
     }
 }
 /// Error body of CloudDC, RDS and CSS. Error bodies carry `error_code` and `error_msg`; the request ID is in the `X-Request-Id` response header.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorResponse {
     /// Error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message (the ShowLogsExportStatus document calls it the error description).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<String>,
+}
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error_code {
+            map.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.error_msg {
+            map.serialize_entry("error_msg", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ErrorResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorResponse, A::Error> {
+                let mut slot0: Option<String> = None;
+                let mut slot1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "error_code" => slot0 = map.next_value()?,
+                        "error_msg" => slot1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorResponse {
+                    error_code: slot0,
+                    error_msg: slot1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

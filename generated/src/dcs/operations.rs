@@ -2,11 +2,15 @@
 // Do not edit by hand: change the spec and run `clientgen generate`.
 
 //! One request builder per operation, with the types of its outcomes.
-#![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::enum_variant_names,
+    clippy::type_complexity
+)]
 #[allow(unused_imports)]
 use super::types;
-use crate::error::{ConstructionError, RawResponse};
-use crate::transport::{Request, Transport};
+use crate::error::ConstructionError;
+use crate::transport::{Reply, Request, Transport};
 use crate::{Error, ResponseValue};
 /// Request builder for `CreateRedislogDownloadLink` (`POST /v2/{project_id}/instances/{instance_id}/redislog/{id}/links`): set optional parameters, then call [`send`](CreateRedislogDownloadLink::send).
 #[derive(Debug, Clone)]
@@ -44,85 +48,89 @@ impl CreateRedislogDownloadLink {
     ///
     /// Nothing is sent when an argument is invalid: the error is then
     /// [`Error::Construction`], naming the argument.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ResponseValue<types::RedisLogLink>,
-        Error<CreateRedislogDownloadLinkError>,
+    ) -> impl std::future::Future<
+        Output = crate::Outcome<types::RedisLogLink, CreateRedislogDownloadLinkError>,
     > {
-        let transport = self.transport.for_call();
-        let mut this = self;
-        this.transport = transport.clone();
-        transport
-            .call(
+        let request = self.build_request();
+        self.transport
+            .execute(
                 "CreateRedislogDownloadLink",
                 "POST",
                 "/v2/{project_id}/instances/{instance_id}/redislog/{id}/links",
-                this.call(),
+                request,
+                None,
+                {
+                    fn decode(
+                        reply: Reply,
+                    ) -> crate::Outcome<
+                        types::RedisLogLink,
+                        CreateRedislogDownloadLinkError,
+                    > {
+                        let raw = reply.into_read();
+                        match raw.status().as_u16() {
+                            200 => {
+                                let body: types::RedisLogLink = raw.json()?;
+                                Ok(
+                                    ResponseValue::new(
+                                        body,
+                                        raw.status(),
+                                        raw.headers().clone(),
+                                    ),
+                                )
+                            }
+                            400 => {
+                                let body: types::DcsErrorResponse = raw.json()?;
+                                Err(
+                                    Error::service(
+                                        CreateRedislogDownloadLinkError::BadRequest(body),
+                                        raw,
+                                    ),
+                                )
+                            }
+                            401 => {
+                                let body: types::DcsErrorResponse = raw.json()?;
+                                Err(
+                                    Error::service(
+                                        CreateRedislogDownloadLinkError::Unauthorized(body),
+                                        raw,
+                                    ),
+                                )
+                            }
+                            403 => {
+                                let body: types::DcsErrorResponse = raw.json()?;
+                                Err(
+                                    Error::service(
+                                        CreateRedislogDownloadLinkError::Forbidden(body),
+                                        raw,
+                                    ),
+                                )
+                            }
+                            404 => {
+                                let body: types::DcsErrorResponse = raw.json()?;
+                                Err(
+                                    Error::service(
+                                        CreateRedislogDownloadLinkError::NotFound(body),
+                                        raw,
+                                    ),
+                                )
+                            }
+                            500 => {
+                                let body: types::DcsErrorResponse = raw.json()?;
+                                Err(
+                                    Error::service(
+                                        CreateRedislogDownloadLinkError::InternalServerError(body),
+                                        raw,
+                                    ),
+                                )
+                            }
+                            _ => Err(Error::undocumented(raw)),
+                        }
+                    }
+                    decode
+                },
             )
-            .await
-    }
-    async fn call(
-        self,
-    ) -> Result<
-        ResponseValue<types::RedisLogLink>,
-        Error<CreateRedislogDownloadLinkError>,
-    > {
-        let request = self.build_request()?;
-        let response = self
-            .transport
-            .send::<CreateRedislogDownloadLinkError>(request)
-            .await?;
-        match response.status().as_u16() {
-            200 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::RedisLogLink = raw.json()?;
-                Ok(ResponseValue::new(body, raw.status(), raw.headers().clone()))
-            }
-            400 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::DcsErrorResponse = raw.json()?;
-                Err(
-                    Error::service(
-                        CreateRedislogDownloadLinkError::BadRequest(body),
-                        raw,
-                    ),
-                )
-            }
-            401 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::DcsErrorResponse = raw.json()?;
-                Err(
-                    Error::service(
-                        CreateRedislogDownloadLinkError::Unauthorized(body),
-                        raw,
-                    ),
-                )
-            }
-            403 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::DcsErrorResponse = raw.json()?;
-                Err(
-                    Error::service(CreateRedislogDownloadLinkError::Forbidden(body), raw),
-                )
-            }
-            404 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::DcsErrorResponse = raw.json()?;
-                Err(Error::service(CreateRedislogDownloadLinkError::NotFound(body), raw))
-            }
-            500 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::DcsErrorResponse = raw.json()?;
-                Err(
-                    Error::service(
-                        CreateRedislogDownloadLinkError::InternalServerError(body),
-                        raw,
-                    ),
-                )
-            }
-            _ => Err(Error::undocumented(RawResponse::read(response).await?)),
-        }
     }
     fn build_request(&self) -> Result<Request, ConstructionError> {
         let project_id: &str = match &self.project_id {

@@ -4,18 +4,15 @@
 //! Request and response types of the API, one per schema.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 /// Download link of a Redis run log file.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct RedisLogLink {
     /// Log ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Background task ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<String>,
     /// Log download link (a pre-signed object storage URL). The default validity period is 24 hours.
     ///
     /// Sensitive: `Debug` output shows a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
 }
 impl std::fmt::Debug for RedisLogLink {
@@ -25,6 +22,59 @@ impl std::fmt::Debug for RedisLogLink {
             .field("backup_id", &self.backup_id)
             .field("link", &self.link.as_ref().map(|_| crate::config::REDACTED))
             .finish()
+    }
+}
+impl serde::Serialize for RedisLogLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.backup_id {
+            map.serialize_entry("backup_id", value)?;
+        }
+        if let Some(value) = &self.link {
+            map.serialize_entry("link", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RedisLogLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RedisLogLink;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (RedisLogLink)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RedisLogLink, A::Error> {
+                let mut slot0: Option<String> = None;
+                let mut slot1: Option<String> = None;
+                let mut slot2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => slot0 = map.next_value()?,
+                        "backup_id" => slot1 = map.next_value()?,
+                        "link" => slot2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RedisLogLink {
+                    id: slot0,
+                    backup_id: slot1,
+                    link: slot2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 impl RedisLogLink {
@@ -39,15 +89,65 @@ impl RedisLogLink {
     }
 }
 /// Error body of DCS (Distributed Cache Service). Like ErrorResponse, plus `error_ext_msg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DcsErrorResponse {
     /// Error message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<String>,
     /// Error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Extended error information. This parameter is not used currently and is set to null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_ext_msg: Option<String>,
+}
+impl serde::Serialize for DcsErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error_msg {
+            map.serialize_entry("error_msg", value)?;
+        }
+        if let Some(value) = &self.error_code {
+            map.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.error_ext_msg {
+            map.serialize_entry("error_ext_msg", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DcsErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DcsErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (DcsErrorResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DcsErrorResponse, A::Error> {
+                let mut slot0: Option<String> = None;
+                let mut slot1: Option<String> = None;
+                let mut slot2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "error_msg" => slot0 = map.next_value()?,
+                        "error_code" => slot1 = map.next_value()?,
+                        "error_ext_msg" => slot2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DcsErrorResponse {
+                    error_msg: slot0,
+                    error_code: slot1,
+                    error_ext_msg: slot2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

@@ -2,11 +2,15 @@
 // Do not edit by hand: change the spec and run `clientgen generate`.
 
 //! One request builder per operation, with the types of its outcomes.
-#![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::enum_variant_names,
+    clippy::type_complexity
+)]
 #[allow(unused_imports)]
 use super::types;
-use crate::error::{ConstructionError, RawResponse};
-use crate::transport::{Request, Transport};
+use crate::error::ConstructionError;
+use crate::transport::{Reply, Request, Transport};
 use crate::{Error, ResponseValue};
 /// Request builder for `DownloadErrorlog` (`POST /v3/{project_id}/instances/{instance_id}/errorlog-download`): set optional parameters, then call [`send`](DownloadErrorlog::send).
 #[derive(Debug, Clone)]
@@ -45,38 +49,46 @@ impl DownloadErrorlog {
     ///
     /// Nothing is sent when an argument is invalid: the error is then
     /// [`Error::Construction`], naming the argument.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<types::ErrorLogLinks>, Error<DownloadErrorlogError>> {
-        let transport = self.transport.for_call();
-        let mut this = self;
-        this.transport = transport.clone();
-        transport
-            .call(
+    ) -> impl std::future::Future<
+        Output = crate::Outcome<types::ErrorLogLinks, DownloadErrorlogError>,
+    > {
+        let request = self.build_request();
+        self.transport
+            .execute(
                 "DownloadErrorlog",
                 "POST",
                 "/v3/{project_id}/instances/{instance_id}/errorlog-download",
-                this.call(),
+                request,
+                None,
+                {
+                    fn decode(
+                        reply: Reply,
+                    ) -> crate::Outcome<types::ErrorLogLinks, DownloadErrorlogError> {
+                        let raw = reply.into_read();
+                        match raw.status().as_u16() {
+                            200 => {
+                                let body: types::ErrorLogLinks = raw.json()?;
+                                Ok(
+                                    ResponseValue::new(
+                                        body,
+                                        raw.status(),
+                                        raw.headers().clone(),
+                                    ),
+                                )
+                            }
+                            _ => {
+                                let body: types::ErrorResponse = raw.json()?;
+                                Err(
+                                    Error::service(DownloadErrorlogError::Default(body), raw),
+                                )
+                            }
+                        }
+                    }
+                    decode
+                },
             )
-            .await
-    }
-    async fn call(
-        self,
-    ) -> Result<ResponseValue<types::ErrorLogLinks>, Error<DownloadErrorlogError>> {
-        let request = self.build_request()?;
-        let response = self.transport.send::<DownloadErrorlogError>(request).await?;
-        match response.status().as_u16() {
-            200 => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::ErrorLogLinks = raw.json()?;
-                Ok(ResponseValue::new(body, raw.status(), raw.headers().clone()))
-            }
-            _ => {
-                let raw = RawResponse::read(response).await?;
-                let body: types::ErrorResponse = raw.json()?;
-                Err(Error::service(DownloadErrorlogError::Default(body), raw))
-            }
-        }
     }
     fn build_request(&self) -> Result<Request, ConstructionError> {
         let project_id: &str = match &self.project_id {

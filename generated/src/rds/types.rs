@@ -4,41 +4,84 @@
 //! Request and response types of the API, one per schema.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 /// Links for downloading the error logs of a DB instance. Call again until `status` is FINISH.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorLogLinks {
     /// List of links for downloading error logs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<ErrorLogLink>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ErrorLogDownloadStatus>,
     /// Number of error log links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
 }
+impl serde::Serialize for ErrorLogLinks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ErrorLogLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorLogLinks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ErrorLogLinks)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorLogLinks, A::Error> {
+                let mut slot0: Option<Vec<ErrorLogLink>> = None;
+                let mut slot1: Option<ErrorLogDownloadStatus> = None;
+                let mut slot2: Option<i32> = None;
+                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "list" => slot0 = map.next_value()?,
+                        "status" => slot1 = map.next_value()?,
+                        "count" => slot2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorLogLinks {
+                    list: slot0,
+                    status: slot1,
+                    count: slot2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// One link for downloading an error log file.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct ErrorLogLink {
     /// Task ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow_id: Option<String>,
     /// Name of the generated file for downloading.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ErrorLogLinkStatus>,
     /// File size, in bytes (a string of digits).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<String>,
     /// Download link (a pre-signed object storage URL).
     ///
     /// Sensitive: `Debug` output shows a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_link: Option<String>,
     /// Generation time as a UNIX timestamp in milliseconds (UTC).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_at: Option<i64>,
     /// Update time as a UNIX timestamp in milliseconds (UTC).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_at: Option<i64>,
 }
 impl std::fmt::Debug for ErrorLogLink {
@@ -55,6 +98,83 @@ impl std::fmt::Debug for ErrorLogLink {
             .field("create_at", &self.create_at)
             .field("update_at", &self.update_at)
             .finish()
+    }
+}
+impl serde::Serialize for ErrorLogLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.workflow_id {
+            map.serialize_entry("workflow_id", value)?;
+        }
+        if let Some(value) = &self.file_name {
+            map.serialize_entry("file_name", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.file_size {
+            map.serialize_entry("file_size", value)?;
+        }
+        if let Some(value) = &self.file_link {
+            map.serialize_entry("file_link", value)?;
+        }
+        if let Some(value) = &self.create_at {
+            map.serialize_entry("create_at", value)?;
+        }
+        if let Some(value) = &self.update_at {
+            map.serialize_entry("update_at", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ErrorLogLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorLogLink;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ErrorLogLink)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorLogLink, A::Error> {
+                let mut slot0: Option<String> = None;
+                let mut slot1: Option<String> = None;
+                let mut slot2: Option<ErrorLogLinkStatus> = None;
+                let mut slot3: Option<String> = None;
+                let mut slot4: Option<String> = None;
+                let mut slot5: Option<i64> = None;
+                let mut slot6: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "workflow_id" => slot0 = map.next_value()?,
+                        "file_name" => slot1 = map.next_value()?,
+                        "status" => slot2 = map.next_value()?,
+                        "file_size" => slot3 = map.next_value()?,
+                        "file_link" => slot4 = map.next_value()?,
+                        "create_at" => slot5 = map.next_value()?,
+                        "update_at" => slot6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorLogLink {
+                    workflow_id: slot0,
+                    file_name: slot1,
+                    status: slot2,
+                    file_size: slot3,
+                    file_link: slot4,
+                    create_at: slot5,
+                    update_at: slot6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 impl ErrorLogLink {
@@ -211,12 +331,57 @@ impl<'de> serde::Deserialize<'de> for ErrorLogLinkStatus {
     }
 }
 /// Error body of CloudDC, RDS and CSS. Error bodies carry `error_code` and `error_msg`; the request ID is in the `X-Request-Id` response header.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorResponse {
     /// Error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message (the ShowLogsExportStatus document calls it the error description).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<String>,
+}
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error_code {
+            map.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.error_msg {
+            map.serialize_entry("error_msg", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ErrorResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorResponse, A::Error> {
+                let mut slot0: Option<String> = None;
+                let mut slot1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "error_code" => slot0 = map.next_value()?,
+                        "error_msg" => slot1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorResponse {
+                    error_code: slot0,
+                    error_msg: slot1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

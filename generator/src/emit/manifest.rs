@@ -106,6 +106,8 @@ pub fn lib_rs(apis: &[Api], for_include: bool) -> TokenStream {
         #[allow(dead_code)]
         mod config;
         #[allow(dead_code)]
+        mod de;
+        #[allow(dead_code)]
         mod download;
         #[allow(dead_code)]
         mod error;
@@ -127,7 +129,7 @@ pub fn lib_rs(apis: &[Api], for_include: bool) -> TokenStream {
             ConstructionError, DispatchError, Error, RawResponse, ResponseError, ResponseErrorKind,
             ServiceError, TimeoutError, TimeoutKind,
         };
-        pub use response::{ByteStream, ResponseValue};
+        pub use response::{ByteStream, Outcome, ResponseValue};
         pub use paginate::{Items, PageError, Pages};
         pub use retry::RetryConfig;
         pub use waiter::{WaitError, Waiter};

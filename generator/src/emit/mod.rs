@@ -10,6 +10,7 @@ mod manifest;
 mod operations;
 mod runtime;
 mod rust;
+mod serde_impls;
 mod types;
 mod workflows;
 
@@ -22,6 +23,7 @@ use crate::Config;
 pub const RESERVED_MODULES: &[&str] = &[
     "body",
     "config",
+    "de",
     "download",
     "error",
     "paginate",

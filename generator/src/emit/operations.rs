@@ -16,12 +16,13 @@ use quote::{format_ident, quote};
 pub fn render_operations(api: &Api) -> String {
     let head = quote! {
         //! One request builder per operation, with the types of its outcomes.
-        #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+        // Outcome types are the spec's (a list of maps of lists...), named or not.
+        #![allow(clippy::large_enum_variant, clippy::enum_variant_names, clippy::type_complexity)]
 
         #[allow(unused_imports)]
         use super::types;
-        use crate::error::{ConstructionError, RawResponse};
-        use crate::transport::{Request, Transport};
+        use crate::error::ConstructionError;
+        use crate::transport::{Reply, Request, Transport};
         use crate::{Error, ResponseValue};
     };
     render_items(&api.source, head, &api.operations, &emit_operation)
@@ -133,11 +134,13 @@ fn emit_operation(op: &Operation) -> TokenStream {
     let setters = inputs.iter().filter(|i| !i.argument).map(emit_setter);
     let request = emit_build_request(op);
     let workflows = super::workflows::emit_builder_methods(op);
-    let arms = emit_response_arms(op, &error);
-    let default_arm = if op.responses.iter().any(|r| r.status == Status::Default) {
-        quote!()
-    } else {
-        quote!(_ => Err(Error::undocumented(RawResponse::read(response).await?)),)
+    let decode = emit_decode(op, &error, &output);
+    let stream = match stream_range(op) {
+        Some((lo, hi)) => {
+            let (lo, hi) = (Literal::u16_unsuffixed(lo), Literal::u16_unsuffixed(hi));
+            quote!(Some((#lo, #hi)))
+        }
+        None => quote!(None),
     };
     let (operation_id, method_name, path_template) =
         (&op.operation_id, op.http_method.as_str(), &op.path);
@@ -169,20 +172,9 @@ fn emit_operation(op: &Operation) -> TokenStream {
             ///
             /// Nothing is sent when an argument is invalid: the error is then
             /// [`Error::Construction`], naming the argument.
-            pub async fn send(self) -> Result<ResponseValue<#output>, Error<#error>> {
-                let transport = self.transport.for_call();
-                let mut this = self;
-                this.transport = transport.clone();
-                transport.call(#operation_id, #method_name, #path_template, this.call()).await
-            }
-
-            async fn call(self) -> Result<ResponseValue<#output>, Error<#error>> {
-                let request = self.build_request()?;
-                let response = self.transport.send::<#error>(request).await?;
-                match response.status().as_u16() {
-                    #(#arms)*
-                    #default_arm
-                }
+            pub fn send(self) -> impl std::future::Future<Output = crate::Outcome<#output, #error>> {
+                let request = self.build_request();
+                self.transport.execute(#operation_id, #method_name, #path_template, request, #stream, #decode)
             }
 
             fn build_request(&self) -> Result<Request, ConstructionError> {
@@ -629,11 +621,78 @@ fn emit_error_enum(op: &Operation, name: &proc_macro2::Ident) -> TokenStream {
     }
 }
 
-fn emit_response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream> {
+/// The statuses whose body stays a stream: the binary body of the only success response.
+fn stream_range(op: &Operation) -> Option<(u16, u16)> {
+    let mut successes = op.success_responses();
+    let only = successes.next()?;
+    if successes.next().is_some() || only.body != Body::Binary {
+        return None;
+    }
+    match only.status {
+        Status::Code(c) => Some((c, c)),
+        Status::Range(h) => Some((h * 100, h * 100 + 99)),
+        Status::Default => None,
+    }
+}
+
+/// The operation's decoder: a plain function from the response to the outcome, so the async
+/// machinery (retries, timeouts, reading) is the runtime's, compiled once for all operations.
+fn emit_decode(op: &Operation, error: &proc_macro2::Ident, output: &TokenStream) -> TokenStream {
+    let mut arms = emit_response_arms(op, error);
+    if !op.responses.iter().any(|r| r.status == Status::Default) {
+        arms.push((quote!(_), quote!(Err(Error::undocumented(raw)))));
+    }
+    let dispatch = match arms.as_slice() {
+        // Nothing to tell apart (only `default`, or no status left after the stream).
+        [(_, only)] => only.clone(),
+        _ => {
+            let arms = arms
+                .iter()
+                .map(|(pattern, body)| quote!(#pattern => #body,));
+            quote! {
+                match raw.status().as_u16() {
+                    #(#arms)*
+                }
+            }
+        }
+    };
+    let raw = if stream_range(op).is_some() {
+        quote! {
+            let raw = match reply {
+                Reply::Stream(response) => {
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    return Ok(ResponseValue::new(crate::ByteStream::new(response), status, headers));
+                }
+                Reply::Read(raw) => raw,
+            };
+        }
+    } else {
+        quote!(let raw = reply.into_read();)
+    };
+    quote! {
+        {
+            fn decode(reply: Reply) -> crate::Outcome<#output, #error> {
+                #raw
+                #dispatch
+            }
+            decode
+        }
+    }
+}
+
+/// (pattern, expression) per documented status, `default` (`_`) last.
+fn emit_response_arms(
+    op: &Operation,
+    error: &proc_macro2::Ident,
+) -> Vec<(TokenStream, TokenStream)> {
     let multiple_successes = op.success_responses().count() > 1;
     let success = format_ident!("{}Success", op.type_name);
+    let stream = stream_range(op);
     op.responses
         .iter()
+        // The streamed status was answered before the match.
+        .filter(|r| !(stream.is_some() && r.status.is_success()))
         .map(|r| {
             let pattern = match r.status {
                 Status::Code(c) => {
@@ -648,15 +707,6 @@ fn emit_response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenSt
                 Status::Default => quote!(_),
             };
             let variant = ident(&r.variant);
-            if r.status.is_success() && r.body == Body::Binary && !multiple_successes {
-                return quote! {
-                    #pattern => {
-                        let status = response.status();
-                        let headers = response.headers().clone();
-                        Ok(ResponseValue::new(crate::ByteStream::new(response), status, headers))
-                    }
-                };
-            }
             let decode = match &r.body {
                 Body::Empty => quote!(),
                 Body::Json(_) => {
@@ -679,13 +729,15 @@ fn emit_response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenSt
             } else {
                 quote!(Err(Error::service(#value, raw)))
             };
-            quote! {
-                #pattern => {
-                    let raw = RawResponse::read(response).await?;
-                    #decode
-                    #result
-                }
-            }
+            (
+                pattern,
+                quote! {
+                    {
+                        #decode
+                        #result
+                    }
+                },
+            )
         })
         .collect()
 }

@@ -5,6 +5,7 @@
 pub const FILES: &[(&str, &str)] = &[
     ("body.rs", include_str!("../../runtime/body.rs")),
     ("config.rs", include_str!("../../runtime/config.rs")),
+    ("de.rs", include_str!("../../runtime/de.rs")),
     ("download.rs", include_str!("../../runtime/download.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),

@@ -81,33 +81,16 @@ fn emit_struct(
     let ident_name = ident(name);
     let sensitive = fields.iter().any(|f| f.sensitive);
     let derives = if sensitive {
-        quote!(#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)])
+        quote!(#[derive(Clone, PartialEq)])
     } else {
-        quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)])
+        quote!(#[derive(Debug, Clone, PartialEq)])
     };
     let members = fields.iter().map(|field| {
         let doc = field_doc(field);
         let name = ident(&field.name);
         let ty = field_type(field);
-        let mut serde = Vec::new();
-        if field.name != field.wire_name {
-            let wire = &field.wire_name;
-            serde.push(quote!(rename = #wire));
-        }
-        if !field.required {
-            // Absent when unset; a required but nullable member is written as `null`.
-            serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
-        } else if field.nullable {
-            serde.push(quote!(default));
-        }
-        let serde = if serde.is_empty() {
-            quote!()
-        } else {
-            quote!(#[serde(#(#serde),*)])
-        };
         quote! {
             #doc
-            #serde
             pub #name: #ty,
         }
     });
@@ -116,7 +99,6 @@ fn emit_struct(
         let ty = rust_type(&a.ty, Scope::Types);
         quote! {
             /// Members beyond the named ones, by wire name.
-            #[serde(flatten)]
             pub #name: std::collections::BTreeMap<String, #ty>,
         }
     });
@@ -125,6 +107,7 @@ fn emit_struct(
     } else {
         quote!()
     };
+    let serde = super::serde_impls::struct_impls(name, fields, additional);
     let links = emit_link_methods(name, fields);
     quote! {
         #doc
@@ -134,6 +117,7 @@ fn emit_struct(
             #extra
         }
         #debug
+        #serde
         #links
     }
 }
@@ -427,13 +411,16 @@ fn emit_one_of(
     };
     let Some(property) = discriminator else {
         let values = emit_to_values(&ident_name, variants, enums);
+        let serialize = super::serde_impls::one_of_serialize(name, variants, false);
+        let deserialize = super::serde_impls::untagged_deserialize(name, variants);
         return quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-            #[serde(untagged)]
+            #[derive(Debug, Clone, PartialEq)]
             pub enum #ident_name {
                 #(#members)*
             }
+            #serialize
+            #deserialize
             #display
             #values
         };
@@ -447,18 +434,20 @@ fn emit_one_of(
         quote!(Some(#(#tags)|*) => serde_json::from_value(value).map(#wrap).map_err(D::Error::custom),)
     });
     let doc_note = format!(" Chosen by the `{property}` member; a value with another or no `{property}` is kept as `Unknown`.");
+    let serialize = super::serde_impls::one_of_serialize(name, variants, true);
     quote! {
         #doc
         #[doc = ""]
         #[doc = #doc_note]
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum #ident_name {
             #(#members)*
             /// A value whose discriminator this client does not know (yet).
             Unknown(serde_json::Value),
         }
+
+        #serialize
 
         impl<'de> serde::Deserialize<'de> for #ident_name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
