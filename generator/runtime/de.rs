@@ -34,3 +34,67 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
         deserializer.deserialize_str(Visitor)
     }
 }
+
+/// A JSON object being turned into a generated struct: members are taken out one by one,
+/// each decoded into its field's type.
+///
+/// The generated `Deserialize` impls read the object once into a map and build the struct
+/// from it with one call per member: far less code per type than a streaming visitor, which
+/// is what keeps crates of thousands of types quick to compile.
+pub(crate) struct Object {
+    members: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A member that is missing or does not decode, with its name.
+pub(crate) struct Invalid(String);
+
+impl Object {
+    /// A member that must be present (and not `null`, unless `T` accepts it).
+    pub(crate) fn required<T: serde::de::DeserializeOwned>(
+        &mut self,
+        name: &'static str,
+    ) -> Result<T, Invalid> {
+        match self.members.remove(name) {
+            Some(value) => {
+                T::deserialize(value).map_err(|e| Invalid(format!("member `{name}`: {e}")))
+            }
+            None => Err(Invalid(format!("missing member `{name}`"))),
+        }
+    }
+
+    /// A member that may be absent or `null`.
+    pub(crate) fn optional<T: serde::de::DeserializeOwned>(
+        &mut self,
+        name: &'static str,
+    ) -> Result<Option<T>, Invalid> {
+        match self.members.remove(name) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(value) => T::deserialize(value)
+                .map(Some)
+                .map_err(|e| Invalid(format!("member `{name}`: {e}"))),
+        }
+    }
+
+    /// The members not taken yet (for schemas that allow extra members).
+    pub(crate) fn rest<T: serde::de::DeserializeOwned>(
+        &mut self,
+    ) -> Result<std::collections::BTreeMap<String, T>, Invalid> {
+        std::mem::take(&mut self.members)
+            .into_iter()
+            .map(|(name, value)| match T::deserialize(value) {
+                Ok(value) => Ok((name, value)),
+                Err(e) => Err(Invalid(format!("member `{name}`: {e}"))),
+            })
+            .collect()
+    }
+}
+
+/// Reads an object and builds `T` from its members with `build`.
+pub(crate) fn object<'de, D: serde::Deserializer<'de>, T>(
+    deserializer: D,
+    build: fn(&mut Object) -> Result<T, Invalid>,
+) -> Result<T, D::Error> {
+    use serde::Deserialize as _;
+    let members = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+    build(&mut Object { members }).map_err(|Invalid(message)| serde::de::Error::custom(message))
+}

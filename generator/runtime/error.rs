@@ -28,7 +28,20 @@ impl<E> Error<E> {
         Error::Service(ServiceError {
             kind,
             raw: Box::new(raw),
+            operation: "",
         })
+    }
+
+    /// Names the operation in a service error (error types are shared between operations
+    /// that document the same errors; the call knows which one it was).
+    pub(crate) fn in_operation(self, operation: &'static str) -> Self {
+        match self {
+            Error::Service(mut e) => {
+                e.operation = operation;
+                Error::Service(e)
+            }
+            other => other,
+        }
     }
 
     pub(crate) fn undocumented(raw: RawResponse) -> Self {
@@ -310,9 +323,16 @@ impl std::error::Error for ResponseError {}
 pub struct ServiceError<E> {
     kind: E,
     raw: Box<RawResponse>,
+    /// The operation (its `operationId`), set once the call knows it.
+    operation: &'static str,
 }
 
 impl<E> ServiceError<E> {
+    /// The operation that returned the error (its `operationId`).
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
     /// The decoded error.
     pub fn kind(&self) -> &E {
         &self.kind
@@ -329,7 +349,15 @@ impl<E> ServiceError<E> {
 
 impl<E: fmt::Display> fmt::Display for ServiceError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "service error: {}", self.kind)?;
+        if self.operation.is_empty() {
+            write!(f, "service error: {}", self.kind)?;
+        } else {
+            write!(
+                f,
+                "service error: {} returned {}",
+                self.operation, self.kind
+            )?;
+        }
         match (self.raw.error_code(), self.raw.error_message()) {
             (Some(code), Some(message)) => write!(f, " [{code}: {message}]")?,
             (Some(code), None) => write!(f, " [{code}]")?,

@@ -15,8 +15,7 @@ use std::task::{Context, Poll};
 pub type Outcome<T, E> = Result<ResponseValue<T>, crate::Error<E>>;
 
 /// One call of an operation, as waiters and paginators repeat it.
-pub(crate) type Call<T, E> =
-    Pin<Box<dyn std::future::Future<Output = Result<ResponseValue<T>, crate::Error<E>>> + Send>>;
+pub(crate) type Call<T, E> = Pin<Box<dyn std::future::Future<Output = Outcome<T, E>> + Send>>;
 
 /// A decoded success body, with the response's status and headers. Derefs to the body.
 pub struct ResponseValue<T> {

@@ -114,7 +114,7 @@ impl Transport {
                 Some((low, high)) if (low..=high).contains(&status) => Reply::Stream(response),
                 _ => Reply::Read(RawResponse::read(response).await?),
             };
-            decode(reply)
+            decode(reply).map_err(|e| e.in_operation(operation))
         };
         transport.call(operation, method, path, exchange).await
     }

@@ -37,17 +37,22 @@ impl Child {
     }
 
     /// `command` in a fresh process, with the peak of the largest process it waited for.
-    pub fn run(command: &[&str]) -> Result<Child, String> {
+    pub fn run_with_env(command: &[&str], env: &[(&str, &str)]) -> Result<Child, String> {
         let mut args = vec!["run"];
         args.extend_from_slice(command);
-        Child::spawn(&args)
+        Child::spawn_with_env(&args, env)
     }
 
     fn spawn(args: &[&str]) -> Result<Child, String> {
+        Child::spawn_with_env(args, &[])
+    }
+
+    fn spawn_with_env(args: &[&str], env: &[(&str, &str)]) -> Result<Child, String> {
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
         let output = std::process::Command::new(exe)
             .arg(CHILD)
             .args(args)
+            .envs(env.iter().copied())
             .output()
             .map_err(|e| e.to_string())?;
         let stdout = String::from_utf8_lossy(&output.stdout);

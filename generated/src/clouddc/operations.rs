@@ -142,7 +142,7 @@ impl ExportServerLogs {
         Ok(request)
     }
 }
-/// The documented error responses of `ExportServerLogs`, found in [`Error::Service`].
+/// The documented error responses of `ExportServerLogs` (and of the operations whose error type is an alias of this one), found in [`Error::Service`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ExportServerLogsError {
@@ -157,13 +157,13 @@ impl std::fmt::Display for ExportServerLogsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ExportServerLogsError::Unauthorized(_) => {
-                f.write_str("ExportServerLogs returned Unauthorized (HTTP 401)")
+                f.write_str("Unauthorized (HTTP 401)")
             }
             ExportServerLogsError::TooManyRequests(_) => {
-                f.write_str("ExportServerLogs returned TooManyRequests (HTTP 429)")
+                f.write_str("TooManyRequests (HTTP 429)")
             }
             ExportServerLogsError::InternalServerError(_) => {
-                f.write_str("ExportServerLogs returned InternalServerError (HTTP 500)")
+                f.write_str("InternalServerError (HTTP 500)")
             }
         }
     }
@@ -354,35 +354,8 @@ impl ShowLogsExportStatus {
         )
     }
 }
-/// The documented error responses of `ShowLogsExportStatus`, found in [`Error::Service`].
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ShowLogsExportStatusError {
-    /// HTTP 401: The request is not authenticated.
-    Unauthorized(types::ErrorResponse),
-    /// HTTP 429: The request is overloaded. Document discrepancy: the CloudDC documents show a 429 body of type String with no fields, while the wire may send an empty body; the body is therefore plain text, possibly empty, and carries no error_code or error_msg.
-    TooManyRequests(String),
-    /// HTTP 500: Internal server error.
-    InternalServerError(types::ErrorResponse),
-}
-impl std::fmt::Display for ShowLogsExportStatusError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ShowLogsExportStatusError::Unauthorized(_) => {
-                f.write_str("ShowLogsExportStatus returned Unauthorized (HTTP 401)")
-            }
-            ShowLogsExportStatusError::TooManyRequests(_) => {
-                f.write_str("ShowLogsExportStatus returned TooManyRequests (HTTP 429)")
-            }
-            ShowLogsExportStatusError::InternalServerError(_) => {
-                f.write_str(
-                    "ShowLogsExportStatus returned InternalServerError (HTTP 500)",
-                )
-            }
-        }
-    }
-}
-impl std::error::Error for ShowLogsExportStatusError {}
+/// The documented error responses of `ShowLogsExportStatus`: the same as [`ExportServerLogsError`]'s.
+pub type ShowLogsExportStatusError = ExportServerLogsError;
 /// Request builder for `DownloadServerLogs` (`GET /v1/{project_id}/physicalservers/{id}/logs/exports/{export_id}/content`): set optional parameters, then call [`send`](DownloadServerLogs::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `send` is awaited"]
@@ -528,30 +501,5 @@ impl DownloadServerLogs {
         Ok(request)
     }
 }
-/// The documented error responses of `DownloadServerLogs`, found in [`Error::Service`].
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum DownloadServerLogsError {
-    /// HTTP 401: The request is not authenticated. Document discrepancy: no document describes this operation; this response is assumed from the sibling operations.
-    Unauthorized(types::ErrorResponse),
-    /// HTTP 429: The request is overloaded. Document discrepancy: the CloudDC documents show a 429 body of type String with no fields, while the wire may send an empty body; the body is therefore plain text, possibly empty, and carries no error_code or error_msg.
-    TooManyRequests(String),
-    /// HTTP 500: Internal server error. Document discrepancy: no document describes this operation; this response is assumed from the sibling operations.
-    InternalServerError(types::ErrorResponse),
-}
-impl std::fmt::Display for DownloadServerLogsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DownloadServerLogsError::Unauthorized(_) => {
-                f.write_str("DownloadServerLogs returned Unauthorized (HTTP 401)")
-            }
-            DownloadServerLogsError::TooManyRequests(_) => {
-                f.write_str("DownloadServerLogs returned TooManyRequests (HTTP 429)")
-            }
-            DownloadServerLogsError::InternalServerError(_) => {
-                f.write_str("DownloadServerLogs returned InternalServerError (HTTP 500)")
-            }
-        }
-    }
-}
-impl std::error::Error for DownloadServerLogsError {}
+/// The documented error responses of `DownloadServerLogs`: the same as [`ExportServerLogsError`]'s.
+pub type DownloadServerLogsError = ExportServerLogsError;

@@ -13,63 +13,21 @@ pub struct LogExportTask {
     /// Export start time, in ISO 8601 format, for example 2025-03-20T02:48:06+00:00. (The ExportServerLogs document types it DateTime, the ShowLogsExportStatus document String; both mean this string.)
     pub created_at: Option<String>,
 }
-impl serde::Serialize for LogExportTask {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.export_id {
-            map.serialize_entry("export_id", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.percentage {
-            map.serialize_entry("percentage", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("created_at", value)?;
-        }
-        map.end()
-    }
-}
 impl<'de> serde::Deserialize<'de> for LogExportTask {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LogExportTask;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (LogExportTask)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LogExportTask, A::Error> {
-                let mut slot0: Option<String> = None;
-                let mut slot1: Option<LogExportStatus> = None;
-                let mut slot2: Option<ExportPercentage> = None;
-                let mut slot3: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "export_id" => slot0 = map.next_value()?,
-                        "status" => slot1 = map.next_value()?,
-                        "percentage" => slot2 = map.next_value()?,
-                        "created_at" => slot3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(LogExportTask {
-                    export_id: slot0,
-                    status: slot1,
-                    percentage: slot2,
-                    created_at: slot3,
-                })
-            }
+        fn build(
+            object: &mut crate::de::Object,
+        ) -> Result<LogExportTask, crate::de::Invalid> {
+            Ok(LogExportTask {
+                export_id: object.optional("export_id")?,
+                status: object.optional("status")?,
+                percentage: object.optional("percentage")?,
+                created_at: object.optional("created_at")?,
+            })
         }
-        deserializer.deserialize_map(Visitor)
+        crate::de::object(deserializer, build)
     }
 }
 /// Export progress (status of the export task). Known values: `processing`, `completed` (named by the documents' text; when it is completed, the logs can be downloaded with DownloadServerLogs) and `running`. Document discrepancy: the documents' text names `processing` and `completed`, while their examples send `Running` (capitalised); values are compared case-insensitively and the set is open (any other value the server sends is accepted).
@@ -77,7 +35,7 @@ impl<'de> serde::Deserialize<'de> for LogExportTask {
 /// Forward compatible: a value not listed here decodes as `Unknown`.
 ///
 /// Values are recognised regardless of ASCII case.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LogExportStatus {
     /// `processing`
@@ -120,11 +78,6 @@ impl From<&str> for LogExportStatus {
         LogExportStatus::Unknown(value.to_owned())
     }
 }
-impl From<String> for LogExportStatus {
-    fn from(value: String) -> Self {
-        LogExportStatus::from(value.as_str())
-    }
-}
 impl std::str::FromStr for LogExportStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -146,7 +99,7 @@ impl<'de> serde::Deserialize<'de> for LogExportStatus {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
-        Ok(LogExportStatus::from(value))
+        Ok(LogExportStatus::from(value.as_str()))
     }
 }
 /// Export progress percentage, range 0-100. Document discrepancy: the ExportServerLogs table says Integer (0-100) and the ShowLogsExportStatus table says String (0-100), while both examples and the SDK send a string such as "30%"; both an integer (30) and a percent string ("30%") are accepted.
@@ -154,14 +107,6 @@ impl<'de> serde::Deserialize<'de> for LogExportStatus {
 pub enum ExportPercentage {
     Integer(i64),
     String(String),
-}
-impl serde::Serialize for ExportPercentage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            ExportPercentage::Integer(value) => value.serialize(serializer),
-            ExportPercentage::String(value) => value.serialize(serializer),
-        }
-    }
 }
 impl<'de> serde::Deserialize<'de> for ExportPercentage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -197,50 +142,18 @@ pub struct ErrorResponse {
     /// Error message (the ShowLogsExportStatus document calls it the error description).
     pub error_msg: Option<String>,
 }
-impl serde::Serialize for ErrorResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.error_code {
-            map.serialize_entry("error_code", value)?;
-        }
-        if let Some(value) = &self.error_msg {
-            map.serialize_entry("error_msg", value)?;
-        }
-        map.end()
-    }
-}
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ErrorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ErrorResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorResponse, A::Error> {
-                let mut slot0: Option<String> = None;
-                let mut slot1: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "error_code" => slot0 = map.next_value()?,
-                        "error_msg" => slot1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ErrorResponse {
-                    error_code: slot0,
-                    error_msg: slot1,
-                })
-            }
+        fn build(
+            object: &mut crate::de::Object,
+        ) -> Result<ErrorResponse, crate::de::Invalid> {
+            Ok(ErrorResponse {
+                error_code: object.optional("error_code")?,
+                error_msg: object.optional("error_msg")?,
+            })
         }
-        deserializer.deserialize_map(Visitor)
+        crate::de::object(deserializer, build)
     }
 }

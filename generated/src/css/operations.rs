@@ -251,7 +251,7 @@ impl ListLogsJob {
         crate::Items::new(self.pages(), take)
     }
 }
-/// The documented error responses of `ListLogsJob`, found in [`Error::Service`].
+/// The documented error responses of `ListLogsJob` (and of the operations whose error type is an alias of this one), found in [`Error::Service`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ListLogsJobError {
@@ -265,14 +265,10 @@ pub enum ListLogsJobError {
 impl std::fmt::Display for ListLogsJobError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ListLogsJobError::BadRequest(_) => {
-                f.write_str("ListLogsJob returned BadRequest (HTTP 400)")
-            }
-            ListLogsJobError::Conflict(_) => {
-                f.write_str("ListLogsJob returned Conflict (HTTP 409)")
-            }
+            ListLogsJobError::BadRequest(_) => f.write_str("BadRequest (HTTP 400)"),
+            ListLogsJobError::Conflict(_) => f.write_str("Conflict (HTTP 409)"),
             ListLogsJobError::PreconditionFailed(_) => {
-                f.write_str("ListLogsJob returned PreconditionFailed (HTTP 412)")
+                f.write_str("PreconditionFailed (HTTP 412)")
             }
         }
     }

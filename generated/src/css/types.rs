@@ -11,51 +11,19 @@ pub struct ListLogsJobResponse {
     /// Total number of log backup task records. Document discrepancy: the document does not list this member; the SDK (and so the wire) carries it.
     pub total_size: Option<i32>,
 }
-impl serde::Serialize for ListLogsJobResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cluster_log_record {
-            map.serialize_entry("clusterLogRecord", value)?;
-        }
-        if let Some(value) = &self.total_size {
-            map.serialize_entry("totalSize", value)?;
-        }
-        map.end()
-    }
-}
 impl<'de> serde::Deserialize<'de> for ListLogsJobResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListLogsJobResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ListLogsJobResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListLogsJobResponse, A::Error> {
-                let mut slot0: Option<Vec<ClusterLogRecord>> = None;
-                let mut slot1: Option<i32> = None;
-                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "clusterLogRecord" => slot0 = map.next_value()?,
-                        "totalSize" => slot1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListLogsJobResponse {
-                    cluster_log_record: slot0,
-                    total_size: slot1,
-                })
-            }
+        fn build(
+            object: &mut crate::de::Object,
+        ) -> Result<ListLogsJobResponse, crate::de::Invalid> {
+            Ok(ListLogsJobResponse {
+                cluster_log_record: object.optional("clusterLogRecord")?,
+                total_size: object.optional("totalSize")?,
+            })
         }
-        deserializer.deserialize_map(Visitor)
+        crate::de::object(deserializer, build)
     }
 }
 /// One log backup task of a cluster.
@@ -77,93 +45,26 @@ pub struct ClusterLogRecord {
     /// ID of a log creation task.
     pub job_id: Option<String>,
 }
-impl serde::Serialize for ClusterLogRecord {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.cluster_id {
-            map.serialize_entry("clusterId", value)?;
-        }
-        if let Some(value) = &self.create_at {
-            map.serialize_entry("createAt", value)?;
-        }
-        if let Some(value) = &self.log_path {
-            map.serialize_entry("logPath", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.finished_at {
-            map.serialize_entry("finishedAt", value)?;
-        }
-        if let Some(value) = &self.job_types {
-            map.serialize_entry("jobTypes", value)?;
-        }
-        if let Some(value) = &self.failed_msg {
-            map.serialize_entry("failedMsg", value)?;
-        }
-        if let Some(value) = &self.job_id {
-            map.serialize_entry("jobId", value)?;
-        }
-        map.end()
-    }
-}
 impl<'de> serde::Deserialize<'de> for ClusterLogRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClusterLogRecord;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ClusterLogRecord)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClusterLogRecord, A::Error> {
-                let mut slot0: Option<String> = None;
-                let mut slot1: Option<String> = None;
-                let mut slot2: Option<CssTimestamp> = None;
-                let mut slot3: Option<String> = None;
-                let mut slot4: Option<LogJobStatus> = None;
-                let mut slot5: Option<i64> = None;
-                let mut slot6: Option<LogJobType> = None;
-                let mut slot7: Option<String> = None;
-                let mut slot8: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => slot0 = map.next_value()?,
-                        "clusterId" => slot1 = map.next_value()?,
-                        "createAt" => slot2 = map.next_value()?,
-                        "logPath" => slot3 = map.next_value()?,
-                        "status" => slot4 = map.next_value()?,
-                        "finishedAt" => slot5 = map.next_value()?,
-                        "jobTypes" => slot6 = map.next_value()?,
-                        "failedMsg" => slot7 = map.next_value()?,
-                        "jobId" => slot8 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ClusterLogRecord {
-                    id: slot0,
-                    cluster_id: slot1,
-                    create_at: slot2,
-                    log_path: slot3,
-                    status: slot4,
-                    finished_at: slot5,
-                    job_types: slot6,
-                    failed_msg: slot7,
-                    job_id: slot8,
-                })
-            }
+        fn build(
+            object: &mut crate::de::Object,
+        ) -> Result<ClusterLogRecord, crate::de::Invalid> {
+            Ok(ClusterLogRecord {
+                id: object.optional("id")?,
+                cluster_id: object.optional("clusterId")?,
+                create_at: object.optional("createAt")?,
+                log_path: object.optional("logPath")?,
+                status: object.optional("status")?,
+                finished_at: object.optional("finishedAt")?,
+                job_types: object.optional("jobTypes")?,
+                failed_msg: object.optional("failedMsg")?,
+                job_id: object.optional("jobId")?,
+            })
         }
-        deserializer.deserialize_map(Visitor)
+        crate::de::object(deserializer, build)
     }
 }
 /// Cluster log creation time, as a Unix timestamp. Document discrepancy: the document types it String, while its example (and the wire) sends a number (1656042837000, milliseconds); both a string and an integer are accepted.
@@ -171,14 +72,6 @@ impl<'de> serde::Deserialize<'de> for ClusterLogRecord {
 pub enum CssTimestamp {
     String(String),
     Integer(i64),
-}
-impl serde::Serialize for CssTimestamp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            CssTimestamp::String(value) => value.serialize(serializer),
-            CssTimestamp::Integer(value) => value.serialize(serializer),
-        }
-    }
 }
 impl<'de> serde::Deserialize<'de> for CssTimestamp {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -209,7 +102,7 @@ impl std::fmt::Display for CssTimestamp {
 /// Status filter for log backup tasks: FAIL (failed tasks) or NOT_FAIL (tasks that have not failed). Omit it to query tasks of all states. Document discrepancy: the document's value range is empty; these values come from the vendor's other documentation.
 ///
 /// Forward compatible: a value not listed here decodes as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LogJobStatusFilter {
     /// `FAIL`
@@ -240,11 +133,6 @@ impl From<&str> for LogJobStatusFilter {
         }
     }
 }
-impl From<String> for LogJobStatusFilter {
-    fn from(value: String) -> Self {
-        LogJobStatusFilter::from(value.as_str())
-    }
-}
 impl std::str::FromStr for LogJobStatusFilter {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -266,13 +154,13 @@ impl<'de> serde::Deserialize<'de> for LogJobStatusFilter {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
-        Ok(LogJobStatusFilter::from(value))
+        Ok(LogJobStatusFilter::from(value.as_str()))
     }
 }
 /// Cluster log task status: RUNNING, SUCCESS or FAIL. Document discrepancy: the document's value range is empty (its example sends RUNNING); the values come from the SDK.
 ///
 /// Forward compatible: a value not listed here decodes as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LogJobStatus {
     /// `RUNNING`
@@ -307,11 +195,6 @@ impl From<&str> for LogJobStatus {
         }
     }
 }
-impl From<String> for LogJobStatus {
-    fn from(value: String) -> Self {
-        LogJobStatus::from(value.as_str())
-    }
-}
 impl std::str::FromStr for LogJobStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -333,13 +216,13 @@ impl<'de> serde::Deserialize<'de> for LogJobStatus {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
-        Ok(LogJobStatus::from(value))
+        Ok(LogJobStatus::from(value.as_str()))
     }
 }
 /// Type of a log creation task: Manual or Auto. Document discrepancy: the document's value range is empty (its example sends Manual); the values come from the SDK.
 ///
 /// Forward compatible: a value not listed here decodes as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LogJobType {
     /// `Manual`
@@ -370,11 +253,6 @@ impl From<&str> for LogJobType {
         }
     }
 }
-impl From<String> for LogJobType {
-    fn from(value: String) -> Self {
-        LogJobType::from(value.as_str())
-    }
-}
 impl std::str::FromStr for LogJobType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -396,7 +274,7 @@ impl<'de> serde::Deserialize<'de> for LogJobType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
-        Ok(LogJobType::from(value))
+        Ok(LogJobType::from(value.as_str()))
     }
 }
 /// Error body of CloudDC, RDS and CSS. Error bodies carry `error_code` and `error_msg`; the request ID is in the `X-Request-Id` response header.
@@ -407,50 +285,18 @@ pub struct ErrorResponse {
     /// Error message (the ShowLogsExportStatus document calls it the error description).
     pub error_msg: Option<String>,
 }
-impl serde::Serialize for ErrorResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.error_code {
-            map.serialize_entry("error_code", value)?;
-        }
-        if let Some(value) = &self.error_msg {
-            map.serialize_entry("error_msg", value)?;
-        }
-        map.end()
-    }
-}
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ErrorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ErrorResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorResponse, A::Error> {
-                let mut slot0: Option<String> = None;
-                let mut slot1: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "error_code" => slot0 = map.next_value()?,
-                        "error_msg" => slot1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ErrorResponse {
-                    error_code: slot0,
-                    error_msg: slot1,
-                })
-            }
+        fn build(
+            object: &mut crate::de::Object,
+        ) -> Result<ErrorResponse, crate::de::Invalid> {
+            Ok(ErrorResponse {
+                error_code: object.optional("error_code")?,
+                error_msg: object.optional("error_msg")?,
+            })
         }
-        deserializer.deserialize_map(Visitor)
+        crate::de::object(deserializer, build)
     }
 }

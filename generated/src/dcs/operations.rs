@@ -175,7 +175,7 @@ impl CreateRedislogDownloadLink {
         Ok(request)
     }
 }
-/// The documented error responses of `CreateRedislogDownloadLink`, found in [`Error::Service`].
+/// The documented error responses of `CreateRedislogDownloadLink` (and of the operations whose error type is an alias of this one), found in [`Error::Service`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum CreateRedislogDownloadLinkError {
@@ -194,23 +194,19 @@ impl std::fmt::Display for CreateRedislogDownloadLinkError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CreateRedislogDownloadLinkError::BadRequest(_) => {
-                f.write_str("CreateRedislogDownloadLink returned BadRequest (HTTP 400)")
+                f.write_str("BadRequest (HTTP 400)")
             }
             CreateRedislogDownloadLinkError::Unauthorized(_) => {
-                f.write_str(
-                    "CreateRedislogDownloadLink returned Unauthorized (HTTP 401)",
-                )
+                f.write_str("Unauthorized (HTTP 401)")
             }
             CreateRedislogDownloadLinkError::Forbidden(_) => {
-                f.write_str("CreateRedislogDownloadLink returned Forbidden (HTTP 403)")
+                f.write_str("Forbidden (HTTP 403)")
             }
             CreateRedislogDownloadLinkError::NotFound(_) => {
-                f.write_str("CreateRedislogDownloadLink returned NotFound (HTTP 404)")
+                f.write_str("NotFound (HTTP 404)")
             }
             CreateRedislogDownloadLinkError::InternalServerError(_) => {
-                f.write_str(
-                    "CreateRedislogDownloadLink returned InternalServerError (HTTP 500)",
-                )
+                f.write_str("InternalServerError (HTTP 500)")
             }
         }
     }

@@ -24,57 +24,20 @@ impl std::fmt::Debug for RedisLogLink {
             .finish()
     }
 }
-impl serde::Serialize for RedisLogLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.backup_id {
-            map.serialize_entry("backup_id", value)?;
-        }
-        if let Some(value) = &self.link {
-            map.serialize_entry("link", value)?;
-        }
-        map.end()
-    }
-}
 impl<'de> serde::Deserialize<'de> for RedisLogLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RedisLogLink;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (RedisLogLink)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RedisLogLink, A::Error> {
-                let mut slot0: Option<String> = None;
-                let mut slot1: Option<String> = None;
-                let mut slot2: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => slot0 = map.next_value()?,
-                        "backup_id" => slot1 = map.next_value()?,
-                        "link" => slot2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RedisLogLink {
-                    id: slot0,
-                    backup_id: slot1,
-                    link: slot2,
-                })
-            }
+        fn build(
+            object: &mut crate::de::Object,
+        ) -> Result<RedisLogLink, crate::de::Invalid> {
+            Ok(RedisLogLink {
+                id: object.optional("id")?,
+                backup_id: object.optional("backup_id")?,
+                link: object.optional("link")?,
+            })
         }
-        deserializer.deserialize_map(Visitor)
+        crate::de::object(deserializer, build)
     }
 }
 impl RedisLogLink {
@@ -98,56 +61,19 @@ pub struct DcsErrorResponse {
     /// Extended error information. This parameter is not used currently and is set to null.
     pub error_ext_msg: Option<String>,
 }
-impl serde::Serialize for DcsErrorResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.error_msg {
-            map.serialize_entry("error_msg", value)?;
-        }
-        if let Some(value) = &self.error_code {
-            map.serialize_entry("error_code", value)?;
-        }
-        if let Some(value) = &self.error_ext_msg {
-            map.serialize_entry("error_ext_msg", value)?;
-        }
-        map.end()
-    }
-}
 impl<'de> serde::Deserialize<'de> for DcsErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DcsErrorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (DcsErrorResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DcsErrorResponse, A::Error> {
-                let mut slot0: Option<String> = None;
-                let mut slot1: Option<String> = None;
-                let mut slot2: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "error_msg" => slot0 = map.next_value()?,
-                        "error_code" => slot1 = map.next_value()?,
-                        "error_ext_msg" => slot2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DcsErrorResponse {
-                    error_msg: slot0,
-                    error_code: slot1,
-                    error_ext_msg: slot2,
-                })
-            }
+        fn build(
+            object: &mut crate::de::Object,
+        ) -> Result<DcsErrorResponse, crate::de::Invalid> {
+            Ok(DcsErrorResponse {
+                error_msg: object.optional("error_msg")?,
+                error_code: object.optional("error_code")?,
+                error_ext_msg: object.optional("error_ext_msg")?,
+            })
         }
-        deserializer.deserialize_map(Visitor)
+        crate::de::object(deserializer, build)
     }
 }

@@ -165,7 +165,7 @@ impl DownloadErrorlog {
         )
     }
 }
-/// The documented error responses of `DownloadErrorlog`, found in [`Error::Service`].
+/// The documented error responses of `DownloadErrorlog` (and of the operations whose error type is an alias of this one), found in [`Error::Service`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum DownloadErrorlogError {
@@ -176,7 +176,7 @@ impl std::fmt::Display for DownloadErrorlogError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DownloadErrorlogError::Default(_) => {
-                f.write_str("DownloadErrorlog returned Default (Any other status)")
+                f.write_str("Default (Any other status)")
             }
         }
     }

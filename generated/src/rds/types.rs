@@ -12,57 +12,20 @@ pub struct ErrorLogLinks {
     /// Number of error log links.
     pub count: Option<i32>,
 }
-impl serde::Serialize for ErrorLogLinks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.count {
-            map.serialize_entry("count", value)?;
-        }
-        map.end()
-    }
-}
 impl<'de> serde::Deserialize<'de> for ErrorLogLinks {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ErrorLogLinks;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ErrorLogLinks)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorLogLinks, A::Error> {
-                let mut slot0: Option<Vec<ErrorLogLink>> = None;
-                let mut slot1: Option<ErrorLogDownloadStatus> = None;
-                let mut slot2: Option<i32> = None;
-                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "list" => slot0 = map.next_value()?,
-                        "status" => slot1 = map.next_value()?,
-                        "count" => slot2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ErrorLogLinks {
-                    list: slot0,
-                    status: slot1,
-                    count: slot2,
-                })
-            }
+        fn build(
+            object: &mut crate::de::Object,
+        ) -> Result<ErrorLogLinks, crate::de::Invalid> {
+            Ok(ErrorLogLinks {
+                list: object.optional("list")?,
+                status: object.optional("status")?,
+                count: object.optional("count")?,
+            })
         }
-        deserializer.deserialize_map(Visitor)
+        crate::de::object(deserializer, build)
     }
 }
 /// One link for downloading an error log file.
@@ -100,81 +63,24 @@ impl std::fmt::Debug for ErrorLogLink {
             .finish()
     }
 }
-impl serde::Serialize for ErrorLogLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.workflow_id {
-            map.serialize_entry("workflow_id", value)?;
-        }
-        if let Some(value) = &self.file_name {
-            map.serialize_entry("file_name", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.file_size {
-            map.serialize_entry("file_size", value)?;
-        }
-        if let Some(value) = &self.file_link {
-            map.serialize_entry("file_link", value)?;
-        }
-        if let Some(value) = &self.create_at {
-            map.serialize_entry("create_at", value)?;
-        }
-        if let Some(value) = &self.update_at {
-            map.serialize_entry("update_at", value)?;
-        }
-        map.end()
-    }
-}
 impl<'de> serde::Deserialize<'de> for ErrorLogLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ErrorLogLink;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ErrorLogLink)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorLogLink, A::Error> {
-                let mut slot0: Option<String> = None;
-                let mut slot1: Option<String> = None;
-                let mut slot2: Option<ErrorLogLinkStatus> = None;
-                let mut slot3: Option<String> = None;
-                let mut slot4: Option<String> = None;
-                let mut slot5: Option<i64> = None;
-                let mut slot6: Option<i64> = None;
-                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "workflow_id" => slot0 = map.next_value()?,
-                        "file_name" => slot1 = map.next_value()?,
-                        "status" => slot2 = map.next_value()?,
-                        "file_size" => slot3 = map.next_value()?,
-                        "file_link" => slot4 = map.next_value()?,
-                        "create_at" => slot5 = map.next_value()?,
-                        "update_at" => slot6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ErrorLogLink {
-                    workflow_id: slot0,
-                    file_name: slot1,
-                    status: slot2,
-                    file_size: slot3,
-                    file_link: slot4,
-                    create_at: slot5,
-                    update_at: slot6,
-                })
-            }
+        fn build(
+            object: &mut crate::de::Object,
+        ) -> Result<ErrorLogLink, crate::de::Invalid> {
+            Ok(ErrorLogLink {
+                workflow_id: object.optional("workflow_id")?,
+                file_name: object.optional("file_name")?,
+                status: object.optional("status")?,
+                file_size: object.optional("file_size")?,
+                file_link: object.optional("file_link")?,
+                create_at: object.optional("create_at")?,
+                update_at: object.optional("update_at")?,
+            })
         }
-        deserializer.deserialize_map(Visitor)
+        crate::de::object(deserializer, build)
     }
 }
 impl ErrorLogLink {
@@ -195,7 +101,7 @@ impl ErrorLogLink {
 /// Forward compatible: a value not listed here decodes as `Unknown`.
 ///
 /// Values are recognised regardless of ASCII case.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorLogDownloadStatus {
     /// `FINISH`
@@ -234,11 +140,6 @@ impl From<&str> for ErrorLogDownloadStatus {
         ErrorLogDownloadStatus::Unknown(value.to_owned())
     }
 }
-impl From<String> for ErrorLogDownloadStatus {
-    fn from(value: String) -> Self {
-        ErrorLogDownloadStatus::from(value.as_str())
-    }
-}
 impl std::str::FromStr for ErrorLogDownloadStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -260,7 +161,7 @@ impl<'de> serde::Deserialize<'de> for ErrorLogDownloadStatus {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
-        Ok(ErrorLogDownloadStatus::from(value))
+        Ok(ErrorLogDownloadStatus::from(value.as_str()))
     }
 }
 /// Status of the current link. SUCCESS: the download link is successfully generated. FAILED: the download link failed to be generated. Document discrepancy: the table gives the values in upper case, while the document's example sends lower case ("success"); values are compared case-insensitively.
@@ -268,7 +169,7 @@ impl<'de> serde::Deserialize<'de> for ErrorLogDownloadStatus {
 /// Forward compatible: a value not listed here decodes as `Unknown`.
 ///
 /// Values are recognised regardless of ASCII case.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorLogLinkStatus {
     /// `SUCCESS`
@@ -301,11 +202,6 @@ impl From<&str> for ErrorLogLinkStatus {
         ErrorLogLinkStatus::Unknown(value.to_owned())
     }
 }
-impl From<String> for ErrorLogLinkStatus {
-    fn from(value: String) -> Self {
-        ErrorLogLinkStatus::from(value.as_str())
-    }
-}
 impl std::str::FromStr for ErrorLogLinkStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -327,7 +223,7 @@ impl<'de> serde::Deserialize<'de> for ErrorLogLinkStatus {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
-        Ok(ErrorLogLinkStatus::from(value))
+        Ok(ErrorLogLinkStatus::from(value.as_str()))
     }
 }
 /// Error body of CloudDC, RDS and CSS. Error bodies carry `error_code` and `error_msg`; the request ID is in the `X-Request-Id` response header.
@@ -338,50 +234,18 @@ pub struct ErrorResponse {
     /// Error message (the ShowLogsExportStatus document calls it the error description).
     pub error_msg: Option<String>,
 }
-impl serde::Serialize for ErrorResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.error_code {
-            map.serialize_entry("error_code", value)?;
-        }
-        if let Some(value) = &self.error_msg {
-            map.serialize_entry("error_msg", value)?;
-        }
-        map.end()
-    }
-}
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ErrorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ErrorResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorResponse, A::Error> {
-                let mut slot0: Option<String> = None;
-                let mut slot1: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "error_code" => slot0 = map.next_value()?,
-                        "error_msg" => slot1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ErrorResponse {
-                    error_code: slot0,
-                    error_msg: slot1,
-                })
-            }
+        fn build(
+            object: &mut crate::de::Object,
+        ) -> Result<ErrorResponse, crate::de::Invalid> {
+            Ok(ErrorResponse {
+                error_code: object.optional("error_code")?,
+                error_msg: object.optional("error_msg")?,
+            })
         }
-        deserializer.deserialize_map(Visitor)
+        crate::de::object(deserializer, build)
     }
 }

@@ -25,7 +25,15 @@ pub fn render_operations(api: &Api) -> String {
         use crate::transport::{Reply, Request, Transport};
         use crate::{Error, ResponseValue};
     };
-    render_items(&api.source, head, &api.operations, &emit_operation)
+    let shared = shared_error_types(&api.operations);
+    let items: Vec<(&Operation, Option<&str>)> = api
+        .operations
+        .iter()
+        .zip(shared.iter().map(Option::as_deref))
+        .collect();
+    render_items(&api.source, head, &items, &|(op, shared)| {
+        emit_operation(op, *shared)
+    })
 }
 
 /// A value the request builder holds: a parameter or the body.
@@ -103,12 +111,56 @@ pub(super) fn inputs(op: &Operation) -> Vec<Input> {
     inputs
 }
 
-fn emit_operation(op: &Operation) -> TokenStream {
+/// Operations documenting the same errors (statuses, variants and bodies) share one error
+/// type: per operation, the earlier operation whose error type it aliases, if any.
+fn shared_error_types(operations: &[Operation]) -> Vec<Option<String>> {
+    let mut first: std::collections::BTreeMap<String, String> = Default::default();
+    operations
+        .iter()
+        .map(|op| {
+            let key: Vec<String> = op
+                .error_responses()
+                .map(|r| {
+                    format!(
+                        "{}|{}|{}",
+                        r.variant,
+                        status_label(r.status),
+                        body_type(&r.body)
+                    )
+                })
+                .collect();
+            let key = key.join(";");
+            match first.get(&key) {
+                Some(owner) => Some(format!("{owner}Error")),
+                None => {
+                    first.insert(key, op.type_name.clone());
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// `shared`: the error type this operation's error type is an alias of.
+fn emit_operation(op: &Operation, shared: Option<&str>) -> TokenStream {
     let builder = ident(&op.type_name);
     let error = format_ident!("{}Error", op.type_name);
     let output = success_type(op);
     let success_enum = emit_success_enum(op);
-    let error_enum = emit_error_enum(op, &error);
+    let error_enum = match shared {
+        Some(target) => {
+            let target = ident(target);
+            let doc = doc_lines(&format!(
+                "The documented error responses of `{}`: the same as [`{target}`]'s.",
+                op.operation_id
+            ));
+            quote! {
+                #doc
+                pub type #error = #target;
+            }
+        }
+        None => emit_error_enum(op, &error),
+    };
     let inputs = inputs(op);
 
     let fields = inputs.iter().map(|i| {
@@ -586,12 +638,7 @@ fn emit_error_enum(op: &Operation, name: &proc_macro2::Ident) -> TokenStream {
     let variants = errors.iter().map(|r| response_variant(r));
     let arms = errors.iter().map(|r| {
         let variant = ident(&r.variant);
-        let text = format!(
-            "{} returned {} ({})",
-            op.operation_id,
-            r.variant,
-            status_label(r.status)
-        );
+        let text = format!("{} ({})", r.variant, status_label(r.status));
         match r.body {
             Body::Empty => quote!(#name::#variant => f.write_str(#text),),
             _ => quote!(#name::#variant(_) => f.write_str(#text),),
@@ -604,7 +651,7 @@ fn emit_error_enum(op: &Operation, name: &proc_macro2::Ident) -> TokenStream {
         (quote!(f), quote!(match self { #(#arms)* }))
     };
     let doc = format!(
-        "The documented error responses of `{}`, found in [`Error::Service`].",
+        "The documented error responses of `{}` (and of the operations whose error type is an alias of this one), found in [`Error::Service`].",
         op.operation_id
     );
     let enumeration = response_enum(name, &doc, variants);

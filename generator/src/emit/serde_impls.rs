@@ -4,26 +4,23 @@
 //! serde's derives are general (sequences, field identifiers as integers or bytes, content
 //! buffering for untagged enums); for a crate with thousands of types they are most of its
 //! compile time (GitHub's spec: about 110 of 125 seconds of `cargo check`). The generated
-//! impls do only what a JSON object needs: one map visitor, keys compared as text, unknown
-//! members skipped (or collected when the schema allows extra members).
+//! impls do only what a JSON object needs, in as little code per type as possible: a struct
+//! is read as a map of members, then built with one call per member (`crate::de::Object`);
+//! unknown members are skipped (or collected when the schema allows extra members).
 
 use super::rust::{ident, rust_type, Scope};
-use crate::model::{Additional, Field, Variant};
+use crate::model::{Additional, Field, Usage, Variant};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
-/// The Rust type of a member as the struct holds it.
-fn held_type(field: &Field) -> TokenStream {
-    let mut ty = rust_type(&field.ty, Scope::Types);
-    if field.boxed {
-        ty = quote!(Box<#ty>);
-    }
-    ty
-}
+use quote::quote;
 
 /// `Serialize` and `Deserialize` for a struct: absent optional members are left out when
 /// writing and read as `None`; a required member missing from the input is an error naming it.
-pub fn struct_impls(name: &str, fields: &[Field], additional: Option<&Additional>) -> TokenStream {
+pub fn struct_impls(
+    name: &str,
+    fields: &[Field],
+    additional: Option<&Additional>,
+    usage: Usage,
+) -> TokenStream {
     let type_name = ident(name);
     let writes = fields.iter().map(|f| {
         let member = ident(&f.name);
@@ -47,59 +44,31 @@ pub fn struct_impls(name: &str, fields: &[Field], additional: Option<&Additional
             }
         }
     });
-    // An optional member's slot is the member itself; a required one's is filled or missing.
-    let slots = fields.iter().enumerate().map(|(i, f)| {
-        let slot = format_ident!("slot{}", i);
-        let ty = held_type(f);
-        quote!(let mut #slot: Option<#ty> = None;)
-    });
-    let reads = fields.iter().enumerate().map(|(i, f)| {
-        let slot = format_ident!("slot{}", i);
-        let wire = &f.wire_name;
-        if f.is_optional() {
-            // `null` and absence both read as `None`.
-            quote!(#wire => #slot = map.next_value()?,)
-        } else {
-            quote!(#wire => #slot = Some(map.next_value()?),)
-        }
-    });
-    let (extra_slot, other_arm, extra_init) = match additional {
-        Some(a) => {
-            let member = ident(&a.name);
-            let ty = rust_type(&a.ty, Scope::Types);
-            (
-                quote!(let mut extra: std::collections::BTreeMap<String, #ty> = std::collections::BTreeMap::new();),
-                quote!(other => {
-                    extra.insert(other.to_owned(), map.next_value()?);
-                }),
-                quote!(#member: extra,),
-            )
-        }
-        None => (
-            quote!(),
-            quote!(_ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }),
-            quote!(),
-        ),
-    };
-    let inits = fields.iter().enumerate().map(|(i, f)| {
-        let slot = format_ident!("slot{}", i);
+    let takes = fields.iter().map(|f| {
         let member = ident(&f.name);
         let wire = &f.wire_name;
         if f.is_optional() {
-            quote!(#member: #slot,)
+            quote!(#member: object.optional(#wire)?,)
         } else {
-            quote!(#member: #slot.ok_or_else(|| serde::de::Error::missing_field(#wire))?,)
+            quote!(#member: object.required(#wire)?,)
         }
     });
-    let expecting = format!("an object ({name})");
+    let rest = additional.map(|a| {
+        let member = ident(&a.name);
+        quote!(#member: object.rest()?,)
+    });
     let map_binding = if fields.is_empty() && additional.is_none() {
         quote!(map)
     } else {
         quote!(mut map)
     };
-    quote! {
+    let object_binding = if fields.is_empty() && additional.is_none() {
+        quote!(_object)
+    } else {
+        quote!(object)
+    };
+    let serialize = usage.sent.then(|| {
+        quote! {
         impl serde::Serialize for #type_name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeMap as _;
@@ -110,32 +79,26 @@ pub fn struct_impls(name: &str, fields: &[Field], additional: Option<&Additional
             }
         }
 
+        }
+    });
+    let deserialize = usage.received.then(|| {
+        quote! {
         impl<'de> serde::Deserialize<'de> for #type_name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = #type_name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#type_name, A::Error> {
-                        #(#slots)*
-                        #extra_slot
-                        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
-                            match key.as_str() {
-                                #(#reads)*
-                                #other_arm
-                            }
-                        }
-                        Ok(#type_name {
-                            #(#inits)*
-                            #extra_init
-                        })
-                    }
+                fn build(#object_binding: &mut crate::de::Object) -> Result<#type_name, crate::de::Invalid> {
+                    Ok(#type_name {
+                        #(#takes)*
+                        #rest
+                    })
                 }
-                deserializer.deserialize_map(Visitor)
+                crate::de::object(deserializer, build)
             }
         }
+        }
+    });
+    quote! {
+        #serialize
+        #deserialize
     }
 }
 

@@ -3,7 +3,7 @@
 use super::docs::{doc_attrs, doc_lines, doc_opt, spec_text};
 use super::rust::{ident, rust_type, Scope};
 use crate::model::{
-    Additional, Api, Field, SizeEncoding, StringEnum, Type, TypeDef, TypeKind, Variant,
+    Additional, Api, Field, SizeEncoding, StringEnum, Type, TypeDef, TypeKind, Usage, Variant,
 };
 use crate::write::render_items;
 use proc_macro2::TokenStream;
@@ -43,13 +43,20 @@ fn emit_type(def: &TypeDef, enums: &[&str]) -> TokenStream {
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            emit_struct(&def.name, doc, fields, additional.as_ref())
+            emit_struct(&def.name, doc, fields, additional.as_ref(), def.usage)
         }
         TypeKind::Enum(e) => emit_enum(&def.name, doc, e),
         TypeKind::OneOf {
             variants,
             discriminator,
-        } => emit_one_of(doc, &def.name, variants, discriminator.as_deref(), enums),
+        } => emit_one_of(
+            doc,
+            &def.name,
+            variants,
+            discriminator.as_deref(),
+            enums,
+            def.usage,
+        ),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty, Scope::Types);
             quote! {
@@ -77,6 +84,7 @@ fn emit_struct(
     doc: TokenStream,
     fields: &[Field],
     additional: Option<&Additional>,
+    usage: Usage,
 ) -> TokenStream {
     let ident_name = ident(name);
     let sensitive = fields.iter().any(|f| f.sensitive);
@@ -107,7 +115,7 @@ fn emit_struct(
     } else {
         quote!()
     };
-    let serde = super::serde_impls::struct_impls(name, fields, additional);
+    let serde = super::serde_impls::struct_impls(name, fields, additional, usage);
     let links = emit_link_methods(name, fields);
     quote! {
         #doc
@@ -305,7 +313,7 @@ fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
         #[doc = ""]
         #[doc = " Forward compatible: a value not listed here decodes as `Unknown`."]
         #case_note
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #ident_name {
             #(#variants)*
@@ -332,12 +340,6 @@ fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
             }
         }
 
-        impl From<String> for #ident_name {
-            fn from(value: String) -> Self {
-                #ident_name::from(value.as_str())
-            }
-        }
-
         impl std::str::FromStr for #ident_name {
             type Err = std::convert::Infallible;
 
@@ -361,7 +363,7 @@ fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
         impl<'de> serde::Deserialize<'de> for #ident_name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = String::deserialize(deserializer)?;
-                Ok(#ident_name::from(value))
+                Ok(#ident_name::from(value.as_str()))
             }
         }
     }
@@ -375,6 +377,7 @@ fn emit_one_of(
     variants: &[Variant],
     discriminator: Option<&str>,
     enums: &[&str],
+    usage: Usage,
 ) -> TokenStream {
     let ident_name = ident(name);
     let members = variants.iter().map(|v| {
@@ -411,8 +414,12 @@ fn emit_one_of(
     };
     let Some(property) = discriminator else {
         let values = emit_to_values(&ident_name, variants, enums);
-        let serialize = super::serde_impls::one_of_serialize(name, variants, false);
-        let deserialize = super::serde_impls::untagged_deserialize(name, variants);
+        let serialize = usage
+            .sent
+            .then(|| super::serde_impls::one_of_serialize(name, variants, false));
+        let deserialize = usage
+            .received
+            .then(|| super::serde_impls::untagged_deserialize(name, variants));
         return quote! {
             #doc
             #[derive(Debug, Clone, PartialEq)]
@@ -434,7 +441,24 @@ fn emit_one_of(
         quote!(Some(#(#tags)|*) => serde_json::from_value(value).map(#wrap).map_err(D::Error::custom),)
     });
     let doc_note = format!(" Chosen by the `{property}` member; a value with another or no `{property}` is kept as `Unknown`.");
-    let serialize = super::serde_impls::one_of_serialize(name, variants, true);
+    let serialize = usage
+        .sent
+        .then(|| super::serde_impls::one_of_serialize(name, variants, true));
+    let deserialize = usage.received.then(|| {
+        quote! {
+            impl<'de> serde::Deserialize<'de> for #ident_name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    use serde::de::Error as _;
+                    let value = serde_json::Value::deserialize(deserializer)?;
+                    let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                    match tag.as_deref() {
+                        #(#arms)*
+                        _ => Ok(#ident_name::Unknown(value)),
+                    }
+                }
+            }
+        }
+    });
     quote! {
         #doc
         #[doc = ""]
@@ -448,18 +472,7 @@ fn emit_one_of(
         }
 
         #serialize
-
-        impl<'de> serde::Deserialize<'de> for #ident_name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                use serde::de::Error as _;
-                let value = serde_json::Value::deserialize(deserializer)?;
-                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
-                match tag.as_deref() {
-                    #(#arms)*
-                    _ => Ok(#ident_name::Unknown(value)),
-                }
-            }
-        }
+        #deserialize
     }
 }
 

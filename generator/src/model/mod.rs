@@ -47,6 +47,17 @@ pub struct TypeDef {
     pub name: String,
     pub doc: Option<String>,
     pub kind: TypeKind,
+    /// Which way values of the type travel, hence which of serde's traits it needs.
+    pub usage: Usage,
+}
+
+/// Whether a type is sent (in a request: `Serialize`) or received (in a response:
+/// `Deserialize`). A type no operation uses counts as received: data the API describes
+/// arrives somewhere (GitHub's webhook payloads, for example).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub sent: bool,
+    pub received: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

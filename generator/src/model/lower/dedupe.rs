@@ -122,6 +122,7 @@ mod tests {
 
     fn enumeration(name: &str, values: &[&str]) -> TypeDef {
         TypeDef {
+            usage: Default::default(),
             name: name.into(),
             doc: Some(format!("{name}'s own words")),
             kind: TypeKind::Enum(StringEnum {
@@ -139,6 +140,7 @@ mod tests {
 
     fn holder(name: &str, member: &str) -> TypeDef {
         TypeDef {
+            usage: Default::default(),
             name: name.into(),
             doc: None,
             kind: TypeKind::Struct {

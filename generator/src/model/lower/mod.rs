@@ -8,6 +8,7 @@ mod dedupe;
 mod operation;
 mod recursion;
 mod schema;
+mod usage;
 mod workflow;
 
 use super::naming::{self, Scope};
@@ -26,6 +27,7 @@ pub fn lower(spec: &LoadedSpec, module: &str) -> Result<Api, Diagnostics> {
     dedupe::merge_identical_types(&mut cx.types);
     cx.break_cycles();
     workflow::lower_workflows(&mut cx, &mut operations, pending, &mut methods);
+    usage::mark_usage(&mut cx.types, &operations);
     if !cx.diagnostics.is_empty() {
         return Err(Diagnostics(cx.diagnostics));
     }

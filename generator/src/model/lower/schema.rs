@@ -57,6 +57,7 @@ impl Context<'_> {
     /// inline types it contains.
     fn reserve(&mut self, name: &str, doc: Option<String>) -> usize {
         self.types.push(TypeDef {
+            usage: Default::default(),
             name: name.to_owned(),
             doc,
             kind: TypeKind::Alias(Type::Any),
