@@ -120,6 +120,21 @@ pub fn child_main() -> Option<i32> {
 }
 
 fn max_rss_kib(who: libc::c_int) -> u64 {
+    // Linux carries a process's `ru_maxrss` over from its parent across fork and exec, so a
+    // child's own peak comes from its memory map's high-water mark instead.
+    if who == libc::RUSAGE_SELF {
+        let own = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            });
+        if let Some(kib) = own {
+            return kib;
+        }
+    }
     // SAFETY: getrusage writes into the zeroed struct we own, and reads nothing else.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: as above; `who` is RUSAGE_SELF or RUSAGE_CHILDREN.

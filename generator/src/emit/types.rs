@@ -12,10 +12,15 @@ use quote::quote;
 /// The module's `types.rs`.
 pub fn render_types(api: &Api) -> String {
     // String enums, and aliases of them (identical enums are merged into aliases).
+    let by_name: std::collections::BTreeMap<&str, &TypeKind> = api
+        .types
+        .iter()
+        .map(|t| (t.name.as_str(), &t.kind))
+        .collect();
     let is_enum = |name: &str| {
         let mut name = name;
         for _ in 0..64 {
-            match api.types.iter().find(|t| t.name == name).map(|t| &t.kind) {
+            match by_name.get(name).copied() {
                 Some(TypeKind::Enum(_)) => return true,
                 Some(TypeKind::Alias(Type::Named(target))) => name = target,
                 _ => return false,

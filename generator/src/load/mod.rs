@@ -66,6 +66,8 @@ pub fn load_spec_and_json_with(
             .help("check that the path exists and is readable")
     })?;
     let value = parse_document(&file, &text)?;
+    // Large specs: the text is not needed any more, and the peak comes next.
+    drop(text);
     check_version(&file, &value)?;
     let bundled = bundle::Bundler::new(&path, read).bundle(value)?;
     let document = deserialize(&file, &bundled.value)?;

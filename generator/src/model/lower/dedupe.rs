@@ -11,32 +11,81 @@ use std::collections::BTreeMap;
 
 /// Turns every type equal to an earlier one into an alias of it, until no more merge.
 pub(super) fn merge_identical_types(types: &mut [TypeDef]) {
+    // Who refers to whom, so that a round recomputes only the keys a merge can change.
+    let mut referrers: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, def) in types.iter().enumerate() {
+        for name in referenced_names(&def.kind) {
+            referrers.entry(name).or_default().push(i);
+        }
+    }
+    let mut keys: Vec<Option<String>> = vec![None; types.len()];
+    let mut dirty: Vec<usize> = (0..types.len()).collect();
     // Each round may make more types equal (two structs whose members used two equal
     // enums); the number of types bounds the rounds.
     for _ in 0..types.len().max(1) {
         let canonical = canonical_names(types);
-        let mut first_of: BTreeMap<String, usize> = BTreeMap::new();
-        let mut merged = false;
-        for i in 0..types.len() {
-            if matches!(types[i].kind, TypeKind::Alias(_)) {
-                continue;
-            }
-            let key = key_of(&types[i].kind, &canonical);
-            match first_of.get(&key) {
-                Some(&first) => {
-                    let target = types[first].name.clone();
-                    types[i].kind = TypeKind::Alias(Type::Named(target));
-                    merged = true;
-                }
+        for &i in &dirty {
+            keys[i] = match types[i].kind {
+                TypeKind::Alias(_) => None,
+                _ => Some(key_of(&types[i].kind, &canonical)),
+            };
+        }
+        let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut merges: Vec<(usize, usize)> = Vec::new();
+        for (i, key) in keys.iter().enumerate() {
+            let Some(key) = key else { continue };
+            match first_of.get(key.as_str()) {
+                Some(&first) => merges.push((i, first)),
                 None => {
                     first_of.insert(key, i);
                 }
             }
         }
-        if !merged {
+        if merges.is_empty() {
             return;
         }
+        let mut next_dirty = std::collections::BTreeSet::new();
+        let mut changed: Vec<usize> = Vec::new();
+        for (i, first) in merges {
+            let target = types[first].name.clone();
+            types[i].kind = TypeKind::Alias(Type::Named(target));
+            keys[i] = None;
+            changed.push(i);
+        }
+        // Whatever refers to a merged type, directly or through aliases, may now equal
+        // something else.
+        while let Some(i) = changed.pop() {
+            for &referrer in referrers.get(&types[i].name).into_iter().flatten() {
+                if next_dirty.insert(referrer) && matches!(types[referrer].kind, TypeKind::Alias(_))
+                {
+                    changed.push(referrer);
+                }
+            }
+        }
+        dirty = next_dirty.into_iter().collect();
     }
+}
+
+/// The type names a definition mentions.
+fn referenced_names(kind: &TypeKind) -> Vec<String> {
+    fn walk(ty: &Type, out: &mut Vec<String>) {
+        match ty {
+            Type::Named(name) => out.push(name.clone()),
+            Type::Array(inner) | Type::Map(inner) | Type::Option(inner) => walk(inner, out),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    match kind {
+        TypeKind::Struct { fields, additional } => {
+            fields.iter().for_each(|f| walk(&f.ty, &mut out));
+            additional.iter().for_each(|a| walk(&a.ty, &mut out));
+        }
+        TypeKind::OneOf { variants, .. } => variants.iter().for_each(|v| walk(&v.ty, &mut out)),
+        TypeKind::Alias(ty) => walk(ty, &mut out),
+        TypeKind::Enum(_) => {}
+    }
+    out
 }
 
 /// Every alias name to the type it finally stands for.

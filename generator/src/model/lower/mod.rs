@@ -52,6 +52,8 @@ pub(crate) struct Context<'a> {
     pub schema_names: BTreeMap<String, String>,
     pub type_scope: Scope,
     pub types: Vec<TypeDef>,
+    /// Type name to its place in `types`: lookups stay cheap on specs with thousands of types.
+    pub type_index: BTreeMap<String, usize>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -63,8 +65,14 @@ impl<'a> Context<'a> {
             schema_names: BTreeMap::new(),
             type_scope: Scope::new(),
             types: Vec::new(),
+            type_index: BTreeMap::new(),
             diagnostics: Vec::new(),
         }
+    }
+
+    /// The type named `name`.
+    pub fn type_named(&self, name: &str) -> Option<&TypeDef> {
+        self.type_index.get(name).map(|&i| &self.types[i])
     }
 
     pub fn error(

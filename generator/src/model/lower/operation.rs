@@ -289,7 +289,7 @@ fn shape_within(cx: &Context, ty: &Type, depth: usize) -> Option<ValueShape> {
             Some(ValueShape::One)
         }
         Type::Array(item) if one(item) => Some(ValueShape::Many),
-        Type::Named(name) => match cx.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+        Type::Named(name) => match cx.type_named(name).map(|t| &t.kind) {
             Some(TypeKind::Enum(_)) => Some(ValueShape::One),
             Some(TypeKind::Alias(inner)) => shape_within(cx, inner, depth + 1),
             Some(TypeKind::OneOf {
@@ -396,7 +396,7 @@ fn lower_request_body(
                 Type::Map(_) => true,
                 Type::Named(name) => {
                     matches!(
-                        cx.types.iter().find(|t| &t.name == name).map(|t| &t.kind),
+                        cx.type_named(name).map(|t| &t.kind),
                         Some(TypeKind::Struct { .. })
                     )
                 }

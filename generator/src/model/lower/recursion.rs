@@ -35,19 +35,68 @@ fn edges(types: &[TypeDef]) -> BTreeMap<&str, Vec<&str>> {
         .collect()
 }
 
-/// Whether `to` can be reached from `from` by following by-value edges.
-fn reaches(graph: &BTreeMap<&str, Vec<&str>>, from: &str, to: &str) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![from];
-    while let Some(node) = stack.pop() {
-        if node == to {
-            return true;
+/// The strongly connected component of every node (Tarjan's algorithm, iterative so deep
+/// graphs cannot overflow the stack): `to` reaches `from` through by-value edges exactly when
+/// an edge `from -> to` joins two nodes of one component. Linear in the graph's size.
+fn components<'a>(graph: &BTreeMap<&'a str, Vec<&'a str>>) -> BTreeMap<&'a str, usize> {
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut low: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut on_stack: BTreeSet<&str> = BTreeSet::new();
+    let mut stack: Vec<&str> = Vec::new();
+    let mut component: BTreeMap<&'a str, usize> = BTreeMap::new();
+    let mut next = 0usize;
+    let no_edges: Vec<&str> = Vec::new();
+    for &root in graph.keys() {
+        if index.contains_key(root) {
+            continue;
         }
-        if seen.insert(node) {
-            stack.extend(graph.get(node).into_iter().flatten().copied());
+        // (node, position of the next edge to follow)
+        let mut work: Vec<(&'a str, usize)> = vec![(root, 0)];
+        while let Some(&mut (node, ref mut edge)) = work.last_mut() {
+            if *edge == 0 && !index.contains_key(node) {
+                index.insert(node, next);
+                low.insert(node, next);
+                next += 1;
+                stack.push(node);
+                on_stack.insert(node);
+            }
+            let targets = graph.get(node).unwrap_or(&no_edges);
+            if let Some(&target) = targets.get(*edge) {
+                *edge += 1;
+                if !index.contains_key(target) {
+                    work.push((target, 0));
+                } else if on_stack.contains(target) {
+                    let lowest = low[node].min(index[target]);
+                    low.insert(node, lowest);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                let lowest = low[parent].min(low[node]);
+                low.insert(parent, lowest);
+            }
+            if low[node] == index[node] {
+                let id = component.len();
+                while let Some(member) = stack.pop() {
+                    on_stack.remove(member);
+                    component.insert(member, id);
+                    if member == node {
+                        break;
+                    }
+                }
+            }
         }
     }
-    false
+    component
+}
+
+/// Whether the by-value edge `from -> to` lies on a cycle.
+fn on_cycle(components: &BTreeMap<&str, usize>, from: &str, to: &str) -> bool {
+    match (components.get(from), components.get(to)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
 }
 
 impl Context<'_> {
@@ -55,6 +104,9 @@ impl Context<'_> {
     /// alone (`A: {$ref: B}`, `B: {$ref: A}`), which describe no value at all.
     pub(super) fn break_cycles(&mut self) {
         let graph = edges(&self.types);
+        let components = components(&graph);
+        let by_name: BTreeMap<&str, &TypeDef> =
+            self.types.iter().map(|t| (t.name.as_str(), t)).collect();
         let mut boxed_fields: Vec<(usize, usize)> = Vec::new();
         let mut boxed_variants: Vec<(usize, usize)> = Vec::new();
         let mut alias_cycles: Vec<String> = Vec::new();
@@ -63,7 +115,7 @@ impl Context<'_> {
                 TypeKind::Struct { fields, .. } => {
                     for (f, field) in fields.iter().enumerate() {
                         if by_value(&field.ty)
-                            .is_some_and(|target| reaches(&graph, target, &def.name))
+                            .is_some_and(|target| on_cycle(&components, &def.name, target))
                         {
                             boxed_fields.push((t, f));
                         }
@@ -72,7 +124,7 @@ impl Context<'_> {
                 TypeKind::OneOf { variants, .. } => {
                     for (v, variant) in variants.iter().enumerate() {
                         if by_value(&variant.ty)
-                            .is_some_and(|target| reaches(&graph, target, &def.name))
+                            .is_some_and(|target| on_cycle(&components, &def.name, target))
                         {
                             boxed_variants.push((t, v));
                         }
@@ -80,7 +132,7 @@ impl Context<'_> {
                 }
                 TypeKind::Alias(ty) => {
                     if by_value(ty)
-                        .is_some_and(|target| alias_only_cycle(&self.types, target, &def.name))
+                        .is_some_and(|target| alias_only_cycle(&by_name, target, &def.name))
                     {
                         alias_cycles.push(def.name.clone());
                     }
@@ -119,13 +171,13 @@ impl Context<'_> {
 }
 
 /// Whether following aliases from `from` leads back to `to` without passing a struct or enum.
-fn alias_only_cycle(types: &[TypeDef], from: &str, to: &str) -> bool {
+fn alias_only_cycle(types: &BTreeMap<&str, &TypeDef>, from: &str, to: &str) -> bool {
     let mut current = from;
     for _ in 0..=types.len() {
         if current == to {
             return true;
         }
-        match types.iter().find(|d| d.name == current).map(|d| &d.kind) {
+        match types.get(current).map(|d| &d.kind) {
             Some(TypeKind::Alias(ty)) => match by_value(ty) {
                 Some(next) => current = next,
                 None => return false,

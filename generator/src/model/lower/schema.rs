@@ -62,6 +62,8 @@ impl Context<'_> {
             doc,
             kind: TypeKind::Alias(Type::Any),
         });
+        self.type_index
+            .insert(name.to_owned(), self.types.len() - 1);
         self.types.len() - 1
     }
 

@@ -521,7 +521,7 @@ fn field_path(cx: &mut Context, body: &Type, wire: &str, at: &str) -> Option<Fie
 
 fn struct_fields(cx: &Context, ty: &Type) -> Option<Vec<crate::model::Field>> {
     match resolve_alias(cx, ty) {
-        Type::Named(name) => match &cx.types.iter().find(|t| t.name == name)?.kind {
+        Type::Named(name) => match &cx.type_named(&name)?.kind {
             TypeKind::Struct { fields, .. } => Some(fields.clone()),
             _ => None,
         },
@@ -536,7 +536,7 @@ fn resolve_alias(cx: &Context, ty: &Type) -> Type {
         let Type::Named(name) = &ty else {
             break;
         };
-        match cx.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+        match cx.type_named(name).map(|t| &t.kind) {
             Some(TypeKind::Alias(inner)) => ty = inner.clone(),
             _ => break,
         }
@@ -548,7 +548,7 @@ fn resolve_alias(cx: &Context, ty: &Type) -> Type {
 fn is_textual(cx: &Context, ty: &Type) -> bool {
     match resolve_alias(cx, ty) {
         ty if ty.is_primitive() => true,
-        Type::Named(name) => match cx.types.iter().find(|t| t.name == name).map(|t| &t.kind) {
+        Type::Named(name) => match cx.type_named(&name).map(|t| &t.kind) {
             Some(TypeKind::Enum(_)) => true,
             Some(TypeKind::OneOf {
                 variants,
