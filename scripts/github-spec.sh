@@ -6,8 +6,8 @@
 #   bash scripts/github-spec.sh            # generate and `cargo check`
 #   GITHUB_SPEC_CHECK=0 bash scripts/...   # generate only
 #
-# Not part of CI yet: checking the 500k-line result takes minutes and gigabytes of memory
-# (see the README); issue #7 is about bringing that down.
+# Not part of CI: the benchmark (`cargo bench -p clientgen-tests --bench perf`) measures the
+# same steps with medians and baselines; this script is the quick look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work="$PWD/target/github"
