@@ -155,17 +155,10 @@ fn parse_floor(files: &[PathBuf]) -> Duration {
     started.elapsed()
 }
 
+/// The files generation reads for `spec`: the loader's own expansion of folders.
 fn spec_files(spec: &Path) -> Vec<PathBuf> {
-    if spec.is_file() {
-        return vec![spec.to_path_buf()];
-    }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(spec)
-        .expect("the spec folder is readable")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
-        .collect();
-    files.sort();
-    files
+    clientgen::load::expand_spec_paths(Path::new(""), &[spec.to_path_buf()])
+        .expect("the spec path exists")
 }
 
 fn config_for(spec: &Path) -> clientgen::Config {
