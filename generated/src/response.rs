@@ -4,7 +4,7 @@
 //! Successful responses: the decoded body with the status and headers it came with, or a
 //! body streamed as it arrives.
 
-use crate::error::{request_id, DispatchError};
+use crate::error::{request_id, DispatchError, StreamLimit};
 use bytes::Bytes;
 use futures_core::Stream;
 use reqwest::header::HeaderMap;
@@ -13,6 +13,8 @@ use std::fmt;
 use std::ops::Deref;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::time::Instant;
 
 /// What an operation's `send` resolves to: the decoded success, or why the call failed.
 pub type Outcome<T, E> = Result<ResponseValue<T>, crate::Error<E>>;
@@ -73,12 +75,123 @@ impl<T: fmt::Debug> fmt::Debug for ResponseValue<T> {
     }
 }
 
+/// The limits of one streamed body, fixed when its download starts (carried from the
+/// transport to [`ByteStream::new`] in the response's extensions).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StreamLimits {
+    /// When the download must be complete, and the configured limit (for the message).
+    deadline: Option<(Instant, Duration)>,
+    /// Bytes per second, averaged over every window of this length.
+    min_throughput: Option<(u64, Duration)>,
+    /// The most [`ByteStream::collect`] reads into memory.
+    max_collect: usize,
+    started: Instant,
+}
+
+impl StreamLimits {
+    pub(crate) fn starting_now(
+        timeout: Option<Duration>,
+        min_throughput: Option<(u64, Duration)>,
+        max_collect: usize,
+    ) -> Self {
+        let started = Instant::now();
+        StreamLimits {
+            deadline: timeout.map(|limit| (started + limit, limit)),
+            min_throughput,
+            max_collect,
+            started,
+        }
+    }
+
+    /// When the download must be complete, if ever.
+    pub(crate) fn deadline(&self) -> Option<(Instant, Duration)> {
+        self.deadline
+    }
+}
+
+/// Where a streamed body stands against its limits.
+struct Pace {
+    limits: StreamLimits,
+    window_start: Instant,
+    window_received: u64,
+    /// Wakes the reader at the next check while no data arrives.
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl Pace {
+    fn new(limits: StreamLimits) -> Self {
+        Pace {
+            limits,
+            window_start: limits.started,
+            window_received: 0,
+            timer: None,
+        }
+    }
+
+    /// Checks the limits at `now`; a window that has ended and was fast enough starts anew.
+    fn check(&mut self, now: Instant) -> Result<(), StreamLimit> {
+        if let Some((deadline, limit)) = self.limits.deadline {
+            if now >= deadline {
+                return Err(StreamLimit::Deadline { limit });
+            }
+        }
+        if let Some((bytes_per_second, window)) = self.limits.min_throughput {
+            let elapsed = now.saturating_duration_since(self.window_start);
+            if elapsed >= window {
+                let needed = u128::from(bytes_per_second) * elapsed.as_millis() / 1000;
+                if u128::from(self.window_received) < needed {
+                    return Err(StreamLimit::Stalled {
+                        bytes_per_second,
+                        window: elapsed,
+                        received: self.window_received,
+                    });
+                }
+                self.window_start = now;
+                self.window_received = 0;
+            }
+        }
+        Ok(())
+    }
+
+    /// When the limits must next be checked if no data arrives.
+    fn next_check(&self) -> Option<Instant> {
+        let window_end = self
+            .limits
+            .min_throughput
+            .map(|(_, window)| self.window_start + window);
+        match (self.limits.deadline.map(|(at, _)| at), window_end) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Polls the timer of the next check: `Ready(at)` once it is due.
+    fn poll_timer(&mut self, cx: &mut Context<'_>) -> Poll<Instant> {
+        let Some(at) = self.next_check() else {
+            return Poll::Pending;
+        };
+        let timer = self
+            .timer
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at)));
+        if timer.deadline() != at {
+            timer.as_mut().reset(at);
+        }
+        std::future::Future::poll(timer.as_mut(), cx).map(|()| at)
+    }
+}
+
 /// A response body delivered chunk by chunk as it arrives, never held whole in memory.
+///
+/// The download's limits apply while it is read: its total deadline
+/// (`ConfigBuilder::download_timeout`) and its minimum throughput
+/// (`ConfigBuilder::download_min_throughput`); breaking one ends the stream with an error.
 pub struct ByteStream {
     file_name: Option<String>,
     content_length: Option<u64>,
     content_type: Option<String>,
     inner: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
+    pace: Pace,
+    finished: bool,
 }
 
 impl ByteStream {
@@ -92,11 +205,18 @@ impl ByteStream {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let limits = response
+            .extensions()
+            .get::<StreamLimits>()
+            .copied()
+            .unwrap_or_else(|| StreamLimits::starting_now(None, None, usize::MAX));
         ByteStream {
             file_name,
             content_length: response.content_length(),
             content_type,
             inner: Box::pin(response.bytes_stream()),
+            pace: Pace::new(limits),
+            finished: false,
         }
     }
 
@@ -120,13 +240,29 @@ impl ByteStream {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
-    /// Reads the whole body into memory; for small bodies only.
+    /// Reads the whole body into memory; for small bodies only: a body larger than
+    /// `ConfigBuilder::max_body_size` (32 MiB by default) fails, having read no more.
     pub async fn collect(mut self) -> Result<Bytes, DispatchError> {
-        let mut out = Vec::with_capacity(self.content_length.unwrap_or(0).min(1 << 20) as usize);
+        let limit = self.pace.limits.max_collect;
+        if self.content_length.is_some_and(|n| n > limit as u64) {
+            return Err(DispatchError::limit_broken(StreamLimit::TooLarge { limit }));
+        }
+        let capacity = self.content_length.unwrap_or(0).min(1 << 20) as usize;
+        let mut out = Vec::with_capacity(capacity.min(limit));
         while let Some(chunk) = self.next_chunk().await {
-            out.extend_from_slice(&chunk?);
+            let chunk = chunk?;
+            if chunk.len() > limit - out.len() {
+                return Err(DispatchError::limit_broken(StreamLimit::TooLarge { limit }));
+            }
+            out.extend_from_slice(&chunk);
         }
         Ok(Bytes::from(out))
+    }
+
+    /// Ends the stream with a broken limit.
+    fn broke(&mut self, limit: StreamLimit) -> Poll<Option<Result<Bytes, DispatchError>>> {
+        self.finished = true;
+        Poll::Ready(Some(Err(DispatchError::limit_broken(limit))))
     }
 }
 
@@ -134,10 +270,43 @@ impl Stream for ByteStream {
     type Item = Result<Bytes, DispatchError>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner
-            .as_mut()
-            .poll_next(cx)
-            .map(|item| item.map(|chunk| chunk.map_err(DispatchError::new)))
+        let this = &mut *self;
+        if this.finished {
+            return Poll::Ready(None);
+        }
+        loop {
+            match this.inner.as_mut().poll_next(cx) {
+                Poll::Ready(Some(Ok(chunk))) => {
+                    this.pace.window_received += chunk.len() as u64;
+                    if let Err(limit) = this.pace.check(Instant::now()) {
+                        return this.broke(limit);
+                    }
+                    return Poll::Ready(Some(Ok(chunk)));
+                }
+                Poll::Ready(Some(Err(e))) => {
+                    return Poll::Ready(Some(Err(DispatchError::new(e))));
+                }
+                Poll::Ready(None) => {
+                    this.finished = true;
+                    return Poll::Ready(None);
+                }
+                Poll::Pending => {
+                    if let Err(limit) = this.pace.check(Instant::now()) {
+                        return this.broke(limit);
+                    }
+                    match this.pace.poll_timer(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        // Due: checked at no earlier than its time, so that every check
+                        // either fails or moves the next one on.
+                        Poll::Ready(at) => {
+                            if let Err(limit) = this.pace.check(Instant::now().max(at)) {
+                                return this.broke(limit);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

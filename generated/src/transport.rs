@@ -8,7 +8,7 @@
 use crate::body::Multipart;
 use crate::config::{Config, Credentials};
 use crate::error::{
-    ConstructionError, DispatchError, Error, RawResponse, TimeoutError, TimeoutKind,
+    ConstructionError, DispatchError, Error, RawResponse, ReadError, TimeoutError, TimeoutKind,
 };
 use crate::retry::{AttemptOutcome, Classification};
 use crate::signing::{self, ENCODE};
@@ -46,6 +46,21 @@ impl Server {
 /// The number of attempts a call took, carried on the final response.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Attempts(pub u32);
+
+/// Why one attempt failed.
+enum Failure {
+    /// Sending, or receiving the response's head.
+    Send(reqwest::Error),
+    /// Receiving the body.
+    Body(reqwest::Error),
+    /// A success body beyond `ConfigBuilder::max_body_size`.
+    TooLarge(crate::error::ResponseError),
+    /// The attempt timeout expired.
+    Attempt(Duration),
+}
+
+/// The longest URL the HTTP stack can send (`http::Uri` refuses longer ones).
+const MAX_URL_LEN: usize = u16::MAX as usize - 1;
 
 /// Sends requests for a service client.
 #[derive(Clone)]
@@ -111,12 +126,7 @@ impl Transport {
     ) -> Result<ResponseValue<T>, Error<E>> {
         let transport = self.for_call();
         let exchange = async {
-            let response = transport.send::<E>(request?).await?;
-            let status = response.status().as_u16();
-            let reply = match stream {
-                Some((low, high)) if (low..=high).contains(&status) => Reply::Stream(response),
-                _ => Reply::Read(RawResponse::read(response).await?),
-            };
+            let reply = transport.send_with_retries::<E>(request?, stream).await?;
             decode(reply).map_err(|e| e.in_operation(operation))
         };
         transport.call(operation, method, path, exchange).await
@@ -157,39 +167,64 @@ impl Transport {
         result
     }
 
-    /// Sends the request, retrying as the configuration says (inside the call's span).
-    pub(crate) async fn send<E>(&self, request: Request) -> Result<reqwest::Response, Error<E>> {
-        self.send_with_retries(request).await
-    }
-
-    async fn send_with_retries<E>(&self, request: Request) -> Result<reqwest::Response, Error<E>> {
+    /// Sends the request, retrying as the configuration says (inside the call's span), and
+    /// reads the response's body within each attempt's time limit, but for statuses in
+    /// `stream`, whose body is left streaming (under the download limits).
+    async fn send_with_retries<E>(
+        &self,
+        request: Request,
+        stream: Option<(u16, u16)>,
+    ) -> Result<Reply, Error<E>> {
         let endpoint = self
             .endpoint
             .as_ref()
             .map_err(|reason| ConstructionError::new("endpoint", reason.clone()))?;
         let (policy, classifier) = (self.config.retry(), self.config.classifier());
+        let timeouts = self.config.timeouts();
         let mut waited = Duration::ZERO;
         let mut attempt = 1;
         loop {
             self.attempts.store(attempt, Ordering::Relaxed);
             let prepared = self.prepare(&request, endpoint)?;
-            let outcome = match self.config.timeouts().attempt {
-                Some(limit) => tokio::time::timeout(limit, prepared.send())
+            // One attempt: the response's head, then its body unless it is streamed.
+            let exchange = async {
+                let mut response = prepared.send().await.map_err(Failure::Send)?;
+                response.extensions_mut().insert(Attempts(attempt));
+                let status = response.status().as_u16();
+                if stream.is_some_and(|(low, high)| (low..=high).contains(&status)) {
+                    response
+                        .extensions_mut()
+                        .insert(self.config.stream_limits());
+                    return Ok(Reply::Stream(response));
+                }
+                match RawResponse::read(response, self.config.body_limits()).await {
+                    Ok(raw) => Ok(Reply::Read(raw)),
+                    Err(ReadError::Transport(e)) => Err(Failure::Body(e)),
+                    Err(ReadError::TooLarge(e)) => Err(Failure::TooLarge(e)),
+                }
+            };
+            let outcome = match timeouts.attempt {
+                Some(limit) => tokio::time::timeout(limit, exchange)
                     .await
-                    .map_err(|_| limit),
-                None => Ok(prepared.send().await),
+                    .unwrap_or(Err(Failure::Attempt(limit))),
+                None => exchange.await,
             };
             // Whether the request may have reached the server: only a failed connection says
             // it surely did not.
             let (classification, reached, result) = match outcome {
-                Ok(Ok(response)) => {
-                    let seen = AttemptOutcome::Response {
-                        status: response.status(),
-                        headers: response.headers(),
+                Ok(reply) => {
+                    let (status, headers) = match &reply {
+                        Reply::Read(raw) => (raw.status(), raw.headers()),
+                        Reply::Stream(response) => (response.status(), response.headers()),
                     };
-                    (classifier.classify(&seen), true, Ok(response))
+                    let seen = AttemptOutcome::Response { status, headers };
+                    (classifier.classify(&seen), true, Ok(reply))
                 }
-                Ok(Err(e)) => {
+                Err(Failure::TooLarge(e)) => {
+                    // The server answered; another attempt would get the same body.
+                    (Classification::NoOpinion, true, Err(Error::Response(e)))
+                }
+                Err(Failure::Send(e) | Failure::Body(e)) => {
                     let seen = if e.is_connect() {
                         AttemptOutcome::ConnectFailed
                     } else if e.is_timeout() {
@@ -198,19 +233,22 @@ impl Transport {
                         AttemptOutcome::OtherFailure
                     };
                     let error = if e.is_timeout() {
-                        let kind = if e.is_connect() {
-                            TimeoutKind::Connect
+                        // Connecting, or else the read timeout: reqwest has no other limit.
+                        if e.is_connect() {
+                            Error::Timeout(TimeoutError::new(
+                                TimeoutKind::Connect,
+                                timeouts.connect,
+                            ))
                         } else {
-                            TimeoutKind::Attempt
-                        };
-                        Error::Timeout(TimeoutError::new(kind, self.config.timeouts().connect))
+                            Error::Timeout(TimeoutError::read(timeouts.read.unwrap_or_default()))
+                        }
                     } else {
                         Error::Dispatch(DispatchError::new(e))
                     };
                     let reached = !matches!(seen, AttemptOutcome::ConnectFailed);
                     (classifier.classify(&seen), reached, Err(error))
                 }
-                Err(limit) => (
+                Err(Failure::Attempt(limit)) => (
                     classifier.classify(&AttemptOutcome::TimedOut),
                     true,
                     Err(Error::Timeout(TimeoutError::new(
@@ -228,12 +266,14 @@ impl Transport {
                 _ => None,
             };
             let Some(wait) = wait else {
-                let span = tracing::Span::current();
-                return result.map(|mut response| {
-                    span.record("status", response.status().as_u16());
-                    response.extensions_mut().insert(Attempts(attempt));
-                    response
-                });
+                if let Ok(reply) = &result {
+                    let status = match reply {
+                        Reply::Read(raw) => raw.status(),
+                        Reply::Stream(response) => response.status(),
+                    };
+                    tracing::Span::current().record("status", status.as_u16());
+                }
+                return result;
             };
             tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
@@ -257,6 +297,9 @@ impl Transport {
         }
         let url = reqwest::Url::parse(&url)
             .map_err(|e| ConstructionError::new("endpoint", e.to_string()))?;
+        if url.as_str().len() > MAX_URL_LEN {
+            return Err(request.url_too_long(url.as_str().len()));
+        }
         // What is signed is the path as sent, an endpoint's path prefix included.
         let sent_path = url.path().to_owned();
         let mut headers: Vec<(String, String)> = vec![
@@ -307,7 +350,9 @@ impl Transport {
                 headers.push((signing::DATE_HEADER.to_owned(), date.clone()));
                 if let Some(project_id) = request.project_id.as_deref().or(self.config.project_id())
                 {
-                    if reqwest::header::HeaderValue::from_str(project_id).is_err() {
+                    if !crate::config::header_safe(project_id)
+                        || reqwest::header::HeaderValue::from_str(project_id).is_err()
+                    {
                         return Err(ConstructionError::new(
                             "project_id",
                             "cannot be sent in the signed X-Project-Id header (use visible ASCII)",
@@ -386,6 +431,8 @@ pub(crate) struct Request {
     headers: Vec<(String, String)>,
     cookies: Vec<String>,
     body: Option<Body>,
+    /// What each argument adds to the URL, encoded: (argument, bytes).
+    url_parts: Vec<(std::borrow::Cow<'static, str>, usize)>,
 }
 
 /// `Debug` shows where a request goes, never header values, cookies or the body.
@@ -436,7 +483,27 @@ impl Request {
             headers: Vec::new(),
             cookies: Vec::new(),
             body: None,
+            url_parts: Vec::new(),
         }
+    }
+
+    /// The error of a URL longer than [`MAX_URL_LEN`], naming the argument that takes the
+    /// most of it.
+    fn url_too_long(&self, length: usize) -> ConstructionError {
+        let (argument, bytes) = self
+            .url_parts
+            .iter()
+            .max_by_key(|(_, bytes)| *bytes)
+            .cloned()
+            .unwrap_or(("path".into(), self.path.len()));
+        ConstructionError::new(
+            argument,
+            format!(
+                "too long: the request URL would be {length} bytes, more than the {MAX_URL_LEN} \
+                 an HTTP request can carry, and this argument takes {bytes} of them \
+                 (percent-encoded)"
+            ),
+        )
     }
 
     /// The project id this request's path uses (it may differ from the configured one).
@@ -468,13 +535,19 @@ impl Request {
                 format!("`{value}` cannot be a path segment"),
             ));
         }
+        let start = self.path.len();
         self.path.extend(utf8_percent_encode(value, ENCODE));
+        self.url_parts
+            .push((argument.into(), self.path.len() - start));
         Ok(())
     }
 
     /// A query pair; the query is sent sorted and encoded, exactly as it is signed.
     pub(crate) fn query(&mut self, name: &str, value: impl Display) {
-        self.query.push((name.to_owned(), value.to_string()));
+        let value = value.to_string();
+        let encoded: usize = utf8_percent_encode(&value, ENCODE).map(str::len).sum();
+        self.url_parts.push((name.to_owned().into(), encoded));
+        self.query.push((name.to_owned(), value));
     }
 
     pub(crate) fn header(
@@ -484,7 +557,9 @@ impl Request {
         value: impl Display,
     ) -> Result<(), ConstructionError> {
         let value = value.to_string();
-        if reqwest::header::HeaderValue::from_str(&value).is_err() {
+        if !crate::config::header_safe(&value)
+            || reqwest::header::HeaderValue::from_str(&value).is_err()
+        {
             return Err(ConstructionError::new(
                 argument,
                 "cannot be sent in a header: only visible ASCII, spaces and tabs are allowed (no CR, LF, other control or non-ASCII characters)",

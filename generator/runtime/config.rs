@@ -88,7 +88,7 @@ impl Credentials {
     }
 
     fn check(&self) -> Result<(), ConfigError> {
-        let header_safe = |value: &str| reqwest::header::HeaderValue::from_str(value).is_ok();
+        let header_safe = header_safe;
         match self {
             Credentials::Token(token) if token.expose().is_empty() => {
                 Err(ConfigError::InvalidCredentials("the token is empty"))
@@ -128,12 +128,31 @@ impl Credentials {
     }
 }
 
+/// Whether `value` can be sent as a header value as it is: visible ASCII, spaces and tabs only.
+/// (`HeaderValue::from_str` also accepts bytes above 0x7F, which would send raw UTF-8.)
+pub(crate) fn header_safe(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
+}
+
+/// The most of a success body read into memory, by default: 32 MiB.
+pub(crate) const DEFAULT_MAX_BODY_SIZE: usize = 32 << 20;
+/// The most of an error body kept, by default: 8 KiB.
+pub(crate) const DEFAULT_ERROR_BODY_PREFIX: usize = 8 << 10;
+/// The longest a download may take, by default: one hour.
+pub(crate) const DEFAULT_DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(3600);
+/// The least a download must receive, by default: 1 KiB/s over every 30 s window.
+pub(crate) const DEFAULT_DOWNLOAD_MIN_THROUGHPUT: (u64, Duration) = (1024, Duration::from_secs(30));
+
 /// Timeouts, each a limit on its own part of a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
     /// Establishing a connection.
     pub connect: Duration,
-    /// One attempt, until the response's headers arrive.
+    /// One attempt: sending, the response's headers and reading its body (a streamed download
+    /// excepted, which has its own limits: `ConfigBuilder::download_timeout` and
+    /// `ConfigBuilder::download_min_throughput`).
     pub attempt: Option<Duration>,
     /// The whole call: every attempt, the waits between them, and reading the body.
     pub operation: Option<Duration>,
@@ -149,6 +168,26 @@ impl Default for Timeouts {
             attempt: Some(Duration::from_secs(30)),
             operation: Some(Duration::from_secs(120)),
             read: Some(Duration::from_secs(60)),
+        }
+    }
+}
+
+/// What a server's response may make the client spend: memory and download time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Limits {
+    max_body_size: usize,
+    error_body_prefix: usize,
+    download_timeout: Option<Duration>,
+    download_min_throughput: Option<(u64, Duration)>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+            error_body_prefix: DEFAULT_ERROR_BODY_PREFIX,
+            download_timeout: Some(DEFAULT_DOWNLOAD_TIMEOUT),
+            download_min_throughput: Some(DEFAULT_DOWNLOAD_MIN_THROUGHPUT),
         }
     }
 }
@@ -171,6 +210,7 @@ struct Inner {
     project_id: Option<String>,
     user_agent: reqwest::header::HeaderValue,
     timeouts: Timeouts,
+    limits: Limits,
     retry: RetryConfig,
     classifier: Arc<dyn RetryClassifier>,
     clock: Clock,
@@ -206,6 +246,44 @@ impl Config {
 
     pub fn retry(&self) -> &RetryConfig {
         &self.inner.retry
+    }
+
+    /// The most of a success body read into memory (see [`ConfigBuilder::max_body_size`]).
+    pub fn max_body_size(&self) -> usize {
+        self.inner.limits.max_body_size
+    }
+
+    /// The most of an error body kept (see [`ConfigBuilder::error_body_prefix`]).
+    pub fn error_body_prefix(&self) -> usize {
+        self.inner.limits.error_body_prefix
+    }
+
+    /// The longest a download may take (see [`ConfigBuilder::download_timeout`]).
+    pub fn download_timeout(&self) -> Option<Duration> {
+        self.inner.limits.download_timeout
+    }
+
+    /// The least a download must receive: bytes per second, over every window of the given
+    /// length (see [`ConfigBuilder::download_min_throughput`]); `None` when there is no minimum.
+    pub fn download_min_throughput(&self) -> Option<(u64, Duration)> {
+        self.inner.limits.download_min_throughput
+    }
+
+    pub(crate) fn body_limits(&self) -> crate::error::BodyLimits {
+        crate::error::BodyLimits {
+            success: self.inner.limits.max_body_size,
+            error_prefix: self.inner.limits.error_body_prefix,
+        }
+    }
+
+    /// The limits of a streamed body whose download starts now.
+    pub(crate) fn stream_limits(&self) -> crate::response::StreamLimits {
+        let limits = &self.inner.limits;
+        crate::response::StreamLimits::starting_now(
+            limits.download_timeout,
+            limits.download_min_throughput,
+            limits.max_body_size,
+        )
     }
 
     pub(crate) fn credentials(&self) -> Option<&Credentials> {
@@ -244,6 +322,7 @@ impl fmt::Debug for Config {
             .field("project_id", &self.inner.project_id)
             .field("credentials", &self.inner.credentials)
             .field("timeouts", &self.inner.timeouts)
+            .field("limits", &self.inner.limits)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
@@ -258,6 +337,7 @@ pub struct ConfigBuilder {
     project_id: Option<String>,
     user_agent: Option<String>,
     timeouts: Timeouts,
+    limits: Limits,
     retry: Option<RetryConfig>,
     classifier: Option<Arc<dyn RetryClassifier>>,
     clock: Option<Clock>,
@@ -340,6 +420,42 @@ impl ConfigBuilder {
         self
     }
 
+    /// The most of a success body read into memory (JSON and text bodies; default
+    /// 32 MiB). A larger body fails the call with
+    /// `ResponseErrorKind::BodyTooLarge`, having read no more than this. Binary bodies are
+    /// streamed and not limited by size, except by [`ByteStream::collect`](crate::ByteStream::collect).
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.limits.max_body_size = bytes;
+        self
+    }
+
+    /// The most of an error body kept (default 8 KiB): the rest
+    /// is never read. The code and message are taken from this prefix; a documented error
+    /// whose body is longer cannot be decoded and is reported as
+    /// `ResponseErrorKind::BodyTooLarge`, with the prefix in `raw().body()`.
+    pub fn error_body_prefix(mut self, bytes: usize) -> Self {
+        self.limits.error_body_prefix = bytes;
+        self
+    }
+
+    /// The longest a download may take (default one hour; `None`
+    /// for no limit): a streamed body (`ByteStream`, `save_to`, `save_into`) from the moment
+    /// its response arrived, a pre-signed link from the moment it is opened.
+    pub fn download_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.limits.download_timeout = limit;
+        self
+    }
+
+    /// The least a download must receive: `bytes_per_second` on average over every `window`
+    /// (default 1 KiB/s over 30 s). The first window is
+    /// the grace period of a slow start. A body that trickles in below it fails
+    /// (`DownloadError::Stalled`); `bytes_per_second` 0 turns the check off.
+    pub fn download_min_throughput(mut self, bytes_per_second: u64, window: Duration) -> Self {
+        self.limits.download_min_throughput =
+            (bytes_per_second > 0).then_some((bytes_per_second, window));
+        self
+    }
+
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
         self
@@ -385,12 +501,23 @@ impl ConfigBuilder {
         let user_agent = self.user_agent.unwrap_or_else(|| {
             concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned()
         });
-        let user_agent = reqwest::header::HeaderValue::from_str(&user_agent).map_err(|_| {
-            ConfigError::Invalid {
+        let user_agent = reqwest::header::HeaderValue::from_str(&user_agent)
+            .ok()
+            .filter(|_| header_safe(&user_agent))
+            .ok_or(ConfigError::Invalid {
                 what: "user agent",
-                reason: "it cannot be sent in a header",
-            }
-        })?;
+                reason: "it cannot be sent in a header (use visible ASCII)",
+            })?;
+        if self
+            .limits
+            .download_min_throughput
+            .is_some_and(|(_, window)| window.is_zero())
+        {
+            return Err(ConfigError::Invalid {
+                what: "download minimum throughput",
+                reason: "the window must be longer than zero",
+            });
+        }
         let client = |redirect| {
             let mut builder = reqwest::Client::builder()
                 .redirect(redirect)
@@ -413,6 +540,7 @@ impl ConfigBuilder {
                 project_id: self.project_id,
                 user_agent,
                 timeouts: self.timeouts,
+                limits: self.limits,
                 retry: self.retry.unwrap_or_default(),
                 classifier: self
                     .classifier

@@ -3,7 +3,7 @@
 //! without credentials.
 
 use crate::config::{Config, REDACTED};
-use crate::error::DispatchError;
+use crate::error::{DispatchError, StreamLimit};
 use crate::ByteStream;
 use std::fmt;
 use std::future::{Future, IntoFuture};
@@ -80,8 +80,10 @@ impl PresignedLink {
     }
 
     /// Starts the download: sends `GET` to the link, with no credential and no header of
-    /// the client's beyond `User-Agent`, and returns the body as it arrives.
+    /// the client's beyond `User-Agent`, and returns the body as it arrives. The download's
+    /// deadline (`ConfigBuilder::download_timeout`) runs from this call.
     pub async fn open(&self, config: &Config) -> Result<ByteStream, DownloadError> {
+        let limits = config.stream_limits();
         let url = reqwest::Url::parse(&self.url).map_err(|_| DownloadError::InvalidLink {
             reason: "not an absolute URL",
         })?;
@@ -92,13 +94,19 @@ impl PresignedLink {
         }
         let host = url.host_str().unwrap_or_default().to_owned();
         tracing::debug!(host = %host, "fetching a pre-signed link");
-        let response = config
+        let send = config
             .link_http()
             .get(url)
             .header(reqwest::header::USER_AGENT, config.user_agent())
-            .send()
-            .await
-            .map_err(|e| DownloadError::Dispatch(DispatchError::new(e)))?;
+            .send();
+        let sent = match limits.deadline() {
+            Some((at, limit)) => tokio::time::timeout_at(at, send)
+                .await
+                .map_err(|_| DownloadError::TimedOut { limit })?,
+            None => send.await,
+        };
+        let mut response = sent.map_err(|e| DownloadError::Dispatch(DispatchError::new(e)))?;
+        response.extensions_mut().insert(limits);
         let status = response.status();
         if !status.is_success() {
             return Err(DownloadError::Status { status, host });
@@ -238,7 +246,7 @@ impl Save {
         let mut temp = TempFile::create(&path).await?;
         let mut received: u64 = 0;
         while let Some(chunk) = body.next_chunk().await {
-            let chunk = chunk.map_err(DownloadError::Dispatch)?;
+            let chunk = chunk.map_err(DownloadError::from_dispatch)?;
             received += chunk.len() as u64;
             if expected.is_some_and(|expected| received > expected) {
                 return Err(DownloadError::SizeMismatch {
@@ -288,6 +296,21 @@ fn plain_file_name(name: &str) -> Option<String> {
     Some(clean.to_owned())
 }
 
+/// The longest file name most file systems allow, in bytes (`NAME_MAX`).
+const NAME_MAX: usize = 255;
+/// What the temporary name adds to the target's: `.`, `.`, 16 hex digits, `.part`.
+const TEMP_NAME_EXTRA: usize = 23;
+
+/// The target's name as the temporary name repeats it: shortened (at a character boundary)
+/// so that the temporary name fits in [`NAME_MAX`] bytes whenever the target's name does.
+fn temp_name_stem(name: &str) -> &str {
+    let mut end = name.len().min(NAME_MAX - TEMP_NAME_EXTRA);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    &name[..end]
+}
+
 /// The partial file, removed unless it is renamed to the target.
 struct TempFile {
     path: PathBuf,
@@ -304,6 +327,7 @@ impl TempFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "download".to_owned());
+        let name = temp_name_stem(&name);
         for _ in 0..8 {
             let path = dir.join(format!(".{name}.{:016x}.part", fastrand::u64(..)));
             match tokio::fs::OpenOptions::new()
@@ -393,6 +417,33 @@ pub enum DownloadError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The download took longer than `limit` (`ConfigBuilder::download_timeout`).
+    TimedOut { limit: std::time::Duration },
+    /// The body arrived too slowly: `received` bytes in `window`, less than
+    /// `bytes_per_second` (`ConfigBuilder::download_min_throughput`).
+    Stalled {
+        bytes_per_second: u64,
+        window: std::time::Duration,
+        received: u64,
+    },
+}
+
+impl DownloadError {
+    fn from_dispatch(error: DispatchError) -> Self {
+        match error.limit() {
+            Some(StreamLimit::Deadline { limit }) => DownloadError::TimedOut { limit },
+            Some(StreamLimit::Stalled {
+                bytes_per_second,
+                window,
+                received,
+            }) => DownloadError::Stalled {
+                bytes_per_second,
+                window,
+                received,
+            },
+            _ => DownloadError::Dispatch(error),
+        }
+    }
 }
 
 impl fmt::Display for DownloadError {
@@ -413,6 +464,24 @@ impl fmt::Display for DownloadError {
             DownloadError::Io { path, source } => {
                 write!(f, "writing {} failed: {source}", path.display())
             }
+            DownloadError::TimedOut { limit } => write!(
+                f,
+                "{}",
+                StreamLimit::Deadline { limit: *limit }
+            ),
+            DownloadError::Stalled {
+                bytes_per_second,
+                window,
+                received,
+            } => write!(
+                f,
+                "{}",
+                StreamLimit::Stalled {
+                    bytes_per_second: *bytes_per_second,
+                    window: *window,
+                    received: *received
+                }
+            ),
         }
     }
 }

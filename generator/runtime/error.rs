@@ -142,21 +142,24 @@ impl<E> From<ResponseError> for Error<E> {
 /// An argument that cannot be sent, found before anything was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConstructionError {
-    argument: &'static str,
+    argument: std::borrow::Cow<'static, str>,
     reason: String,
 }
 
 impl ConstructionError {
-    pub(crate) fn new(argument: &'static str, reason: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        argument: impl Into<std::borrow::Cow<'static, str>>,
+        reason: impl Into<String>,
+    ) -> Self {
         ConstructionError {
-            argument,
+            argument: argument.into(),
             reason: reason.into(),
         }
     }
 
     /// The argument's name, as in the method or setter.
     pub fn argument(&self) -> &str {
-        self.argument
+        &self.argument
     }
 
     /// Why it was rejected.
@@ -190,15 +193,37 @@ pub enum TimeoutKind {
 pub struct TimeoutError {
     kind: TimeoutKind,
     limit: std::time::Duration,
+    /// The read timeout (no data for `limit`) expired during an attempt.
+    read: bool,
 }
 
 impl TimeoutError {
     pub(crate) fn new(kind: TimeoutKind, limit: std::time::Duration) -> Self {
-        TimeoutError { kind, limit }
+        TimeoutError {
+            kind,
+            limit,
+            read: false,
+        }
     }
 
+    /// The read timeout expired during an attempt (reported as [`TimeoutKind::Attempt`]).
+    pub(crate) fn read(limit: std::time::Duration) -> Self {
+        TimeoutError {
+            kind: TimeoutKind::Attempt,
+            limit,
+            read: true,
+        }
+    }
+
+    /// Which limit expired. The read timeout (`ConfigBuilder::read_timeout`) expiring during an
+    /// attempt is [`TimeoutKind::Attempt`], with [`is_read`](Self::is_read) true.
     pub fn kind(&self) -> TimeoutKind {
         self.kind
+    }
+
+    /// Whether the read timeout expired: the server sent nothing for [`limit`](Self::limit).
+    pub fn is_read(&self) -> bool {
+        self.read
     }
 
     /// The limit that expired.
@@ -209,6 +234,14 @@ impl TimeoutError {
 
 impl fmt::Display for TimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.read {
+            return write!(
+                f,
+                "timed out: the server sent nothing for longer than {:?} (the read timeout; \
+                 raise it with ConfigBuilder::read_timeout)",
+                self.limit
+            );
+        }
         let what = match self.kind {
             TimeoutKind::Connect => "connecting",
             TimeoutKind::Attempt => "waiting for the response",
@@ -220,40 +253,108 @@ impl fmt::Display for TimeoutError {
 
 impl std::error::Error for TimeoutError {}
 
-/// The request did not complete at the transport level.
+/// The request did not complete at the transport level, or a streamed body broke one of the
+/// download limits (its deadline, its minimum throughput, or the size collected in memory).
 #[derive(Debug)]
 pub struct DispatchError {
-    source: reqwest::Error,
+    source: Option<reqwest::Error>,
+    limit: Option<StreamLimit>,
+}
+
+/// A limit a streamed body ([`ByteStream`](crate::ByteStream)) broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StreamLimit {
+    /// The download took longer than its total deadline (`ConfigBuilder::download_timeout`).
+    Deadline { limit: std::time::Duration },
+    /// Fewer than `bytes_per_second` × `window` bytes arrived in a window of `window`
+    /// (`ConfigBuilder::download_min_throughput`).
+    Stalled {
+        bytes_per_second: u64,
+        window: std::time::Duration,
+        received: u64,
+    },
+    /// A body collected into memory grew beyond `limit` bytes (`ConfigBuilder::max_body_size`).
+    TooLarge { limit: usize },
+}
+
+impl fmt::Display for StreamLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StreamLimit::Deadline { limit } => write!(
+                f,
+                "the download took longer than {limit:?} (the download timeout; raise it with \
+                 ConfigBuilder::download_timeout)"
+            ),
+            StreamLimit::Stalled {
+                bytes_per_second,
+                window,
+                received,
+            } => write!(
+                f,
+                "the download stalled: {received} bytes arrived in {window:?}, less than the \
+                 minimum of {bytes_per_second} bytes/s (lower it with \
+                 ConfigBuilder::download_min_throughput)"
+            ),
+            StreamLimit::TooLarge { limit } => write!(
+                f,
+                "the body is larger than {limit} bytes, the most read into memory (raise it \
+                 with ConfigBuilder::max_body_size, or save the body to a file)"
+            ),
+        }
+    }
 }
 
 impl DispatchError {
     pub(crate) fn new(source: reqwest::Error) -> Self {
         // The URL is dropped: a pre-signed one carries its signature in the query.
         DispatchError {
-            source: source.without_url(),
+            source: Some(source.without_url()),
+            limit: None,
+        }
+    }
+
+    pub(crate) fn limit_broken(limit: StreamLimit) -> Self {
+        DispatchError {
+            source: None,
+            limit: Some(limit),
         }
     }
 
     /// The connection could not be established.
     pub fn is_connect(&self) -> bool {
-        self.source.is_connect()
+        self.source.as_ref().is_some_and(reqwest::Error::is_connect)
     }
 
-    /// A timeout expired.
+    /// A timeout expired (the read timeout, the download's deadline or its minimum throughput).
     pub fn is_timeout(&self) -> bool {
-        self.source.is_timeout()
+        self.source.as_ref().is_some_and(reqwest::Error::is_timeout)
+            || matches!(
+                self.limit,
+                Some(StreamLimit::Deadline { .. } | StreamLimit::Stalled { .. })
+            )
+    }
+
+    /// The download limit a streamed body broke, if that is what this is.
+    pub(crate) fn limit(&self) -> Option<StreamLimit> {
+        self.limit
     }
 }
 
 impl fmt::Display for DispatchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "request failed: {}", self.source)
+        match (&self.limit, &self.source) {
+            (Some(limit), _) => write!(f, "{limit}"),
+            (None, Some(source)) => write!(f, "request failed: {source}"),
+            (None, None) => f.write_str("request failed"),
+        }
     }
 }
 
 impl std::error::Error for DispatchError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+        self.source
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -272,6 +373,10 @@ pub enum ResponseErrorKind {
     UndocumentedStatus,
     /// The body does not decode as the documented schema.
     Decode { message: String },
+    /// The body is larger than the client reads: `limit` bytes (`ConfigBuilder::max_body_size`
+    /// for success bodies, `ConfigBuilder::error_body_prefix` for error bodies, of which the
+    /// first `limit` bytes are kept in [`RawResponse::body`]).
+    BodyTooLarge { limit: usize, error_status: bool },
 }
 
 impl ResponseError {
@@ -303,11 +408,34 @@ impl fmt::Display for ResponseError {
             )?,
             ResponseErrorKind::Decode { message } => write!(
                 f,
-                "cannot decode the HTTP {status} response body: {message}"
+                "cannot decode the HTTP {status} response body: {}",
+                Untrusted(message)
+            )?,
+            ResponseErrorKind::BodyTooLarge {
+                limit,
+                error_status: false,
+            } => write!(
+                f,
+                "the HTTP {status} response body is larger than {limit} bytes, the most the \
+                 client reads (raise it with ConfigBuilder::max_body_size)"
+            )?,
+            ResponseErrorKind::BodyTooLarge {
+                limit,
+                error_status: true,
+            } => write!(
+                f,
+                "the HTTP {status} error body is larger than {limit} bytes, the most the client \
+                 keeps of an error (its first {limit} bytes are in raw().body(); raise it with \
+                 ConfigBuilder::error_body_prefix)"
             )?,
         }
+        if let (Some(code), Some(message)) = (self.raw.error_code(), self.raw.error_message()) {
+            if matches!(self.kind, ResponseErrorKind::BodyTooLarge { .. }) {
+                write!(f, " [{}: {}]", Untrusted(code), Untrusted(message))?;
+            }
+        }
         if let Some(id) = self.raw.request_id() {
-            write!(f, " (request id {id})")?;
+            write!(f, " (request id {})", Untrusted(id))?;
         }
         if self.raw.attempts > 1 {
             write!(f, " after {} attempts", self.raw.attempts)?;
@@ -358,14 +486,17 @@ impl<E: fmt::Display> fmt::Display for ServiceError<E> {
                 self.operation, self.kind
             )?;
         }
+        // The server's words, escaped and bounded: they must not forge log lines.
         match (self.raw.error_code(), self.raw.error_message()) {
-            (Some(code), Some(message)) => write!(f, " [{code}: {message}]")?,
-            (Some(code), None) => write!(f, " [{code}]")?,
-            (None, Some(message)) => write!(f, " [{message}]")?,
+            (Some(code), Some(message)) => {
+                write!(f, " [{}: {}]", Untrusted(code), Untrusted(message))?
+            }
+            (Some(code), None) => write!(f, " [{}]", Untrusted(code))?,
+            (None, Some(message)) => write!(f, " [{}]", Untrusted(message))?,
             (None, None) => {}
         }
         if let Some(id) = self.raw.request_id() {
-            write!(f, " (request id {id})")?;
+            write!(f, " (request id {})", Untrusted(id))?;
         }
         if self.raw.attempts > 1 {
             write!(f, " after {} attempts", self.raw.attempts)?;
@@ -374,7 +505,8 @@ impl<E: fmt::Display> fmt::Display for ServiceError<E> {
     }
 }
 
-/// A response as received: status, headers and the whole body.
+/// A response as received: status, headers and the body (of an error status, at most its
+/// first `ConfigBuilder::error_body_prefix` bytes).
 ///
 /// `Debug` shows the body's length, not its content, which may hold secrets.
 #[derive(Clone)]
@@ -385,6 +517,25 @@ pub struct RawResponse {
     error_code: Option<String>,
     error_message: Option<String>,
     attempts: u32,
+    /// The body was cut at this many bytes (the rest was never read).
+    truncated_at: Option<usize>,
+}
+
+/// How much of a body is read into memory.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyLimits {
+    /// A success body larger than this fails the call.
+    pub(crate) success: usize,
+    /// Of an error body, only this many bytes are kept.
+    pub(crate) error_prefix: usize,
+}
+
+/// Why a body could not be read.
+pub(crate) enum ReadError {
+    /// The connection failed or timed out.
+    Transport(reqwest::Error),
+    /// A success body is larger than the limit.
+    TooLarge(ResponseError),
 }
 
 impl RawResponse {
@@ -400,41 +551,105 @@ impl RawResponse {
                 .extensions()
                 .get::<crate::transport::Attempts>()
                 .map_or(1, |a| a.0),
+            truncated_at: None,
         }
     }
 
-    /// Reads the whole body.
-    pub(crate) async fn read(response: reqwest::Response) -> Result<Self, DispatchError> {
+    /// Reads the body: a success body whole, up to `limits.success` bytes (beyond, the call
+    /// fails and nothing more is read), an error body up to `limits.error_prefix` bytes (the
+    /// rest is left unread).
+    pub(crate) async fn read(
+        mut response: reqwest::Response,
+        limits: BodyLimits,
+    ) -> Result<Self, ReadError> {
         let status = response.status();
         let headers = response.headers().clone();
         let attempts = response
             .extensions()
             .get::<crate::transport::Attempts>()
             .map_or(1, |a| a.0);
-        let body = response.bytes().await.map_err(DispatchError::new)?;
-        let (error_code, error_message) = if status.is_success() {
-            (None, None)
+        let limit = if status.is_success() {
+            limits.success
         } else {
-            error_fields(&body)
+            limits.error_prefix
         };
-        Ok(RawResponse {
+        let announced = response.content_length();
+        let mut raw = RawResponse {
             status,
             headers,
-            body,
-            error_code,
-            error_message,
+            body: Bytes::new(),
+            error_code: None,
+            error_message: None,
             attempts,
+            truncated_at: None,
+        };
+        let too_large = |raw: RawResponse| {
+            ReadError::TooLarge(ResponseError {
+                kind: ResponseErrorKind::BodyTooLarge {
+                    limit,
+                    error_status: false,
+                },
+                raw: Box::new(raw),
+            })
+        };
+        if status.is_success() && announced.is_some_and(|n| n > limit as u64) {
+            raw.truncated_at = Some(0);
+            return Err(too_large(raw));
+        }
+        // Never more than the limit, whatever `Content-Length` says.
+        let capacity = announced.unwrap_or(0).min(limit as u64).min(1 << 20) as usize;
+        let mut body = Vec::with_capacity(capacity);
+        while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
+            let room = limit - body.len();
+            if chunk.len() > room {
+                if status.is_success() {
+                    raw.truncated_at = Some(0);
+                    return Err(too_large(raw));
+                }
+                body.extend_from_slice(&chunk[..room]);
+                raw.truncated_at = Some(limit);
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        raw.body = Bytes::from(body);
+        if !status.is_success() {
+            (raw.error_code, raw.error_message) = error_fields(&raw.body);
+        }
+        Ok(raw)
+    }
+
+    /// The error a decoder gets from a body that was cut off.
+    fn cut_off(&self) -> Option<ResponseError> {
+        let limit = self.truncated_at?;
+        Some(ResponseError {
+            kind: ResponseErrorKind::BodyTooLarge {
+                limit,
+                error_status: !self.status.is_success(),
+            },
+            raw: Box::new(self.clone()),
         })
+    }
+
+    /// Whether the body was cut off at the configured limit (the rest was not read).
+    pub fn is_truncated(&self) -> bool {
+        self.truncated_at.is_some()
     }
 
     /// Decodes the body as JSON.
     pub(crate) fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ResponseError> {
+        if let Some(error) = self.cut_off() {
+            return Err(error);
+        }
         serde_json::from_slice(&self.body)
             .map_err(|e| ResponseError::decode(self.clone(), without_values(&e.to_string())))
     }
 
     /// The body as text.
     pub(crate) fn text(&self) -> Result<String, ResponseError> {
+        if let Some(error) = self.cut_off() {
+            return Err(error);
+        }
         String::from_utf8(self.body.to_vec())
             .map_err(|e| ResponseError::decode(self.clone(), format!("the body is not UTF-8: {e}")))
     }
@@ -456,12 +671,14 @@ impl RawResponse {
         request_id(&self.headers)
     }
 
-    /// `error_code` (or `code`) from a JSON error body.
+    /// `error_code` (or `code`) from a JSON error body, as the server sent it (not escaped:
+    /// the `Display` of errors escapes it).
     pub fn error_code(&self) -> Option<&str> {
         self.error_code.as_deref()
     }
 
-    /// `error_msg` (or `message`) from a JSON error body.
+    /// `error_msg` (or `message`) from a JSON error body, as the server sent it (not escaped:
+    /// the `Display` of errors escapes and shortens it).
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_deref()
     }
@@ -480,6 +697,7 @@ impl fmt::Debug for RawResponse {
             .field("error_code", &self.error_code)
             .field("attempts", &self.attempts)
             .field("body_len", &self.body.len())
+            .field("truncated", &self.is_truncated())
             .finish()
     }
 }
@@ -502,17 +720,51 @@ fn without_values(message: &str) -> String {
     out
 }
 
+/// The most characters of one server-provided text (code, message, request id) a message shows.
+const SHOWN_CHARS: usize = 256;
+
+/// Text from the server, as a message shows it: control characters (CR, LF, ESC, ...) and
+/// bidirectional overrides escaped (`\n`, `\u{1b}`), so it cannot forge log lines or colour a
+/// terminal, and at most [`SHOWN_CHARS`] characters, then how many more there were.
+pub(crate) struct Untrusted<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Untrusted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
+        for (shown, (at, c)) in self.0.char_indices().enumerate() {
+            if shown == SHOWN_CHARS {
+                let more = self.0[at..].chars().count();
+                return write!(f, "… ({more} more characters)");
+            }
+            let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            if c.is_control() || bidi {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
     headers.get("x-request-id").and_then(|v| v.to_str().ok())
 }
 
 /// Finds the error code and message in the usual places of a JSON error body:
 /// `{"error_code", "error_msg"}`, `{"code", "message"}`, or either nested under `"error"`.
+///
+/// The body is read member by member, keeping what was found before any syntax error: an error
+/// body cut at `ConfigBuilder::error_body_prefix` still yields the members in its prefix.
 fn error_fields(body: &[u8]) -> (Option<String>, Option<String>) {
-    let Ok(serde_json::Value::Object(object)) = serde_json::from_slice::<serde_json::Value>(body)
-    else {
-        return (None, None);
-    };
+    use serde::de::Deserializer as _;
+    const CODES: &[&str] = &["error_code", "errorCode", "code"];
+    const MESSAGES: &[&str] = &["error_msg", "errorMsg", "error_message", "message", "msg"];
+    let found = std::cell::RefCell::new(serde_json::Map::new());
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    // A syntax error (a cut-off body) ends the reading; what was found before it is kept.
+    let _ = deserializer.deserialize_map(Members(&found));
+    let object = found.into_inner();
     let pick = |object: &serde_json::Map<String, serde_json::Value>, keys: &[&str]| {
         keys.iter().find_map(|k| match object.get(*k) {
             Some(serde_json::Value::String(s)) => Some(s.clone()),
@@ -520,8 +772,6 @@ fn error_fields(body: &[u8]) -> (Option<String>, Option<String>) {
             _ => None,
         })
     };
-    const CODES: &[&str] = &["error_code", "errorCode", "code"];
-    const MESSAGES: &[&str] = &["error_msg", "errorMsg", "error_message", "message", "msg"];
     let mut code = pick(&object, CODES);
     let mut message = pick(&object, MESSAGES);
     if let Some(serde_json::Value::Object(inner)) = object.get("error") {
@@ -529,6 +779,40 @@ fn error_fields(body: &[u8]) -> (Option<String>, Option<String>) {
         message = message.or_else(|| pick(inner, MESSAGES));
     }
     (code, message)
+}
+
+/// Collects the members of a JSON object that may name an error, one at a time.
+struct Members<'a>(&'a std::cell::RefCell<serde_json::Map<String, serde_json::Value>>);
+
+impl<'de> serde::de::Visitor<'de> for Members<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        const KEPT: &[&str] = &[
+            "error_code",
+            "errorCode",
+            "code",
+            "error_msg",
+            "errorMsg",
+            "error_message",
+            "message",
+            "msg",
+            "error",
+        ];
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if KEPT.contains(&key.as_ref()) {
+                let value: serde_json::Value = map.next_value()?;
+                self.0.borrow_mut().insert(key.into_owned(), value);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

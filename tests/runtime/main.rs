@@ -4,6 +4,9 @@
 
 mod common;
 mod endpoints;
+mod hostile;
+#[path = "../support/hostile_server.rs"]
+mod hostile_server;
 mod redaction;
 mod retries;
 mod signing_e2e;
