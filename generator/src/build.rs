@@ -69,6 +69,19 @@ impl Builder {
         self
     }
 
+    /// Allows `$ref`s to read files under `folder` (relative to the crate's folder) besides
+    /// each spec's own folder; by default they may not leave it.
+    pub fn ref_root(mut self, folder: impl Into<PathBuf>) -> Self {
+        self.config.reading.ref_roots.push(folder.into());
+        self
+    }
+
+    /// The largest file read (a spec or a `$ref`'d file), in bytes; 64 MiB by default.
+    pub fn max_file_bytes(mut self, bytes: u64) -> Self {
+        self.config.reading.max_file_bytes = bytes;
+        self
+    }
+
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -86,10 +99,6 @@ impl Builder {
         }
         let (files, read) =
             crate::generate_from_files_read(&manifest_dir, &config).map_err(BuildError::Spec)?;
-        let report = write_files(&config.out_dir, &files).map_err(|source| BuildError::Io {
-            path: config.out_dir.clone(),
-            source,
-        })?;
         let mut watched: Vec<PathBuf> = config
             .specs
             .iter()
@@ -98,8 +107,17 @@ impl Builder {
             .collect();
         watched.sort();
         watched.dedup();
-        for path in &watched {
-            println!("cargo:rerun-if-changed={}", path.display());
+        // Checked before anything is written or printed: one bad name stops the build whole.
+        let directives = watched
+            .iter()
+            .map(|path| rerun_directive(path))
+            .collect::<Result<Vec<_>, _>>()?;
+        let report = write_files(&config.out_dir, &files).map_err(|source| BuildError::Io {
+            path: config.out_dir.clone(),
+            source,
+        })?;
+        for directive in &directives {
+            println!("{directive}");
         }
         Ok(Generated {
             file: config.out_dir.join(format!("{}.rs", config.crate_ident())),
@@ -148,6 +166,20 @@ pub enum BuildError {
         "a build script generates one file to include: configure `Output::Module`, not a crate"
     )]
     Crate,
+    #[error("cannot watch `{}`: Cargo's build-script directives cannot carry a file name with a line break, a control character or bytes that are not UTF-8; rename the file", crate::escape::path(.0))]
+    UnwatchablePath(PathBuf),
+}
+
+/// `cargo:rerun-if-changed=<path>`, or an error when the path cannot be written on one
+/// directive line as it is: Cargo has no escaping, so a line break in a file name would
+/// start a directive of the spec author's choosing (`rustc-env`, `rustc-link-arg`...).
+fn rerun_directive(path: &Path) -> Result<String, BuildError> {
+    match path.to_str() {
+        Some(text) if !text.chars().any(crate::escape::is_unsafe) => {
+            Ok(format!("cargo:rerun-if-changed={text}"))
+        }
+        _ => Err(BuildError::UnwatchablePath(path.to_path_buf())),
+    }
 }
 
 fn env_path(name: &'static str) -> Result<PathBuf, BuildError> {
@@ -155,4 +187,22 @@ fn env_path(name: &'static str) -> Result<PathBuf, BuildError> {
         .map(PathBuf::from)
         .filter(|p| p != Path::new(""))
         .ok_or(BuildError::Env(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directives_refuse_names_that_would_start_another_directive() {
+        assert_eq!(
+            rerun_directive(Path::new("spec/a b.yaml")).unwrap(),
+            "cargo:rerun-if-changed=spec/a b.yaml"
+        );
+        for name in ["a\ncargo:rustc-env=X=1", "a\rb", "a\u{202e}b", "a\u{85}b"] {
+            let err = rerun_directive(Path::new(name)).unwrap_err();
+            assert!(err.to_string().contains("rename the file"), "{err}");
+            assert!(!err.to_string().contains('\n'), "{err}");
+        }
+    }
 }

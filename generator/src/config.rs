@@ -19,6 +19,128 @@ pub struct Config {
     pub crate_version: String,
     /// A whole crate, or one file to `include!` in an existing crate.
     pub output: Output,
+    /// Which files the loader may read, and how much of them.
+    pub reading: ReadPolicy,
+    /// How large a spec may be, counted in what it makes the generator produce.
+    pub limits: Limits,
+}
+
+/// What a spec may make the generator read. A spec is often third-party input and a build
+/// script runs the generator on every build, so a `$ref` may only name regular files of a
+/// bounded size inside the spec's own folder, unless the user allows more here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadPolicy {
+    /// The largest file read (a spec or a file a `$ref` names), in bytes.
+    pub max_file_bytes: u64,
+    /// Folders `$ref`s may read from besides each spec's own folder (and its subfolders):
+    /// the CLI's `--ref-root`. Symbolic links are resolved before the check.
+    pub ref_roots: Vec<PathBuf>,
+}
+
+/// The default [`ReadPolicy::max_file_bytes`]: 64 MiB, four times GitHub's whole spec.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+impl Default for ReadPolicy {
+    fn default() -> Self {
+        ReadPolicy {
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            ref_roots: Vec::new(),
+        }
+    }
+}
+
+/// How large one spec may be. Generation costs time and memory in proportion to what a spec
+/// asks for (about 5 KB of memory per generated member or enum value while the code is
+/// formatted), so a spec beyond these limits is refused with a diagnostic naming the limit,
+/// before any expensive work, instead of exhausting the machine. The defaults are far above
+/// real APIs (GitHub's spec: about 100,000 items, 1,223 operations, 969 schemas, enums of
+/// up to 53 values) and keep the largest spec under them to seconds and well under 1 GiB.
+/// Each limit has a name for the CLI's `--limit NAME=N` ([`Limits::set`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// `items`: everything the spec describes, counted one by one: component schemas,
+    /// inline schemas, properties, enum values, `oneOf`/`anyOf`/`allOf` members, operations,
+    /// parameters, responses, servers and server variable values.
+    pub max_items: usize,
+    /// `schemas`: entries of `#/components/schemas`.
+    pub max_schemas: usize,
+    /// `operations`: operations under `#/paths`.
+    pub max_operations: usize,
+    /// `enum-values`: values of one `enum`.
+    pub max_enum_values: usize,
+    /// `properties`: properties of one object schema.
+    pub max_properties: usize,
+    /// `members`: members of one `oneOf`, `anyOf` or `allOf`.
+    pub max_members: usize,
+    /// `parameters`: parameters of one operation (its own and its path's).
+    pub max_parameters: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_items: 200_000,
+            max_schemas: 50_000,
+            max_operations: 20_000,
+            max_enum_values: 10_000,
+            max_properties: 10_000,
+            max_members: 1_000,
+            max_parameters: 1_000,
+        }
+    }
+}
+
+impl Limits {
+    /// Every limit's name, as [`Limits::set`] and the CLI's `--limit` take it.
+    pub const NAMES: &'static [&'static str] = &[
+        "items",
+        "schemas",
+        "operations",
+        "enum-values",
+        "properties",
+        "members",
+        "parameters",
+    ];
+
+    /// Sets the limit named `name` (one of [`Limits::NAMES`]).
+    pub fn set(&mut self, name: &str, value: usize) -> Result<(), String> {
+        let slot = match name {
+            "items" => &mut self.max_items,
+            "schemas" => &mut self.max_schemas,
+            "operations" => &mut self.max_operations,
+            "enum-values" => &mut self.max_enum_values,
+            "properties" => &mut self.max_properties,
+            "members" => &mut self.max_members,
+            "parameters" => &mut self.max_parameters,
+            _ => {
+                return Err(format!(
+                    "unknown limit `{}`: use one of {}",
+                    crate::escape::printable(name),
+                    Limits::NAMES.join(", ")
+                ))
+            }
+        };
+        *slot = value;
+        Ok(())
+    }
+
+    /// Sets a limit from `NAME=N`, as the CLI's `--limit` writes it.
+    pub fn set_from(&mut self, assignment: &str) -> Result<(), String> {
+        let Some((name, value)) = assignment.split_once('=') else {
+            return Err(format!(
+                "`{}` is not `NAME=N`: write for example `--limit enum-values=20000`",
+                crate::escape::printable(assignment)
+            ));
+        };
+        let value = value.trim().parse::<usize>().map_err(|_| {
+            format!(
+                "limit `{}`: `{}` is not a whole number",
+                crate::escape::printable(name),
+                crate::escape::printable(value)
+            )
+        })?;
+        self.set(name.trim(), value)
+    }
 }
 
 /// What generation produces.
@@ -52,6 +174,8 @@ impl Default for Config {
             crate_name: DEFAULT_CRATE_NAME.to_owned(),
             crate_version: "0.1.0".to_owned(),
             output: Output::Crate,
+            reading: ReadPolicy::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -71,8 +195,20 @@ impl Config {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !valid {
+            let name = crate::escape::printable(name);
             return Err(format!(
                 "crate name `{name}` is not a valid package name: use ASCII letters, digits, `-` and `_`, starting with a letter"
+            ));
+        }
+        let version = &self.crate_version;
+        let valid = !version.is_empty()
+            && version
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'));
+        if !valid {
+            return Err(format!(
+                "crate version `{}` is not a semantic version: use digits, letters, `.`, `-` and `+` (e.g. `0.1.0`)",
+                crate::escape::printable(version)
             ));
         }
         if let Output::Module { mount } = &self.output {
@@ -85,6 +221,7 @@ impl Config {
                         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                 });
             if !valid {
+                let mount = crate::escape::printable(mount);
                 return Err(format!(
                     "mount path `{mount}` is not a module path from the crate root: write `crate` or `crate::api`"
                 ));

@@ -4,6 +4,7 @@
 //! so a user with a 10,000-line spec can go straight to the fix. Problems are collected rather
 //! than returned one at a time, so one run reports everything wrong with a file.
 
+use crate::escape::printable;
 use std::fmt;
 
 /// Where in a file a problem is.
@@ -69,17 +70,25 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// One problem, every part escaped to printable text: file names, pointers and messages
+    /// quote the spec, and a spec must not write to the terminal or forge lines of output.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = printable(&self.file);
+        let message = printable(&self.message);
         match (&self.location, self.line_column) {
-            (Location::File, _) => write!(f, "{}: error: {}", self.file, self.message)?,
+            (Location::File, _) => write!(f, "{file}: error: {message}")?,
             (Location::Pointer(pointer), Some((line, column))) => {
-                write!(f, "{}:{line}:{column}: error: {}", self.file, self.message)?;
-                write!(f, "\n  at: #{pointer}")?;
+                write!(f, "{file}:{line}:{column}: error: {message}")?;
+                write!(f, "\n  at: #{}", printable(pointer))?;
             }
-            (location, _) => write!(f, "{}:{}: error: {}", self.file, location, self.message)?,
+            (location, _) => write!(
+                f,
+                "{file}:{}: error: {message}",
+                printable(&location.to_string())
+            )?,
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", printable(help))?;
         }
         Ok(())
     }
@@ -152,5 +161,14 @@ mod tests {
             "oops",
         );
         assert_eq!(d.to_string(), "a.json:3:7: error: oops");
+    }
+
+    #[test]
+    fn display_escapes_what_the_spec_wrote() {
+        let d = Diagnostic::at("a\nb.yaml", "/x\u{1b}[2J", "bad `\r\u{202e}`").help("h\n");
+        assert_eq!(
+            d.to_string(),
+            "a\\u{a}b.yaml:#/x\\u{1b}[2J: error: bad `\\u{d}\\u{202e}`\n  help: h\\u{a}"
+        );
     }
 }

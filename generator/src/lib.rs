@@ -12,6 +12,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
+pub mod escape;
 pub mod lint;
 pub mod load;
 pub mod model;
@@ -133,11 +134,21 @@ pub fn lower_files(
     base: &std::path::Path,
     paths: &[std::path::PathBuf],
 ) -> Result<Vec<model::Api>, Diagnostics> {
-    let config = Config {
-        specs: paths.to_vec(),
-        ..Config::default()
-    };
-    let (specs, mut problems) = load_what_loads(base, &config)?;
+    lower_specs(
+        base,
+        &Config {
+            specs: paths.to_vec(),
+            ..Config::default()
+        },
+    )
+}
+
+/// Like [`lower_files`], for the specs `config` names, read as its [`config::ReadPolicy`] allows.
+pub fn lower_specs(
+    base: &std::path::Path,
+    config: &Config,
+) -> Result<Vec<model::Api>, Diagnostics> {
+    let (specs, mut problems) = load_what_loads(base, config)?;
     let mut apis = Vec::new();
     for spec in &specs {
         match model::lower(spec, &model::naming::value_name(&spec.stem)) {
@@ -164,7 +175,9 @@ pub fn place(problems: &mut [Diagnostic], specs: &[LoadedSpec], base: &std::path
             problem.file = spec.file_of(pointer).to_owned();
         }
         let positions = indexed.entry(problem.file.clone()).or_insert_with(|| {
-            let text = std::fs::read_to_string(base.join(&problem.file)).ok()?;
+            // Only files the loader has read reach here; bounded all the same.
+            let path = base.join(&problem.file);
+            let text = load::read::read_bounded(&path, config::DEFAULT_MAX_FILE_BYTES).ok()?;
             load::Positions::index(&text)
         });
         problem.line_column = positions.as_ref().and_then(|p| p.locate(pointer));
@@ -181,9 +194,8 @@ fn load_what_loads(
     let mut specs = Vec::new();
     let mut problems = Vec::new();
     for path in &paths {
-        match load::load_spec_with(path, &mut |p: &std::path::Path| {
-            std::fs::read_to_string(base.join(p))
-        }) {
+        let reader = load::FileReader::for_spec(base, path, &config.reading);
+        match load::load_spec_with(path, &mut |p: &std::path::Path| reader.read(p)) {
             Ok(spec) => specs.push(spec),
             Err(d) => problems.extend(d.0),
         }
@@ -197,13 +209,23 @@ pub fn lint_files(
     base: &std::path::Path,
     paths: &[std::path::PathBuf],
 ) -> Result<usize, Diagnostics> {
-    let files = load::expand_spec_paths(base, paths)?;
+    lint_specs(
+        base,
+        &Config {
+            specs: paths.to_vec(),
+            ..Config::default()
+        },
+    )
+}
+
+/// Like [`lint_files`], for the specs `config` names, read as its [`config::ReadPolicy`] allows.
+pub fn lint_specs(base: &std::path::Path, config: &Config) -> Result<usize, Diagnostics> {
+    let files = load::expand_spec_paths(base, &config.specs)?;
     let mut problems = Vec::new();
     let mut specs = Vec::new();
     for path in &files {
-        let loaded = load::load_spec_and_json_with(path, &mut |p: &std::path::Path| {
-            std::fs::read_to_string(base.join(p))
-        });
+        let reader = load::FileReader::for_spec(base, path, &config.reading);
+        let loaded = load::load_spec_and_json_with(path, &mut |p: &std::path::Path| reader.read(p));
         match loaded {
             Ok((spec, json)) => {
                 problems.extend(lint::lint_document(&spec, &json));

@@ -3,7 +3,9 @@
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
-use clientgen::config::{DEFAULT_CRATE_NAME, DEFAULT_OUT_DIR, DEFAULT_SPEC_DIR};
+use clientgen::config::{
+    ReadPolicy, DEFAULT_CRATE_NAME, DEFAULT_MAX_FILE_BYTES, DEFAULT_OUT_DIR, DEFAULT_SPEC_DIR,
+};
 use clientgen::Config;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +44,29 @@ struct DiffArgs {
     /// `text` (a line per change) or `json`.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    #[command(flatten)]
+    reading: Reading,
+}
+
+/// What the specs may make the generator read.
+#[derive(Args)]
+struct Reading {
+    /// A folder `$ref`s may read from besides each spec's own folder; repeatable. By default
+    /// a `$ref` may not leave the spec's folder (symbolic links resolved).
+    #[arg(long = "ref-root", value_name = "DIR")]
+    ref_roots: Vec<PathBuf>,
+    /// The largest file read (a spec or a `$ref`'d file), in bytes.
+    #[arg(long = "max-file-bytes", value_name = "N", default_value_t = DEFAULT_MAX_FILE_BYTES)]
+    max_file_bytes: u64,
+}
+
+impl Reading {
+    fn policy(self) -> ReadPolicy {
+        ReadPolicy {
+            max_file_bytes: self.max_file_bytes,
+            ref_roots: self.ref_roots,
+        }
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -55,6 +80,8 @@ struct LintArgs {
     /// A spec file (YAML or JSON) or a folder of them; repeatable.
     #[arg(long = "spec", value_name = "PATH", default_value = DEFAULT_SPEC_DIR)]
     specs: Vec<PathBuf>,
+    #[command(flatten)]
+    reading: Reading,
 }
 
 #[derive(Args)]
@@ -68,6 +95,8 @@ struct Target {
     /// The generated crate's package name.
     #[arg(long = "name", value_name = "CRATE", default_value = DEFAULT_CRATE_NAME)]
     name: String,
+    #[command(flatten)]
+    reading: Reading,
 }
 
 impl Target {
@@ -76,6 +105,7 @@ impl Target {
             specs: self.specs,
             out_dir: self.out,
             crate_name: self.name,
+            reading: self.reading.policy(),
             ..Config::default()
         }
     }
@@ -96,8 +126,8 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
     let (check, config) = match command {
         Command::Generate(target) => (false, target.config()),
         Command::Check(target) => (true, target.config()),
-        Command::Lint(args) => return Ok(lint(&args.specs)),
-        Command::Diff(args) => return diff(&args),
+        Command::Lint(args) => return Ok(lint(args)),
+        Command::Diff(args) => return diff(args),
     };
     let files = match clientgen::generate_from_files(std::path::Path::new(""), &config) {
         Ok(files) => files,
@@ -141,9 +171,17 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn diff(args: &DiffArgs) -> anyhow::Result<ExitCode> {
+fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
     let here = std::path::Path::new("");
-    let load = |path: &PathBuf| clientgen::lower_files(here, std::slice::from_ref(path));
+    let reading = args.reading.policy();
+    let load = |path: &PathBuf| {
+        let config = Config {
+            specs: vec![path.clone()],
+            reading: reading.clone(),
+            ..Config::default()
+        };
+        clientgen::lower_specs(here, &config)
+    };
     let (old, new) = match (load(&args.old), load(&args.new)) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
@@ -165,8 +203,13 @@ fn diff(args: &DiffArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn lint(specs: &[PathBuf]) -> ExitCode {
-    match clientgen::lint_files(std::path::Path::new(""), specs) {
+fn lint(args: LintArgs) -> ExitCode {
+    let config = Config {
+        specs: args.specs,
+        reading: args.reading.policy(),
+        ..Config::default()
+    };
+    match clientgen::lint_specs(std::path::Path::new(""), &config) {
         Ok(count) => {
             println!("{count} spec(s) checked: no problems");
             ExitCode::SUCCESS

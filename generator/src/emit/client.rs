@@ -1,6 +1,6 @@
 //! The module's `client`, its root (`mod.rs`), with the service's servers.
 
-use super::docs::{doc_lines, inner_doc_lines, spec_text};
+use super::docs::{doc_lines, inner_doc_lines, spec_line, spec_text};
 use super::operations::{inputs, Input};
 use super::rust::{deprecated_attr, ident};
 use crate::model::{Api, Operation};
@@ -16,7 +16,7 @@ pub fn emit_module_root(api: &Api) -> TokenStream {
     }
     text.push_str(&format!(
         "\n\nAPI version {}; generated from `{}`.",
-        spec_text(&api.version),
+        spec_line(&api.version),
         api.source
     ));
     let inner = inner_doc_lines(&text);
@@ -25,7 +25,7 @@ pub fn emit_module_root(api: &Api) -> TokenStream {
     for s in &api.servers {
         servers_text.push_str(&format!("\n\n- `{}`", s.url));
         if let Some(d) = &s.description {
-            servers_text.push_str(&format!(": {}", spec_text(&d.replace('\n', " "))));
+            servers_text.push_str(&format!(": {}", spec_line(d)));
         }
         for v in &s.variables {
             servers_text.push_str(&format!(" `{{{}}}` defaults to `{}`.", v.name, v.default));

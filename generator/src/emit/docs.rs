@@ -2,8 +2,10 @@
 //!
 //! Descriptions are CommonMark, which rustdoc also speaks, but a few things in them mean
 //! something else to rustdoc: `[x]` is an intra-doc link, `<SN>` an HTML tag, an indented or
-//! untagged fenced block a Rust doctest, and a bare URL a lint warning.
+//! untagged fenced block a Rust doctest, and a bare URL a lint warning. Characters rustc or a
+//! reviewer must not see raw (line breaks inside a line, `\r`, bidi overrides) are escaped.
 
+use crate::escape::printable;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -27,7 +29,7 @@ pub fn doc_lines(text: &str) -> TokenStream {
         let line = if line.is_empty() {
             String::new()
         } else {
-            format!(" {line}")
+            format!(" {}", printable(line))
         };
         quote!(#[doc = #line])
     });
@@ -40,7 +42,7 @@ pub fn inner_doc_lines(text: &str) -> TokenStream {
         let line = if line.is_empty() {
             String::new()
         } else {
-            format!(" {line}")
+            format!(" {}", printable(line))
         };
         quote!(#![doc = #line])
     });
@@ -52,11 +54,20 @@ pub fn spec_text(text: &str) -> String {
     sanitize(text).join("\n")
 }
 
+/// Spec text on one line (for a list item or a sentence), made safe for rustdoc.
+pub fn spec_line(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    spec_text(&words.join(" "))
+}
+
 /// The lines of `text`, made safe for rustdoc.
 pub fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
     for raw in text.trim().lines() {
+        // Control and direction-changing characters become visible escapes first (rustc
+        // refuses a bare `\r` or a bidi override in a doc comment).
+        let raw = printable(raw);
         let line = raw.trim_end();
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -155,6 +166,18 @@ mod tests {
             vec!["keep `<T>` and `[i]`"]
         );
         assert_eq!(sanitize("x `unbalanced"), vec!["x \u{2018}unbalanced"]);
+    }
+
+    #[test]
+    fn control_and_direction_characters_are_escaped() {
+        assert_eq!(
+            sanitize("a\u{202e}b\rc\u{1b}[2J"),
+            vec!["a\\\\u{202e}b\\\\u{d}c\\\\u{1b}\\[2J"]
+        );
+        assert_eq!(
+            sanitize("```\n\u{2066}x\n```"),
+            vec!["```text", "\\u{2066}x", "```"]
+        );
     }
 
     #[test]

@@ -16,11 +16,14 @@ mod workflows;
 
 use crate::config::Output;
 use crate::model::Api;
-use crate::write::{bundle, header, render_rust, GeneratedFile, MARKER};
+use crate::write::{bundle, file_manifest, header, include_header, render_rust, GeneratedFile};
 use crate::Config;
 
-/// Module names the crate root uses for the runtime.
+/// Module names the crate root uses for the runtime, and `lib` and `main`, whose files
+/// (`src/lib.rs`, `src/main.rs`) mean something else to Cargo.
 pub const RESERVED_MODULES: &[&str] = &[
+    "lib",
+    "main",
     "body",
     "config",
     "de",
@@ -43,13 +46,7 @@ pub fn emit_crate(config: &Config, apis: &[Api]) -> Vec<GeneratedFile> {
             let from_specs = specs_of(apis);
             vec![GeneratedFile {
                 path: format!("{}.rs", config.crate_ident()),
-                contents: bundle(
-                    &format!(
-                        "// {MARKER} by clientgen from {from_specs}.\n// Do not edit by hand: change the spec; the build script regenerates this file.\n\n"
-                    ),
-                    &files,
-                    mount,
-                ),
+                contents: bundle(&include_header(&from_specs), &files, mount),
             }]
         }
     }
@@ -77,6 +74,7 @@ fn crate_files(config: &Config, apis: &[Api]) -> Vec<GeneratedFile> {
         },
     ];
     files.extend(source_files(apis, false));
+    files.push(file_manifest(&from_specs, &files));
     files
 }
 

@@ -14,7 +14,18 @@ use quote::{format_ident, quote};
 
 /// The module's `operations.rs`.
 pub fn render_operations(api: &Api) -> String {
-    let head = quote! {
+    render_items(&api.source, operations_head(), &items_of(api), &|(
+        op,
+        shared,
+    )| {
+        emit_operation(op, shared.as_deref())
+    })
+}
+
+/// The module's inner attributes and imports. Every type name imported here is reserved by
+/// lowering ([`crate::model::lower::OPERATIONS_MODULE_NAMES`]), so no operation shadows it.
+fn operations_head() -> TokenStream {
+    quote! {
         //! One request builder per operation, with the types of its outcomes.
         // Outcome types are the spec's (a list of maps of lists...), named or not.
         #![allow(clippy::large_enum_variant, clippy::enum_variant_names, clippy::type_complexity)]
@@ -24,16 +35,12 @@ pub fn render_operations(api: &Api) -> String {
         use crate::error::ConstructionError;
         use crate::transport::{Reply, Request, Transport};
         use crate::{Error, ResponseValue};
-    };
+    }
+}
+
+fn items_of(api: &Api) -> Vec<(&Operation, Option<String>)> {
     let shared = shared_error_types(&api.operations);
-    let items: Vec<(&Operation, Option<&str>)> = api
-        .operations
-        .iter()
-        .zip(shared.iter().map(Option::as_deref))
-        .collect();
-    render_items(&api.source, head, &items, &|(op, shared)| {
-        emit_operation(op, *shared)
-    })
+    api.operations.iter().zip(shared).collect()
 }
 
 /// A value the request builder holds: a parameter or the body.
@@ -787,4 +794,39 @@ fn emit_response_arms(
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names the module imports are the names lowering keeps operations away from.
+    #[test]
+    fn imported_names_are_reserved_for_the_module() {
+        let file: syn::File = syn::parse2(operations_head()).unwrap();
+        let mut imported = Vec::new();
+        for item in &file.items {
+            if let syn::Item::Use(u) = item {
+                collect_names(&u.tree, &mut imported);
+            }
+        }
+        imported.retain(|name| name != "types");
+        assert!(!imported.is_empty());
+        for name in imported {
+            assert!(
+                crate::model::lower::OPERATIONS_MODULE_NAMES.contains(&name.as_str()),
+                "`{name}` is imported by the operations module but not reserved in lowering"
+            );
+        }
+    }
+
+    fn collect_names(tree: &syn::UseTree, out: &mut Vec<String>) {
+        match tree {
+            syn::UseTree::Path(p) => collect_names(&p.tree, out),
+            syn::UseTree::Name(n) => out.push(n.ident.to_string()),
+            syn::UseTree::Rename(r) => out.push(r.rename.to_string()),
+            syn::UseTree::Group(g) => g.items.iter().for_each(|t| collect_names(t, out)),
+            syn::UseTree::Glob(_) => panic!("a glob import cannot be reserved name by name"),
+        }
+    }
 }

@@ -289,7 +289,10 @@ impl<'r> Bundler<'r> {
                             at,
                             format!("cannot read referenced file `{}`: {e}", display(file)),
                         )
-                        .help("check the relative path of the reference"),
+                        .help(
+                            super::read::help_for(&e)
+                                .unwrap_or("check the relative path of the reference"),
+                        ),
                     );
                     return None;
                 }

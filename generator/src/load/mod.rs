@@ -6,8 +6,10 @@
 mod bundle;
 mod parse;
 mod position;
+pub mod read;
 
 pub use position::Positions;
+pub use read::FileReader;
 
 pub use bundle::{display, normalize};
 pub use parse::parse_document;
@@ -63,7 +65,7 @@ pub fn load_spec_and_json_with(
     let file = display(&path);
     let text = read(&path).map_err(|e| {
         Diagnostic::new(&file, Location::File, format!("cannot read the spec: {e}"))
-            .help("check that the path exists and is readable")
+            .help(read::help_for(&e).unwrap_or("check that the path exists and is readable"))
     })?;
     let value = parse_document(&file, &text)?;
     // Large specs: the text is not needed any more, and the peak comes next.

@@ -87,6 +87,9 @@ pub fn variant_name(raw: &str) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
     taken: BTreeSet<String>,
+    /// The next number to try for each base name, so that n names alike cost n claims, not
+    /// n squared (a spec may hold any number of names that convert to the same identifier).
+    next: std::collections::BTreeMap<String, usize>,
 }
 
 impl Scope {
@@ -98,6 +101,7 @@ impl Scope {
     pub fn with_taken<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
         Scope {
             taken: names.into_iter().map(str::to_owned).collect(),
+            next: Default::default(),
         }
     }
 
@@ -105,11 +109,15 @@ impl Scope {
         if self.taken.insert(wanted.clone()) {
             return wanted;
         }
-        let base = wanted.trim_end_matches('_');
-        (2..)
-            .map(|i| format!("{base}{i}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .expect("an unbounded range always yields a free name")
+        let base = wanted.trim_end_matches('_').to_owned();
+        let next = self.next.entry(base.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{base}{next}");
+            *next += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 }
 

@@ -18,10 +18,20 @@ pub struct GeneratedFile {
 /// The marker every generated file starts with; tools and reviewers recognise it.
 pub const MARKER: &str = "@generated";
 
-/// The header comment, in the comment syntax `comment` (`//` or `#`).
+/// The header comment, in the comment syntax `comment` (`//` or `#`). `from` names the specs;
+/// it is escaped to one printable line, so no file name can end the comment.
 pub fn header(comment: &str, from: &str) -> String {
+    let from = crate::escape::printable(from);
     format!(
         "{comment} {MARKER} by clientgen from {from}.\n{comment} Do not edit by hand: change the spec and run `clientgen generate`.\n\n"
+    )
+}
+
+/// The header of the one file a build script includes (see [`header`]).
+pub fn include_header(from: &str) -> String {
+    let from = crate::escape::printable(from);
+    format!(
+        "// {MARKER} by clientgen from {from}.\n// Do not edit by hand: change the spec; the build script regenerates this file.\n\n"
     )
 }
 
@@ -89,6 +99,25 @@ fn unparse(from: &str, tokens: TokenStream) -> String {
     prettyplease::unparse(&file)
 }
 
+/// The file, at the crate's root, that lists every file generation wrote: the only files a
+/// later run may remove. A file merely carrying the `@generated` marker is never enough.
+pub const MANIFEST: &str = ".clientgen-manifest";
+
+/// The manifest's text for `files`: the header, then one path per line, sorted.
+pub fn file_manifest(from: &str, files: &[GeneratedFile]) -> GeneratedFile {
+    let mut paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    paths.sort_unstable();
+    let mut contents = header("#", from);
+    for path in paths {
+        contents.push_str(path);
+        contents.push('\n');
+    }
+    GeneratedFile {
+        path: MANIFEST.to_owned(),
+        contents,
+    }
+}
+
 /// What writing changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteReport {
@@ -117,26 +146,28 @@ impl std::fmt::Display for Stale {
 }
 
 /// Writes the files under `out_dir`, leaving files whose content is unchanged untouched (so
-/// their modification time stays and Cargo does not rebuild), and removing generated files
-/// the specs no longer produce.
+/// their modification time stays and Cargo does not rebuild), and removing the files an
+/// earlier run wrote (its [`MANIFEST`]) that the specs no longer produce.
+///
+/// Only regular files inside `out_dir` are written: a symbolic link (or anything but a
+/// folder) planted where the crate's folders or files go is an error, never followed, and
+/// each file is replaced by a rename, which never writes through a link.
 pub fn write_files(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<WriteReport> {
     let mut report = WriteReport::default();
+    // The folder itself is the user's choice (a link there is theirs to make); below it,
+    // everything is checked.
+    std::fs::create_dir_all(out_dir)?;
+    let orphans = orphans(out_dir, files)?;
     for file in files {
-        let path = out_dir.join(&file.path);
-        match std::fs::read(&path) {
-            Ok(existing) if existing == file.contents.as_bytes() => {
-                report.unchanged.push(file.path.clone())
-            }
-            _ => {
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                std::fs::write(&path, &file.contents)?;
-                report.written.push(file.path.clone());
-            }
+        let path = place_in(out_dir, &file.path)?;
+        if same_contents(&path, file.contents.as_bytes())? {
+            report.unchanged.push(file.path.clone());
+            continue;
         }
+        replace(&path, file.contents.as_bytes())?;
+        report.written.push(file.path.clone());
     }
-    for orphan in orphans(out_dir, files)? {
+    for orphan in orphans {
         std::fs::remove_file(out_dir.join(&orphan))?;
         report.removed.push(orphan);
     }
@@ -147,53 +178,171 @@ pub fn write_files(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<W
 pub fn check_files(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<Stale>> {
     let mut stale = Vec::new();
     for file in files {
-        match std::fs::read(out_dir.join(&file.path)) {
-            Ok(existing) if existing == file.contents.as_bytes() => {}
-            Ok(_) => stale.push(Stale::Differs(file.path.clone())),
+        let path = out_dir.join(&file.path);
+        match std::fs::symlink_metadata(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 stale.push(Stale::Missing(file.path.clone()))
             }
             Err(e) => return Err(e),
+            Ok(_) if same_contents(&path, file.contents.as_bytes())? => {}
+            Ok(_) => stale.push(Stale::Differs(file.path.clone())),
         }
     }
     stale.extend(orphans(out_dir, files)?.into_iter().map(Stale::Extra));
     Ok(stale)
 }
 
-/// Files under `out_dir/src` that carry the generated marker but are not in `files`.
-fn orphans(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<String>> {
-    let mut found = Vec::new();
-    let src = out_dir.join("src");
-    if src.is_dir() {
-        collect_rs(&src, &mut found)?;
+/// Whether `path` is a regular file holding exactly `contents`. Reads nothing unless the
+/// sizes agree, and never follows a link (a link to `/dev/zero` is simply "different").
+fn same_contents(path: &Path, contents: &[u8]) -> std::io::Result<bool> {
+    let metadata = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    if !metadata.is_file() || metadata.len() != contents.len() as u64 {
+        return Ok(false);
     }
-    found.sort();
+    Ok(std::fs::read(path)? == contents)
+}
+
+/// `out_dir/relative`, with every folder on the way created or checked to be a real folder
+/// (not a link), and the file itself absent or a regular file.
+fn place_in(out_dir: &Path, relative: &str) -> std::io::Result<PathBuf> {
+    let mut path = out_dir.to_path_buf();
+    let parts: Vec<&str> = relative.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        if part.is_empty() || *part == "." || *part == ".." {
+            return Err(refused(format!(
+                "`{relative}` is not a plain relative path"
+            )));
+        }
+        path.push(part);
+        let last = i + 1 == parts.len();
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(refused(format!(
+                    "{} is a symbolic link; refusing to write through it (remove it, or generate into another folder)",
+                    crate::escape::path(&path)
+                )))
+            }
+            Ok(m) if last && !m.is_file() => {
+                return Err(refused(format!(
+                    "{} is not a regular file; refusing to replace it",
+                    crate::escape::path(&path)
+                )))
+            }
+            Ok(m) if !last && !m.is_dir() => {
+                return Err(refused(format!(
+                    "{} is not a folder",
+                    crate::escape::path(&path)
+                )))
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if !last {
+                    std::fs::create_dir(&path)?;
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(path)
+}
+
+/// Writes a sibling temporary file (created new, so a planted link there fails) and renames
+/// it over `path`: readers never see half a file, and a link is replaced, not followed.
+fn replace(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.clientgen-tmp"));
+    match std::fs::remove_file(&temporary) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temporary)
+        .and_then(|mut file| file.write_all(contents));
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temporary, path)) {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(e);
+    }
+    Ok(())
+}
+
+fn refused(message: String) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, message)
+}
+
+/// The files the previous run's manifest lists that `files` no longer holds and that are
+/// still regular files starting with the generated header (an edited-over file is kept).
+fn orphans(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<String>> {
+    let listed = match read_small(&out_dir.join(MANIFEST))? {
+        Some(text) => text,
+        None => return Ok(Vec::new()),
+    };
     let mut out = Vec::new();
-    for path in found {
-        let relative = path
-            .strip_prefix(out_dir)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        if files.iter().any(|f| f.path == relative) {
+    for line in listed.lines() {
+        let relative = line.trim_end();
+        let plain = !relative.is_empty()
+            && !relative.starts_with('#')
+            && relative
+                .split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..")
+            && !relative.contains('\\')
+            && !relative.contains(':');
+        if !plain || relative == MANIFEST || files.iter().any(|f| f.path == relative) {
             continue;
         }
-        let head = std::fs::read_to_string(&path).unwrap_or_default();
-        if head.lines().next().is_some_and(|l| l.contains(MARKER)) {
-            out.push(relative);
+        // Every folder on the way must be a real folder inside `out_dir`.
+        let mut path = out_dir.to_path_buf();
+        let mut inside = true;
+        let parts: Vec<&str> = relative.split('/').collect();
+        for (i, part) in parts.iter().enumerate() {
+            path.push(part);
+            let Ok(metadata) = std::fs::symlink_metadata(&path) else {
+                inside = false;
+                break;
+            };
+            let last = i + 1 == parts.len();
+            if metadata.file_type().is_symlink() || (last && !metadata.is_file()) {
+                inside = false;
+                break;
+            }
+        }
+        if !inside {
+            continue;
+        }
+        let first_line = read_small(&path)?.and_then(|t| t.lines().next().map(str::to_owned));
+        let ours = first_line.is_some_and(|l| {
+            l.starts_with(&format!("// {MARKER} by clientgen from "))
+                || l.starts_with(&format!("# {MARKER} by clientgen from "))
+        });
+        if ours && !out.iter().any(|o| o == relative) {
+            out.push(relative.to_owned());
         }
     }
+    out.sort();
     Ok(out)
 }
 
-fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_rs(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
+/// A regular file's text, at most 1 MiB of it; `None` when absent or not a regular file.
+fn read_small(path: &Path) -> std::io::Result<Option<String>> {
+    use std::io::Read;
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
     }
-    Ok(())
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(1 << 20)
+        .read_to_end(&mut bytes)?;
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }

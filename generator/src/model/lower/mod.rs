@@ -11,6 +11,8 @@ mod schema;
 mod usage;
 mod workflow;
 
+pub use operation::OPERATIONS_MODULE_NAMES;
+
 use super::naming::{self, Scope};
 use super::{Api, Server, ServerVariable, TypeDef};
 use crate::diagnostics::{pointer, Diagnostic, Diagnostics};

@@ -18,6 +18,19 @@ pub const RETRY_SAFE: &str = "x-clientgen-retry-safe";
 /// Extension naming the configuration value a parameter defaults to.
 pub const FROM_CONFIG: &str = "x-clientgen-from-config";
 
+/// Type names the generated `operations` module holds besides the operations' own: the
+/// service client, and the runtime items it imports (`emit::operations` checks its imports
+/// against this list). An operation named like one of them gets another name.
+pub const OPERATIONS_MODULE_NAMES: &[&str] = &[
+    "Client",
+    "ConstructionError",
+    "Error",
+    "Reply",
+    "Request",
+    "ResponseValue",
+    "Transport",
+];
+
 /// Client methods the generated service client defines itself.
 const CLIENT_METHODS: &[&str] = &["new", "config", "clone", "from_config"];
 
@@ -26,7 +39,7 @@ const CLIENT_METHODS: &[&str] = &["new", "config", "clone", "from_config"];
 pub(super) fn lower_operations(cx: &mut Context) -> (Vec<Operation>, Vec<Pending>, Scope) {
     let mut pending = Vec::new();
     let mut method_scope = Scope::with_taken(CLIENT_METHODS.iter().copied());
-    let mut type_scope = Scope::with_taken(["Client"]);
+    let mut type_scope = Scope::with_taken(OPERATIONS_MODULE_NAMES.iter().copied());
     let mut operations = Vec::new();
     let doc = cx.doc;
     for (path, item) in &doc.paths.paths {
