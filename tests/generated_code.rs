@@ -110,6 +110,13 @@ fn snapshot_fixture_external() {
     snapshot_fixture("external");
 }
 
+/// Names that shadow the runtime's imports, text with line breaks, escapes and direction
+/// overrides: all escaped or renamed (compiled by `compile_check`).
+#[test]
+fn snapshot_fixture_hostile() {
+    snapshot_fixture("hostile");
+}
+
 #[test]
 fn committed_client_is_fresh() {
     let files = generate();

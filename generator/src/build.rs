@@ -90,15 +90,33 @@ impl Builder {
     /// for every spec folder and every file read (`$ref` targets included).
     pub fn generate(&self) -> Result<Generated, BuildError> {
         let manifest_dir = env_path("CARGO_MANIFEST_DIR")?;
-        let mut config = self.config.clone();
-        if config.out_dir.as_os_str().is_empty() {
-            config.out_dir = env_path("OUT_DIR")?;
+        let out_dir = if self.config.out_dir.as_os_str().is_empty() {
+            env_path("OUT_DIR")?
+        } else {
+            self.config.out_dir.clone()
+        };
+        let generated = self.generate_in(&manifest_dir, &out_dir)?;
+        for directive in &generated.directives {
+            println!("{directive}");
         }
+        Ok(generated)
+    }
+
+    /// [`generate`](Builder::generate) with the crate's folder and the output folder given
+    /// rather than read from Cargo's environment, printing nothing: the directives Cargo needs
+    /// are in [`Generated::directives`].
+    pub fn generate_in(
+        &self,
+        manifest_dir: &Path,
+        out_dir: &Path,
+    ) -> Result<Generated, BuildError> {
+        let mut config = self.config.clone();
+        config.out_dir = out_dir.to_path_buf();
         if !matches!(config.output, Output::Module { .. }) {
             return Err(BuildError::Crate);
         }
         let (files, read) =
-            crate::generate_from_files_read(&manifest_dir, &config).map_err(BuildError::Spec)?;
+            crate::generate_from_files_read(manifest_dir, &config).map_err(BuildError::Spec)?;
         let mut watched: Vec<PathBuf> = config
             .specs
             .iter()
@@ -107,7 +125,7 @@ impl Builder {
             .collect();
         watched.sort();
         watched.dedup();
-        // Checked before anything is written or printed: one bad name stops the build whole.
+        // Checked before anything is written: one unrepresentable name stops the build whole.
         let directives = watched
             .iter()
             .map(|path| rerun_directive(path))
@@ -116,12 +134,10 @@ impl Builder {
             path: config.out_dir.clone(),
             source,
         })?;
-        for directive in &directives {
-            println!("{directive}");
-        }
         Ok(Generated {
             file: config.out_dir.join(format!("{}.rs", config.crate_ident())),
             watched,
+            directives,
             report,
         })
     }
@@ -147,6 +163,9 @@ pub struct Generated {
     pub file: PathBuf,
     /// The files and folders Cargo watches for this build script.
     pub watched: Vec<PathBuf>,
+    /// The `cargo:` lines that make Cargo watch them, one per line, each checked to be a
+    /// single directive whatever the file names hold.
+    pub directives: Vec<String>,
     /// Whether the file was written or already up to date.
     pub report: WriteReport,
 }
