@@ -467,11 +467,9 @@ impl fmt::Display for DownloadError {
             DownloadError::Io { path, source } => {
                 write!(f, "writing {} failed: {source}", path.display())
             }
-            DownloadError::TimedOut { limit } => write!(
-                f,
-                "{}",
-                StreamLimit::Deadline { limit: *limit }
-            ),
+            DownloadError::TimedOut { limit } => {
+                write!(f, "{}", StreamLimit::Deadline { limit: *limit })
+            }
             DownloadError::Stalled {
                 bytes_per_second,
                 window,
@@ -496,5 +494,21 @@ impl std::error::Error for DownloadError {
             DownloadError::Io { source, .. } => Some(source),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_names_fit_when_the_target_does() {
+        assert_eq!(temp_name_stem("a.tar.gz"), "a.tar.gz");
+        let long = "n".repeat(255);
+        assert_eq!(temp_name_stem(&long).len() + TEMP_NAME_EXTRA, NAME_MAX);
+        let wide = "é".repeat(127);
+        let stem = temp_name_stem(&wide);
+        assert!(stem.len() + TEMP_NAME_EXTRA <= NAME_MAX);
+        assert_eq!(stem.chars().count(), 116);
     }
 }

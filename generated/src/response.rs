@@ -138,7 +138,7 @@ impl Pace {
         if let Some((bytes_per_second, window)) = self.limits.min_throughput {
             let elapsed = now.saturating_duration_since(self.window_start);
             if elapsed >= window {
-                let needed = u128::from(bytes_per_second) * elapsed.as_millis() / 1000;
+                let needed = (u128::from(bytes_per_second) * elapsed.as_millis()).div_ceil(1000);
                 if u128::from(self.window_received) < needed {
                     return Err(StreamLimit::Stalled {
                         bytes_per_second,

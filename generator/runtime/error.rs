@@ -610,6 +610,11 @@ impl RawResponse {
                 raw.truncated_at = Some(limit);
                 break;
             }
+            if body.capacity() - body.len() < chunk.len() {
+                // Doubling, but never beyond the limit.
+                let more = chunk.len().max(body.capacity().min(limit - body.len()));
+                body.reserve_exact(more);
+            }
             body.extend_from_slice(&chunk);
         }
         raw.body = Bytes::from(body);
@@ -842,5 +847,26 @@ mod tests {
             (Some("404"), Some("gone"))
         );
         assert_eq!(error_fields(b"<html>"), (None, None));
+        // A body cut off: what its prefix holds is found.
+        let (code, message) = error_fields(br#"{"error_code":"X.1","error_msg":"m","detail":"aaa"#);
+        assert_eq!(
+            (code.as_deref(), message.as_deref()),
+            (Some("X.1"), Some("m"))
+        );
+        let (code, message) = error_fields(br#"{"error_code":"X.1","error_msg":"cut"#);
+        assert_eq!((code.as_deref(), message), (Some("X.1"), None));
+    }
+
+    #[test]
+    fn untrusted_text_is_escaped_and_bounded() {
+        assert_eq!(
+            Untrusted("a\r\nb\u{1b}[31m\u{202e}c").to_string(),
+            "a\\r\\nb\\u{1b}[31m\\u{202e}c"
+        );
+        assert_eq!(Untrusted("é ok").to_string(), "é ok");
+        let long = "é".repeat(300);
+        let shown = Untrusted(&long).to_string();
+        assert!(shown.starts_with(&"é".repeat(SHOWN_CHARS)));
+        assert!(shown.ends_with("… (44 more characters)"), "{shown}");
     }
 }

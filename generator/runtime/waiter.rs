@@ -349,7 +349,8 @@ impl<T, E: fmt::Display> fmt::Display for WaitError<T, E> {
                 ..
             } => write!(
                 f,
-                "the wait failed: `{field}` is `{state}` (after {polls} polls in {elapsed:.1?})"
+                "the wait failed: `{field}` is `{}` (after {polls} polls in {elapsed:.1?})",
+                crate::error::Untrusted(state)
             ),
             WaitError::TimedOut { elapsed, polls, .. } => {
                 write!(f, "the wait timed out after {polls} polls in {elapsed:.1?}")

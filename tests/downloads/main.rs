@@ -2,6 +2,9 @@
 
 mod common;
 mod failures;
+#[path = "../support/hostile_server.rs"]
+mod hostile_server;
+mod limits;
 mod links;
 mod raw;
 mod saving;
