@@ -82,6 +82,13 @@ impl Builder {
         self
     }
 
+    /// The size limits a spec must respect ([`crate::config::Limits`]; the defaults fit
+    /// every real API).
+    pub fn limits(mut self, limits: crate::config::Limits) -> Self {
+        self.config.limits = limits;
+        self
+    }
+
     pub fn config(&self) -> &Config {
         &self.config
     }

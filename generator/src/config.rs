@@ -50,11 +50,11 @@ impl Default for ReadPolicy {
 }
 
 /// How large one spec may be. Generation costs time and memory in proportion to what a spec
-/// asks for (about 5 KB of memory per generated member or enum value while the code is
-/// formatted), so a spec beyond these limits is refused with a diagnostic naming the limit,
-/// before any expensive work, instead of exhausting the machine. The defaults are far above
-/// real APIs (GitHub's spec: about 100,000 items, 1,223 operations, 969 schemas, enums of
-/// up to 53 values) and keep the largest spec under them to seconds and well under 1 GiB.
+/// asks for (a single enum of a million values took 6 GB), so a spec beyond these limits is
+/// refused with a diagnostic naming the limit, before any expensive work, instead of
+/// exhausting the machine. The defaults are far above real APIs (GitHub's spec: about
+/// 100,000 items, 1,223 operations, 969 schemas, enums of up to 53 values) and keep a spec
+/// just under them to seconds and well under 1 GiB (README: Limits).
 /// Each limit has a name for the CLI's `--limit NAME=N` ([`Limits::set`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
@@ -114,8 +114,7 @@ impl Limits {
             "parameters" => &mut self.max_parameters,
             _ => {
                 return Err(format!(
-                    "unknown limit `{}`: use one of {}",
-                    crate::escape::printable(name),
+                    "unknown limit {name:?}: use one of {}",
                     Limits::NAMES.join(", ")
                 ))
             }
@@ -128,17 +127,13 @@ impl Limits {
     pub fn set_from(&mut self, assignment: &str) -> Result<(), String> {
         let Some((name, value)) = assignment.split_once('=') else {
             return Err(format!(
-                "`{}` is not `NAME=N`: write for example `--limit enum-values=20000`",
-                crate::escape::printable(assignment)
+                "{assignment:?} is not `NAME=N`: write for example `--limit enum-values=20000`"
             ));
         };
-        let value = value.trim().parse::<usize>().map_err(|_| {
-            format!(
-                "limit `{}`: `{}` is not a whole number",
-                crate::escape::printable(name),
-                crate::escape::printable(value)
-            )
-        })?;
+        let value = value
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| format!("limit {name:?}: {value:?} is not a whole number"))?;
         self.set(name.trim(), value)
     }
 }

@@ -61,7 +61,7 @@ pub fn generate(config: &Config, specs: &[LoadedSpec]) -> Result<Vec<GeneratedFi
             );
             continue;
         }
-        match model::lower(spec, &module) {
+        match model::lower_within(spec, &module, &config.limits) {
             Ok(api) => apis.push(api),
             Err(diagnostics) => problems.extend(diagnostics.0),
         }

@@ -97,6 +97,16 @@ struct Target {
     name: String,
     #[command(flatten)]
     reading: Reading,
+    /// Raises or lowers a size limit of the specs, as `NAME=N`; repeatable. Names: items,
+    /// schemas, operations, enum-values, properties, members, parameters (README: Limits).
+    #[arg(long = "limit", value_name = "NAME=N", value_parser = parse_limit)]
+    limits: Vec<String>,
+}
+
+/// Checks a `--limit` value as the command line is parsed.
+fn parse_limit(text: &str) -> Result<String, String> {
+    clientgen::config::Limits::default().set_from(text)?;
+    Ok(text.to_owned())
 }
 
 impl Target {
@@ -106,9 +116,21 @@ impl Target {
             out_dir: self.out,
             crate_name: self.name,
             reading: self.reading.policy(),
+            limits: limits_from(&self.limits),
             ..Config::default()
         }
     }
+}
+
+/// The default limits with every `--limit NAME=N` applied (checked by [`parse_limit`]).
+fn limits_from(assignments: &[String]) -> clientgen::config::Limits {
+    let mut limits = clientgen::config::Limits::default();
+    for assignment in assignments {
+        limits
+            .set_from(assignment)
+            .expect("checked when the command line was parsed");
+    }
+    limits
 }
 
 fn main() -> ExitCode {

@@ -7,7 +7,7 @@
 pub mod lower;
 pub mod naming;
 
-pub use lower::lower;
+pub use lower::{lower, lower_within};
 
 /// One spec, as a module of the generated crate.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,7 +10,16 @@ use crate::model::{Additional, Field, Type, TypeDef, TypeKind, Variant};
 use std::collections::BTreeMap;
 
 /// Turns every type equal to an earlier one into an alias of it, until no more merge.
+///
+/// Linear in the number of types times the rounds' work, not in types times rounds: a round
+/// recomputes the keys of only the types a merge can have changed (their referrers), and the
+/// key of every other type stays in `owner`, where each key names its one remaining type.
 pub(super) fn merge_identical_types(types: &mut [TypeDef]) {
+    let index: BTreeMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
     // Who refers to whom, so that a round recomputes only the keys a merge can change.
     let mut referrers: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, def) in types.iter().enumerate() {
@@ -19,25 +28,39 @@ pub(super) fn merge_identical_types(types: &mut [TypeDef]) {
         }
     }
     let mut keys: Vec<Option<String>> = vec![None; types.len()];
+    // Each key to the first type that has it; after a round, no two types share a key.
+    let mut owner: BTreeMap<String, usize> = BTreeMap::new();
     let mut dirty: Vec<usize> = (0..types.len()).collect();
     // Each round may make more types equal (two structs whose members used two equal
-    // enums); the number of types bounds the rounds.
+    // enums); every round merges at least one type, so the number of types bounds them.
     for _ in 0..types.len().max(1) {
-        let canonical = canonical_names(types);
+        for &i in &dirty {
+            if let Some(old) = keys[i].take() {
+                if owner.get(&old) == Some(&i) {
+                    owner.remove(&old);
+                }
+            }
+        }
         for &i in &dirty {
             keys[i] = match types[i].kind {
                 TypeKind::Alias(_) => None,
-                _ => Some(key_of(&types[i].kind, &canonical)),
+                _ => Some(key_of(&types[i].kind, &|name| {
+                    canonical(types, &index, name)
+                })),
             };
         }
-        let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();
+        // `dirty` is in ascending order, so the first type with a key keeps it.
         let mut merges: Vec<(usize, usize)> = Vec::new();
-        for (i, key) in keys.iter().enumerate() {
-            let Some(key) = key else { continue };
-            match first_of.get(key.as_str()) {
-                Some(&first) => merges.push((i, first)),
+        for &i in &dirty {
+            let Some(key) = &keys[i] else { continue };
+            match owner.get(key).copied() {
+                Some(first) if first < i => merges.push((i, first)),
+                Some(later) => {
+                    merges.push((later, i));
+                    owner.insert(key.clone(), i);
+                }
                 None => {
-                    first_of.insert(key, i);
+                    owner.insert(key.clone(), i);
                 }
             }
         }
@@ -66,6 +89,19 @@ pub(super) fn merge_identical_types(types: &mut [TypeDef]) {
     }
 }
 
+/// The type an alias name finally stands for (the name itself for a type that is no alias).
+fn canonical<'t>(types: &'t [TypeDef], index: &BTreeMap<String, usize>, name: &'t str) -> &'t str {
+    let mut at = name;
+    // Alias chains are short and acyclic (cycles are reported earlier); bounded anyway.
+    for _ in 0..64 {
+        match index.get(at).map(|&i| &types[i].kind) {
+            Some(TypeKind::Alias(Type::Named(next))) => at = next,
+            _ => break,
+        }
+    }
+    at
+}
+
 /// The type names a definition mentions.
 fn referenced_names(kind: &TypeKind) -> Vec<String> {
     fn walk(ty: &Type, out: &mut Vec<String>) {
@@ -88,34 +124,9 @@ fn referenced_names(kind: &TypeKind) -> Vec<String> {
     out
 }
 
-/// Every alias name to the type it finally stands for.
-fn canonical_names(types: &[TypeDef]) -> BTreeMap<String, String> {
-    let direct: BTreeMap<&str, &str> = types
-        .iter()
-        .filter_map(|t| match &t.kind {
-            TypeKind::Alias(Type::Named(target)) => Some((t.name.as_str(), target.as_str())),
-            _ => None,
-        })
-        .collect();
-    direct
-        .keys()
-        .map(|&name| {
-            let mut at = name;
-            // Alias chains are short and acyclic (cycles are reported earlier); bounded anyway.
-            for _ in 0..64 {
-                match direct.get(at) {
-                    Some(&next) => at = next,
-                    None => break,
-                }
-            }
-            (name.to_owned(), at.to_owned())
-        })
-        .collect()
-}
-
 /// The definition without documentation, with names resolved, as a comparable text.
-fn key_of(kind: &TypeKind, canonical: &BTreeMap<String, String>) -> String {
-    let resolve = |ty: &Type| resolve_type(ty, canonical);
+fn key_of<'t>(kind: &'t TypeKind, canonical: &dyn Fn(&'t str) -> &'t str) -> String {
+    let resolve = |ty: &'t Type| resolve_type(ty, canonical);
     let normalized = match kind {
         TypeKind::Struct { fields, additional } => TypeKind::Struct {
             fields: fields
@@ -150,13 +161,9 @@ fn key_of(kind: &TypeKind, canonical: &BTreeMap<String, String>) -> String {
     format!("{normalized:?}")
 }
 
-fn resolve_type(ty: &Type, canonical: &BTreeMap<String, String>) -> Type {
+fn resolve_type<'t>(ty: &'t Type, canonical: &dyn Fn(&'t str) -> &'t str) -> Type {
     match ty {
-        Type::Named(name) => Type::Named(
-            canonical
-                .get(name.as_str())
-                .map_or_else(|| name.clone(), Clone::clone),
-        ),
+        Type::Named(name) => Type::Named(canonical(name).to_owned()),
         Type::Array(inner) => Type::Array(Box::new(resolve_type(inner, canonical))),
         Type::Map(inner) => Type::Map(Box::new(resolve_type(inner, canonical))),
         Type::Option(inner) => Type::Option(Box::new(resolve_type(inner, canonical))),

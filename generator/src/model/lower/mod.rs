@@ -5,6 +5,7 @@
 //! never approximated into code that would misbehave.
 
 mod dedupe;
+mod limits;
 mod operation;
 mod recursion;
 mod schema;
@@ -15,13 +16,25 @@ pub use operation::OPERATIONS_MODULE_NAMES;
 
 use super::naming::{self, Scope};
 use super::{Api, Server, ServerVariable, TypeDef};
+use crate::config::Limits;
 use crate::diagnostics::{pointer, Diagnostic, Diagnostics};
 use crate::load::LoadedSpec;
 use openapiv3::{OpenAPI, ReferenceOr};
 use std::collections::BTreeMap;
 
-/// Lowers one loaded spec into the model of the module `module`.
+/// Lowers one loaded spec into the model of the module `module`, within the default
+/// [`Limits`].
 pub fn lower(spec: &LoadedSpec, module: &str) -> Result<Api, Diagnostics> {
+    lower_within(spec, module, &Limits::default())
+}
+
+/// Lowers one loaded spec into the model of the module `module`, refusing a spec beyond
+/// `limits` before any work that grows with it.
+pub fn lower_within(spec: &LoadedSpec, module: &str, limits: &Limits) -> Result<Api, Diagnostics> {
+    let problems = limits::check(&spec.file, &spec.document, limits);
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
     let mut cx = Context::new(spec);
     cx.name_component_schemas();
     cx.lower_component_schemas();

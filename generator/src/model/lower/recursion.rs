@@ -105,8 +105,7 @@ impl Context<'_> {
     pub(super) fn break_cycles(&mut self) {
         let graph = edges(&self.types);
         let components = components(&graph);
-        let by_name: BTreeMap<&str, &TypeDef> =
-            self.types.iter().map(|t| (t.name.as_str(), t)).collect();
+        let alias_cycles_at = alias_only_cycles(&self.types);
         let mut boxed_fields: Vec<(usize, usize)> = Vec::new();
         let mut boxed_variants: Vec<(usize, usize)> = Vec::new();
         let mut alias_cycles: Vec<String> = Vec::new();
@@ -130,10 +129,8 @@ impl Context<'_> {
                         }
                     }
                 }
-                TypeKind::Alias(ty) => {
-                    if by_value(ty)
-                        .is_some_and(|target| alias_only_cycle(&by_name, target, &def.name))
-                    {
+                TypeKind::Alias(_) => {
+                    if alias_cycles_at.contains(&t) {
                         alias_cycles.push(def.name.clone());
                     }
                 }
@@ -150,12 +147,23 @@ impl Context<'_> {
                 variants[v].boxed = true;
             }
         }
-        for name in alias_cycles {
-            let schema = self
-                .schema_names
-                .iter()
-                .find(|(_, rust)| **rust == name)
-                .map(|(s, _)| s.clone());
+        let schema_of: BTreeMap<&str, &str> = if alias_cycles.is_empty() {
+            BTreeMap::new()
+        } else {
+            let mut map = BTreeMap::new();
+            for (schema, rust) in &self.schema_names {
+                map.entry(rust.as_str()).or_insert(schema.as_str());
+            }
+            map
+        };
+        let alias_cycles: Vec<(String, Option<String>)> = alias_cycles
+            .into_iter()
+            .map(|name| {
+                let schema = schema_of.get(name.as_str()).map(|s| s.to_string());
+                (name, schema)
+            })
+            .collect();
+        for (name, schema) in alias_cycles {
             let at = crate::diagnostics::pointer([
                 "components",
                 "schemas",
@@ -170,20 +178,47 @@ impl Context<'_> {
     }
 }
 
-/// Whether following aliases from `from` leads back to `to` without passing a struct or enum.
-fn alias_only_cycle(types: &BTreeMap<&str, &TypeDef>, from: &str, to: &str) -> bool {
-    let mut current = from;
-    for _ in 0..=types.len() {
-        if current == to {
-            return true;
+/// The types (by position) that are aliases on a cycle made of aliases alone (each alias
+/// holds at most one type by value, so following them is a walk without branches). Linear:
+/// every alias is walked once.
+fn alias_only_cycles(types: &[TypeDef]) -> BTreeSet<usize> {
+    let index: BTreeMap<&str, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect();
+    let next = |i: usize| match &types[i].kind {
+        TypeKind::Alias(ty) => by_value(ty).and_then(|name| index.get(name).copied()),
+        _ => None,
+    };
+    const NEW: u8 = 0;
+    const ON_PATH: u8 = 1;
+    const DONE: u8 = 2;
+    let mut state = vec![NEW; types.len()];
+    let mut on_cycle = BTreeSet::new();
+    for start in 0..types.len() {
+        if state[start] != NEW || !matches!(types[start].kind, TypeKind::Alias(_)) {
+            continue;
         }
-        match types.get(current).map(|d| &d.kind) {
-            Some(TypeKind::Alias(ty)) => match by_value(ty) {
-                Some(next) => current = next,
-                None => return false,
-            },
-            _ => return false,
+        let mut path = Vec::new();
+        let mut at = Some(start);
+        while let Some(i) = at {
+            if !matches!(types[i].kind, TypeKind::Alias(_)) || state[i] == DONE {
+                break;
+            }
+            if state[i] == ON_PATH {
+                // The path from `i`'s first visit on is a cycle of aliases.
+                let from = path.iter().position(|&p| p == i).unwrap_or(path.len());
+                on_cycle.extend(path[from..].iter().copied());
+                break;
+            }
+            state[i] = ON_PATH;
+            path.push(i);
+            at = next(i);
+        }
+        for i in path {
+            state[i] = DONE;
         }
     }
-    false
+    on_cycle
 }

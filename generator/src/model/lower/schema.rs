@@ -275,6 +275,8 @@ impl Context<'_> {
         let mut scope = Scope::new();
         let mut fields = Vec::new();
         let mut links = Vec::new();
+        let required: std::collections::BTreeSet<&str> =
+            required.iter().map(String::as_str).collect();
         for (wire_name, property) in properties {
             let here = format!("{at}/properties/{}", pointer_token(wire_name));
             let hint = format!("{owner}_{wire_name}");
@@ -303,7 +305,7 @@ impl Context<'_> {
                 name: scope.claim(naming::value_name(wire_name)),
                 doc,
                 ty,
-                required: required.contains(wire_name),
+                required: required.contains(wire_name.as_str()),
                 nullable,
                 sensitive,
                 boxed: false,
