@@ -1,5 +1,6 @@
 //! Any bytes, as a YAML or JSON spec, through load and generate: the generator must end in
-//! files or diagnostics, never a panic, a hang or unbounded memory.
+//! files or diagnostics, never a panic, a hang or unbounded memory; files that hold the
+//! invariants of `clientgen_fuzz::invariants::check_files`.
 //!
 //!     cargo fuzz run generate -- -max_total_time=60 -rss_limit_mb=2048
 //!
@@ -8,6 +9,7 @@
 
 use clientgen::load::load_spec_with;
 use clientgen::{generate, Config};
+use clientgen_fuzz::invariants::check_files;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
@@ -23,6 +25,9 @@ fuzz_target!(|data: &[u8]| {
         }
     });
     if let Ok(spec) = spec {
-        let _ = generate(&Config::default(), &[spec]);
+        let config = Config::default();
+        if let Ok(files) = generate(&config, &[spec]) {
+            check_files(&files, &config.crate_name);
+        }
     }
 });
