@@ -287,10 +287,11 @@ impl IntoFuture for Save {
     }
 }
 
-/// A name usable as one file in a chosen folder: its last component, without control
-/// characters, and never `.` or `..`.
+/// A name usable as one file in a chosen folder: its last component (after any `/`, `\\` or
+/// `:`, as `C:name` is a drive-relative path on Windows), without control characters, and
+/// never `.` or `..`.
 fn plain_file_name(name: &str) -> Option<String> {
-    let last = name.rsplit(['/', '\\']).next()?;
+    let last = name.rsplit(['/', '\\', ':']).next()?;
     let clean: String = last.chars().filter(|c| !c.is_control()).collect();
     let clean = clean.trim();
     if clean.is_empty() || clean == "." || clean == ".." {
@@ -500,6 +501,14 @@ impl std::error::Error for DownloadError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_stay_in_the_folder() {
+        assert_eq!(plain_file_name("a/b\\c.txt").as_deref(), Some("c.txt"));
+        assert_eq!(plain_file_name("D:x.bin").as_deref(), Some("x.bin"));
+        assert_eq!(plain_file_name("C:").as_deref(), None);
+        assert_eq!(plain_file_name("..\u{7}").as_deref(), None);
+    }
 
     #[test]
     fn temporary_names_fit_when_the_target_does() {

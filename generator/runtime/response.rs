@@ -344,7 +344,8 @@ pub(crate) fn content_disposition_file_name(value: &str) -> Option<String> {
         }
     }
     let name = extended.or(plain)?;
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    // `:` too: on Windows `C:name` is relative to drive C's current folder, not the chosen one.
+    let base = name.rsplit(['/', '\\', ':']).next().unwrap_or("").trim();
     if base.is_empty() || base == "." || base == ".." || base.chars().any(char::is_control) {
         None
     } else {
@@ -418,6 +419,12 @@ mod tests {
             Some("passwd")
         );
         assert_eq!(name("attachment; filename=\"..\"").as_deref(), None);
+        // Found by the `content_disposition` fuzz target: a drive prefix leaves the folder.
+        assert_eq!(
+            name("attachment; filename=\"C:evil.txt\"").as_deref(),
+            Some("evil.txt")
+        );
+        assert_eq!(name("attachment; filename*=UTF-8''x%3A").as_deref(), None);
         assert_eq!(name("attachment").as_deref(), None);
         assert_eq!(
             name("attachment; FileName=\"q\\\"uote.txt\"").as_deref(),
