@@ -123,6 +123,26 @@ impl Limits {
         Ok(())
     }
 
+    /// The problem of `found` things at `at` of `file`, more than `limit` (the limit named
+    /// `name`), with `fix` as the first thing to try.
+    pub fn exceeded(
+        file: &str,
+        at: String,
+        (found, limit): (usize, usize),
+        what: &str,
+        name: &str,
+        fix: &str,
+    ) -> crate::Diagnostic {
+        crate::Diagnostic::at(
+            file,
+            at,
+            format!("{found} {what}, more than the limit of {limit} (`{name}`)"),
+        )
+        .help(format!(
+            "{fix}, or raise the limit (`--limit {name}=N`, `Limits`) if the API really needs it"
+        ))
+    }
+
     /// Sets a limit from `NAME=N`, as the CLI's `--limit` writes it.
     pub fn set_from(&mut self, assignment: &str) -> Result<(), String> {
         let Some((name, value)) = assignment.split_once('=') else {

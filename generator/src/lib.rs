@@ -151,7 +151,7 @@ pub fn lower_specs(
     let (specs, mut problems) = load_what_loads(base, config)?;
     let mut apis = Vec::new();
     for spec in &specs {
-        match model::lower(spec, &model::naming::value_name(&spec.stem)) {
+        match model::lower_within(spec, &model::naming::value_name(&spec.stem), &config.limits) {
             Ok(api) => apis.push(api),
             Err(more) => problems.extend(more.0),
         }
@@ -164,9 +164,10 @@ pub fn lower_specs(
 }
 
 /// Gives every problem located by a JSON pointer its file (a component imported from another
-/// file is reported there) and its line and column, reading each file once.
+/// file is reported there) and its line and column, reading each file once and indexing only
+/// the way to the problems' nodes.
 pub fn place(problems: &mut [Diagnostic], specs: &[LoadedSpec], base: &std::path::Path) {
-    let mut indexed: BTreeMap<String, Option<load::Positions>> = BTreeMap::new();
+    let mut wanted: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for problem in problems.iter_mut() {
         let diagnostics::Location::Pointer(pointer) = &problem.location else {
             continue;
@@ -174,13 +175,30 @@ pub fn place(problems: &mut [Diagnostic], specs: &[LoadedSpec], base: &std::path
         if let Some(spec) = specs.iter().find(|s| s.file == problem.file) {
             problem.file = spec.file_of(pointer).to_owned();
         }
-        let positions = indexed.entry(problem.file.clone()).or_insert_with(|| {
+        wanted
+            .entry(problem.file.clone())
+            .or_default()
+            .push(pointer.clone());
+    }
+    let indexed: BTreeMap<String, Option<load::Positions>> = wanted
+        .into_iter()
+        .map(|(file, pointers)| {
             // Only files the loader has read reach here; bounded all the same.
-            let path = base.join(&problem.file);
-            let text = load::read::read_bounded(&path, config::DEFAULT_MAX_FILE_BYTES).ok()?;
-            load::Positions::index(&text)
-        });
-        problem.line_column = positions.as_ref().and_then(|p| p.locate(pointer));
+            let text = load::read::read_bounded(&base.join(&file), config::DEFAULT_MAX_FILE_BYTES);
+            let pointers: Vec<&str> = pointers.iter().map(String::as_str).collect();
+            let positions = text
+                .ok()
+                .and_then(|text| load::Positions::index_for(&text, &pointers));
+            (file, positions)
+        })
+        .collect();
+    for problem in problems.iter_mut() {
+        if let diagnostics::Location::Pointer(pointer) = &problem.location {
+            problem.line_column = indexed
+                .get(&problem.file)
+                .and_then(Option::as_ref)
+                .and_then(|p| p.locate(pointer));
+        }
     }
 }
 
@@ -195,8 +213,9 @@ fn load_what_loads(
     let mut problems = Vec::new();
     for path in &paths {
         let reader = load::FileReader::for_spec(base, path, &config.reading);
-        match load::load_spec_with(path, &mut |p: &std::path::Path| reader.read(p)) {
-            Ok(spec) => specs.push(spec),
+        let read = &mut |p: &std::path::Path| reader.read(p);
+        match load::load_spec_within(path, read, Some(&config.limits)) {
+            Ok((spec, _)) => specs.push(spec),
             Err(d) => problems.extend(d.0),
         }
     }
@@ -225,11 +244,13 @@ pub fn lint_specs(base: &std::path::Path, config: &Config) -> Result<usize, Diag
     let mut specs = Vec::new();
     for path in &files {
         let reader = load::FileReader::for_spec(base, path, &config.reading);
-        let loaded = load::load_spec_and_json_with(path, &mut |p: &std::path::Path| reader.read(p));
+        let read = &mut |p: &std::path::Path| reader.read(p);
+        let loaded = load::load_spec_within(path, read, Some(&config.limits));
         match loaded {
             Ok((spec, json)) => {
                 problems.extend(lint::lint_document(&spec, &json));
-                if let Err(more) = model::lower(&spec, &model::naming::value_name(&spec.stem)) {
+                let module = model::naming::value_name(&spec.stem);
+                if let Err(more) = model::lower_within(&spec, &module, &config.limits) {
                     problems.extend(more.0);
                 }
                 specs.push(spec);

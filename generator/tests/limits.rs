@@ -282,14 +282,20 @@ fn assert_linear(what: &str, n: usize, make: impl Fn(usize) -> LoadedSpec) {
     let lower = |spec: &LoadedSpec| {
         model::lower(spec, "big").unwrap_or_else(|e| panic!("{e}"));
     };
-    let small_time = fastest(|| lower(&small));
-    let large_time = fastest(|| lower(&large));
-    let ratio = large_time.as_secs_f64() / small_time.as_secs_f64().max(1e-6);
-    assert!(
-        ratio < 10.0,
-        "{what}: {n} took {small_time:?}, {} took {large_time:?} (x{ratio:.1})",
-        4 * n
-    );
+    // A busy machine (other tests, other builds) inflates one measurement now and then; a
+    // quadratic cost shows in every one. So the ratio must fall under the bound in one of
+    // five measurements (each the fastest of three runs), a bounded number of tries.
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        let small_time = fastest(|| lower(&small));
+        let large_time = fastest(|| lower(&large));
+        let ratio = large_time.as_secs_f64() / small_time.as_secs_f64().max(1e-6);
+        if ratio < 10.0 {
+            return;
+        }
+        seen.push(format!("{small_time:?} -> {large_time:?} (x{ratio:.1})"));
+    }
+    panic!("{what}: {n} then {} items: {}", 4 * n, seen.join(", "));
 }
 
 #[test]

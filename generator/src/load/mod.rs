@@ -61,6 +61,17 @@ pub fn load_spec_and_json_with(
     path: &Path,
     read: &mut dyn FnMut(&Path) -> std::io::Result<String>,
 ) -> Result<(LoadedSpec, serde_json::Value), Diagnostics> {
+    load_spec_within(path, read, None)
+}
+
+/// Like [`load_spec_and_json_with`], refusing a document whose counts of component schemas
+/// or operations exceed `limits` as soon as it is parsed: before bundling and typing, which
+/// cost several times the parse (lowering checks every limit again, in full).
+pub fn load_spec_within(
+    path: &Path,
+    read: &mut dyn FnMut(&Path) -> std::io::Result<String>,
+    limits: Option<&crate::config::Limits>,
+) -> Result<(LoadedSpec, serde_json::Value), Diagnostics> {
     let path = normalize(path);
     let file = display(&path);
     let text = read(&path).map_err(|e| {
@@ -71,6 +82,9 @@ pub fn load_spec_and_json_with(
     // Large specs: the text is not needed any more, and the peak comes next.
     drop(text);
     check_version(&file, &value)?;
+    if let Some(limits) = limits {
+        check_counts(&file, &value, limits)?;
+    }
     let bundled = bundle::Bundler::new(&path, read).bundle(value)?;
     let document = deserialize(&file, &bundled.value)?;
     let stem = path
@@ -175,6 +189,58 @@ fn check_version(file: &str, value: &serde_json::Value) -> Result<(), Diagnostic
             .help("convert the document to OpenAPI 3.0 first (e.g. with swagger2openapi)")),
         None => Err(Diagnostic::at(file, "", "missing `openapi` version field")
             .help("an OpenAPI 3.0 document starts with `openapi: 3.0.3`")),
+    }
+}
+
+/// The counts that can be had from the raw document in no time: component schemas and
+/// operations (the methods of each path item).
+fn check_counts(
+    file: &str,
+    value: &serde_json::Value,
+    limits: &crate::config::Limits,
+) -> Result<(), Diagnostics> {
+    const METHODS: &[&str] = &[
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let mut problems = Vec::new();
+    let schemas = value
+        .pointer("/components/schemas")
+        .and_then(|s| s.as_object())
+        .map_or(0, |s| s.len());
+    if schemas > limits.max_schemas {
+        problems.push(crate::config::Limits::exceeded(
+            file,
+            "/components/schemas".to_owned(),
+            (schemas, limits.max_schemas),
+            "component schemas",
+            "schemas",
+            "split the spec into several files (each is a module of its own)",
+        ));
+    }
+    let operations: usize = value
+        .get("paths")
+        .and_then(|p| p.as_object())
+        .map_or(0, |paths| {
+            paths
+                .values()
+                .filter_map(|item| item.as_object())
+                .map(|item| METHODS.iter().filter(|m| item.contains_key(**m)).count())
+                .sum()
+        });
+    if operations > limits.max_operations {
+        problems.push(crate::config::Limits::exceeded(
+            file,
+            "/paths".to_owned(),
+            (operations, limits.max_operations),
+            "operations",
+            "operations",
+            "split the spec into several files (each is a module of its own)",
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostics(problems))
     }
 }
 

@@ -18,7 +18,22 @@ pub struct Positions {
 impl Positions {
     /// Indexes `text`; `None` when it does not parse (its syntax error is reported already).
     pub fn index(text: &str) -> Option<Positions> {
-        let mut receiver = Receiver::default();
+        Self::run(text, Receiver::default())
+    }
+
+    /// Like [`index`](Positions::index), recording only the nodes on the way to `pointers`:
+    /// the rest of the document is parsed but not indexed, so placing a few problems in a
+    /// huge spec costs time in proportion to its size, and memory in proportion to the
+    /// problems. (Repeated keys are not looked for.)
+    pub fn index_for(text: &str, pointers: &[&str]) -> Option<Positions> {
+        let receiver = Receiver {
+            wanted: Some(pointers.iter().map(|p| (*p).to_owned()).collect()),
+            ..Receiver::default()
+        };
+        Self::run(text, receiver)
+    }
+
+    fn run(text: &str, mut receiver: Receiver) -> Option<Positions> {
         Parser::new_from_str(text).load(&mut receiver, false).ok()?;
         Some(Positions {
             starts: receiver.starts,
@@ -67,6 +82,10 @@ struct Receiver {
     starts: HashMap<String, (usize, usize)>,
     frames: Vec<Frame>,
     duplicate: Option<(String, (usize, usize))>,
+    /// When set, only these pointers and their ancestors are recorded.
+    wanted: Option<Vec<String>>,
+    /// How many collections deep the parser is inside a subtree that is not recorded.
+    skipping: usize,
 }
 
 impl Receiver {
@@ -97,10 +116,15 @@ impl Receiver {
                         _ => String::new(),
                     };
                     let pointer = format!("{at}/{}", pointer_token(&name));
-                    if !keys.insert(name.clone()) && self.duplicate.is_none() {
+                    if self.wanted.is_none()
+                        && !keys.insert(name.clone())
+                        && self.duplicate.is_none()
+                    {
                         self.duplicate = Some((pointer.clone(), position));
                     }
-                    self.starts.entry(pointer).or_insert(position);
+                    if leads_to(&self.wanted, &pointer) {
+                        self.starts.entry(pointer).or_insert(position);
+                    }
                     *key = Some(name);
                     None
                 }
@@ -109,8 +133,26 @@ impl Receiver {
     }
 }
 
+/// Whether the node at `pointer` is recorded: always, or when it leads to a wanted one.
+fn leads_to(wanted: &Option<Vec<String>>, pointer: &str) -> bool {
+    wanted.as_ref().is_none_or(|wanted| {
+        wanted.iter().any(|w| {
+            w.strip_prefix(pointer)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+    })
+}
+
 impl MarkedEventReceiver for Receiver {
     fn on_event(&mut self, event: Event, mark: Marker) {
+        if self.skipping > 0 {
+            match event {
+                Event::MappingStart(..) | Event::SequenceStart(..) => self.skipping += 1,
+                Event::MappingEnd | Event::SequenceEnd => self.skipping -= 1,
+                _ => {}
+            }
+            return;
+        }
         let position = (mark.line(), mark.col() + 1);
         match event {
             Event::Scalar(..)
@@ -120,6 +162,12 @@ impl MarkedEventReceiver for Receiver {
                 let Some(pointer) = self.node_pointer(&event, position) else {
                     return;
                 };
+                if !leads_to(&self.wanted, &pointer) {
+                    if matches!(event, Event::MappingStart(..) | Event::SequenceStart(..)) {
+                        self.skipping = 1;
+                    }
+                    return;
+                }
                 let placed = self.starts.contains_key(&pointer);
                 self.starts.entry(pointer.clone()).or_insert(position);
                 match event {
@@ -167,6 +215,30 @@ mod tests {
             Some((4, 5))
         );
         assert_eq!(positions.duplicate_key(), None);
+    }
+
+    #[test]
+    fn indexes_only_the_way_to_wanted_pointers() {
+        let text = "openapi: 3.0.3\npaths:\n  /a/{x}:\n    get:\n      parameters:\n        - name: y\n          in: path\n  /b:\n    get: {responses: {}}\ncomponents: {schemas: {A: {type: string}}}\n";
+        let full = Positions::index(text).unwrap();
+        let wanted = [
+            "/paths/~1a~1{x}/get/parameters/0/in",
+            "/components/schemas/A",
+        ];
+        let some = Positions::index_for(text, &wanted).unwrap();
+        for pointer in wanted {
+            assert_eq!(some.locate(pointer), full.locate(pointer), "{pointer}");
+        }
+        assert_eq!(some.locate("/paths/~1b/get"), full.locate("/paths"));
+        for skipped in [
+            "/openapi",
+            "/paths/~1b",
+            "/paths/~1b/get",
+            "/paths/~1a~1{x}/get/parameters/0/name",
+        ] {
+            assert!(full.starts.contains_key(skipped), "{skipped}");
+            assert!(!some.starts.contains_key(skipped), "{skipped}");
+        }
     }
 
     #[test]

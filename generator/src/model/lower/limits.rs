@@ -75,16 +75,14 @@ impl<'a> Walk<'a> {
         if found <= limit || !self.reported.insert(at.clone()) {
             return;
         }
-        self.problems.push(
-            Diagnostic::at(
-                self.file,
-                at,
-                format!("{found} {what}, more than the limit of {limit} (`{name}`)"),
-            )
-            .help(format!(
-                "{fix}, or raise the limit (`--limit {name}=N`, `Limits`) if the API really needs it"
-            )),
-        );
+        self.problems.push(Limits::exceeded(
+            self.file,
+            at,
+            (found, limit),
+            what,
+            name,
+            fix,
+        ));
     }
 
     fn document(&mut self) {
