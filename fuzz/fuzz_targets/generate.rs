@@ -14,14 +14,23 @@ use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((first, rest)) = data.split_first() else { return };
-    let name = if first % 2 == 0 { "fuzz.yaml" } else { "fuzz.json" };
+    let Some((first, rest)) = data.split_first() else {
+        return;
+    };
+    let name = if first % 2 == 0 {
+        "fuzz.yaml"
+    } else {
+        "fuzz.json"
+    };
     let text = String::from_utf8_lossy(rest).into_owned();
     let spec = load_spec_with(Path::new(name), &mut |p: &Path| {
         if p == Path::new(name) {
             Ok(text.clone())
         } else {
-            Err(std::io::Error::new(std::io::ErrorKind::NotFound, "the fuzzer gives one file"))
+            Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "the fuzzer gives one file",
+            ))
         }
     });
     if let Ok(spec) = spec {

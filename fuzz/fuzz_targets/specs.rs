@@ -43,7 +43,9 @@ const FOLDERS: &[&str] = &[
 ];
 
 fuzz_target!(|data: &[u8]| {
-    let Some((flags, rest)) = data.split_first() else { return };
+    let Some((flags, rest)) = data.split_first() else {
+        return;
+    };
     let folder = FOLDERS[usize::from(flags >> 4) % FOLDERS.len()];
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     for record in rest.split(|&b| b == 0).take(8) {
@@ -52,9 +54,14 @@ fuzz_target!(|data: &[u8]| {
             None => (record, &[][..]),
         };
         let name = format!("{folder}{}", String::from_utf8_lossy(name));
-        files.push((PathBuf::from(name), String::from_utf8_lossy(text).into_owned()));
+        files.push((
+            PathBuf::from(name),
+            String::from_utf8_lossy(text).into_owned(),
+        ));
     }
-    let Some((root, _)) = files.first().cloned() else { return };
+    let Some((root, _)) = files.first().cloned() else {
+        return;
+    };
     // As a file system would: the loader asks for normalized paths.
     let disk: BTreeMap<PathBuf, String> = files
         .into_iter()
@@ -66,7 +73,9 @@ fuzz_target!(|data: &[u8]| {
             std::io::Error::new(std::io::ErrorKind::NotFound, "no such file in the input")
         })
     };
-    let Ok(spec) = load_spec_with(&root, &mut read) else { return };
+    let Ok(spec) = load_spec_with(&root, &mut read) else {
+        return;
+    };
     let config = Config {
         output: if flags & 1 == 0 {
             Output::Crate

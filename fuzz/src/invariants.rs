@@ -60,7 +60,11 @@ pub fn check_files(files: &[GeneratedFile], crate_name: &str) {
         let comment = if rust { "//" } else { "#" };
         check_header(file, comment);
         if rust {
-            if let Some((at, c)) = file.contents.char_indices().find(|&(_, c)| is_bidi_control(c)) {
+            if let Some((at, c)) = file
+                .contents
+                .char_indices()
+                .find(|&(_, c)| is_bidi_control(c))
+            {
                 panic!(
                     "{}: bidirectional override {c:?} at byte {at} (rustc refuses it): {:?}",
                     file.path,
@@ -68,10 +72,7 @@ pub fn check_files(files: &[GeneratedFile], crate_name: &str) {
                 );
             }
             if let Err(e) = syn::parse_file(&file.contents) {
-                panic!(
-                    "{}: does not parse: {e}\n{}",
-                    file.path, file.contents
-                );
+                panic!("{}: does not parse: {e}\n{}", file.path, file.contents);
             }
         } else if file.path == "Cargo.toml" {
             check_manifest(&file.contents, crate_name);
@@ -84,7 +85,10 @@ pub fn check_files(files: &[GeneratedFile], crate_name: &str) {
                 .collect();
             listed.sort_unstable();
             expected.sort_unstable();
-            assert_eq!(listed, expected, "{MANIFEST} does not list exactly the generated files");
+            assert_eq!(
+                listed, expected,
+                "{MANIFEST} does not list exactly the generated files"
+            );
         } else if file.path == "rustfmt.toml" {
             let table: toml::Table = file
                 .contents
@@ -92,12 +96,18 @@ pub fn check_files(files: &[GeneratedFile], crate_name: &str) {
                 .unwrap_or_else(|e| panic!("rustfmt.toml does not parse: {e}\n{}", file.contents));
             assert_eq!(
                 table.into_iter().collect::<Vec<_>>(),
-                [("disable_all_formatting".to_owned(), toml::Value::Boolean(true))],
+                [(
+                    "disable_all_formatting".to_owned(),
+                    toml::Value::Boolean(true)
+                )],
                 "rustfmt.toml holds more than the generator writes\n{}",
                 file.contents
             );
         } else {
-            panic!("{}: a generated file that is neither Rust nor Cargo.toml", file.path);
+            panic!(
+                "{}: a generated file that is neither Rust nor Cargo.toml",
+                file.path
+            );
         }
     }
 }
@@ -107,7 +117,9 @@ fn check_path(path: &str, crate_name: &str) {
         && path
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"_-./".contains(&b))
-        && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..");
     let placed = path == "Cargo.toml"
         || path == "rustfmt.toml"
         || path == MANIFEST
@@ -152,7 +164,13 @@ fn check_manifest(text: &str, crate_name: &str) {
     top.sort();
     assert_eq!(
         top,
-        ["dependencies", "dev-dependencies", "features", "lib", "package"],
+        [
+            "dependencies",
+            "dev-dependencies",
+            "features",
+            "lib",
+            "package"
+        ],
         "Cargo.toml: unexpected tables\n{text}"
     );
     let package = table("package");
@@ -163,8 +181,14 @@ fn check_manifest(text: &str, crate_name: &str) {
         ["description", "edition", "name", "publish", "version"],
         "Cargo.toml: unexpected [package] keys\n{text}"
     );
-    assert_eq!(package.get("name").and_then(|v| v.as_str()), Some(crate_name));
-    assert_eq!(package.get("publish").and_then(|v| v.as_bool()), Some(false));
+    assert_eq!(
+        package.get("name").and_then(|v| v.as_str()),
+        Some(crate_name)
+    );
+    assert_eq!(
+        package.get("publish").and_then(|v| v.as_bool()),
+        Some(false)
+    );
     assert_eq!(
         keys(table("lib")),
         ["path"],
@@ -176,7 +200,10 @@ fn check_manifest(text: &str, crate_name: &str) {
     );
     let mut dependencies = keys(table("dependencies"));
     dependencies.sort();
-    assert_eq!(dependencies, DEPENDENCIES, "Cargo.toml: [dependencies] changed\n{text}");
+    assert_eq!(
+        dependencies, DEPENDENCIES,
+        "Cargo.toml: [dependencies] changed\n{text}"
+    );
     assert_eq!(
         keys(table("dev-dependencies")),
         DEV_DEPENDENCIES,
@@ -204,7 +231,10 @@ fn check_manifest(text: &str, crate_name: &str) {
         })
         .collect();
     modules.sort();
-    assert_eq!(default, modules, "Cargo.toml: default features differ from the modules\n{text}");
+    assert_eq!(
+        default, modules,
+        "Cargo.toml: default features differ from the modules\n{text}"
+    );
 }
 
 fn context(text: &str, at: usize) -> &str {

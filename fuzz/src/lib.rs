@@ -21,7 +21,7 @@ pub mod client {
 
     /// What the fuzz targets call: the runtime's own functions, unchanged.
     pub mod hooks {
-        use super::error::{BodyLimits, ReadError, RawResponse};
+        use super::error::{BodyLimits, RawResponse, ReadError};
         use super::{Error, ResponseError};
         use std::future::Future;
         use std::pin::pin;
@@ -35,7 +35,9 @@ pub mod client {
         /// The file name a streamed body reports, from a whole response (the header as
         /// `reqwest` gives it to the runtime).
         pub fn stream_file_name(response: reqwest::Response) -> Option<String> {
-            super::ByteStream::new(response).file_name().map(str::to_owned)
+            super::ByteStream::new(response)
+                .file_name()
+                .map(str::to_owned)
         }
 
         /// Reads a response as every operation's decoder receives it. `Err` is the failed
