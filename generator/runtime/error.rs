@@ -712,13 +712,20 @@ impl fmt::Debug for RawResponse {
 fn without_values(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut quoted = false;
+    let mut escaped = false;
     for c in message.chars() {
-        if c == '"' {
-            if !quoted {
-                out.push_str("\"…\"");
+        if quoted {
+            // Values are quoted with escapes (`"say \"hi\""`): an escaped quote does not end one.
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => quoted = false,
+                _ => {}
             }
-            quoted = !quoted;
-        } else if !quoted {
+        } else if c == '"' {
+            out.push_str("\"…\"");
+            quoted = true;
+        } else {
             out.push(c);
         }
     }
@@ -832,6 +839,11 @@ mod tests {
             "invalid type: string \"…\", expected struct A at line 1 column 30"
         );
         assert_eq!(without_values("missing field `id`"), "missing field `id`");
+        // Found by the `responses` fuzz target: an escaped quote inside a value.
+        assert_eq!(
+            without_values(r#"invalid type: string "\"secret\\", expected u32"#),
+            "invalid type: string \"…\", expected u32"
+        );
     }
 
     #[test]
