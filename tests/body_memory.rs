@@ -5,101 +5,33 @@
 //! Its own test binary, so that nothing else allocates in the process while it measures; the
 //! scenarios run one after the other in one test.
 
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
 #[path = "support/hostile_server.rs"]
 mod hostile_server;
 
 use cloud_logs_client::{css, Config, Error, ResponseErrorKind, RetryConfig};
-use hostile_server::{head, Answer, Body, HostileServer};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use hostile_server::HostileServer;
+
 use std::time::{Duration, Instant};
 
-/// The system allocator, counting the bytes currently allocated and their peak.
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(bytes: usize) {
-    let now = CURRENT.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-fn shrank(bytes: usize) {
-    CURRENT.fetch_sub(bytes, Ordering::Relaxed);
-}
-
-// SAFETY: every call is forwarded to `System` unchanged; only counters are updated.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let ptr = System.alloc(layout);
-        if !ptr.is_null() {
-            grew(layout.size());
-        }
-        ptr
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let ptr = System.alloc_zeroed(layout);
-        if !ptr.is_null() {
-            grew(layout.size());
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout);
-        shrank(layout.size());
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let new = System.realloc(ptr, layout, new_size);
-        if !new.is_null() {
-            if new_size >= layout.size() {
-                grew(new_size - layout.size());
-            } else {
-                shrank(layout.size() - new_size);
-            }
-        }
-        new
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: counting_alloc::Counting = counting_alloc::Counting;
 
 const MIB: u64 = 1024 * 1024;
 
 /// A server answering `status` with a JSON body of `total` bytes, as fast as it is read.
 async fn flood(status: &str, prefix: &str, total: u64, chunked: bool) -> HostileServer {
-    let length = total.to_string();
-    let framing = if chunked {
-        ("Transfer-Encoding", "chunked")
-    } else {
-        ("Content-Length", length.as_str())
-    };
-    HostileServer::start(Answer {
-        head_delay: Duration::ZERO,
-        head: head(status, &[("Content-Type", "application/json"), framing]),
-        body: Body::Flood {
-            chunk_size: 64 * 1024,
-            total,
-            chunked,
-            prefix: prefix.as_bytes().to_vec(),
-            fill: b' ',
-        },
-    })
-    .await
+    hostile_server::flood(status, &[], prefix, total, chunked).await
 }
 
 /// Runs `call`, returning its outcome, the peak heap growth during it and its duration.
 async fn measured<T>(call: impl std::future::Future<Output = T>) -> (T, u64, Duration) {
-    let baseline = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(baseline, Ordering::Relaxed);
+    let baseline = counting_alloc::start();
     let started = Instant::now();
     let outcome = call.await;
     let elapsed = started.elapsed();
-    let growth = PEAK.load(Ordering::Relaxed).saturating_sub(baseline) as u64;
+    let growth = counting_alloc::peak_growth(baseline);
     (outcome, growth, elapsed)
 }
 

@@ -39,24 +39,8 @@ fn json_head(status: &str, extra: &[(&str, &str)]) -> String {
 /// A server answering `status` with a JSON body of `total` bytes (`prefix`, then spaces),
 /// chunked or with its `Content-Length`, as fast as the client reads.
 async fn flood(status: &str, prefix: &str, total: u64, chunked: bool) -> HostileServer {
-    let length = total.to_string();
-    let head = if chunked {
-        json_head(status, &[("Transfer-Encoding", "chunked")])
-    } else {
-        json_head(status, &[("Content-Length", &length)])
-    };
-    HostileServer::start(Answer {
-        head_delay: Duration::ZERO,
-        head,
-        body: Body::Flood {
-            chunk_size: 64 * 1024,
-            total,
-            chunked,
-            prefix: prefix.as_bytes().to_vec(),
-            fill: b' ',
-        },
-    })
-    .await
+    let request_id = [("X-Request-Id", "req-hostile-1")];
+    crate::hostile_server::flood(status, &request_id, prefix, total, chunked).await
 }
 
 fn response_error<T: std::fmt::Debug, E: std::fmt::Debug>(

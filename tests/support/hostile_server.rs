@@ -257,3 +257,35 @@ pub fn head(status: &str, headers: &[(&str, &str)]) -> String {
     head.push_str("\r\n");
     head
 }
+
+/// A server answering `status` with a JSON body of `total` bytes (`prefix`, then spaces),
+/// chunked or with its `Content-Length`, as fast as the client reads; `headers` are added.
+pub async fn flood(
+    status: &str,
+    headers: &[(&str, &str)],
+    prefix: &str,
+    total: u64,
+    chunked: bool,
+) -> HostileServer {
+    let length = total.to_string();
+    let framing = if chunked {
+        ("Transfer-Encoding", "chunked")
+    } else {
+        ("Content-Length", length.as_str())
+    };
+    let mut all = vec![("Content-Type", "application/json")];
+    all.extend_from_slice(headers);
+    all.push(framing);
+    HostileServer::start(Answer {
+        head_delay: Duration::ZERO,
+        head: head(status, &all),
+        body: Body::Flood {
+            chunk_size: 64 * 1024,
+            total,
+            chunked,
+            prefix: prefix.as_bytes().to_vec(),
+            fill: b' ',
+        },
+    })
+    .await
+}

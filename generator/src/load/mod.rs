@@ -202,21 +202,10 @@ fn check_counts(
     const METHODS: &[&str] = &[
         "get", "put", "post", "delete", "options", "head", "patch", "trace",
     ];
-    let mut problems = Vec::new();
     let schemas = value
         .pointer("/components/schemas")
         .and_then(|s| s.as_object())
         .map_or(0, |s| s.len());
-    if schemas > limits.max_schemas {
-        problems.push(crate::config::Limits::exceeded(
-            file,
-            "/components/schemas".to_owned(),
-            (schemas, limits.max_schemas),
-            "component schemas",
-            "schemas",
-            "split the spec into several files (each is a module of its own)",
-        ));
-    }
     let operations: usize = value
         .get("paths")
         .and_then(|p| p.as_object())
@@ -227,16 +216,29 @@ fn check_counts(
                 .map(|item| METHODS.iter().filter(|m| item.contains_key(**m)).count())
                 .sum()
         });
-    if operations > limits.max_operations {
-        problems.push(crate::config::Limits::exceeded(
-            file,
-            "/paths".to_owned(),
-            (operations, limits.max_operations),
+    let split = "split the spec into several files (each is a module of its own)";
+    let problems: Vec<Diagnostic> = [
+        (
+            "/components/schemas",
+            schemas,
+            limits.max_schemas,
+            "component schemas",
+            "schemas",
+        ),
+        (
+            "/paths",
+            operations,
+            limits.max_operations,
             "operations",
             "operations",
-            "split the spec into several files (each is a module of its own)",
-        ));
-    }
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, found, limit, ..)| found > limit)
+    .map(|(at, found, limit, what, name)| {
+        crate::config::Limits::exceeded(file, at.to_owned(), (found, limit), what, name, split)
+    })
+    .collect();
     if problems.is_empty() {
         Ok(())
     } else {
