@@ -1,7 +1,7 @@
 //! The generator on small fixture specs: what lowering decides and what it reports.
 
 use clientgen::load::{load_spec_with, LoadedSpec};
-use clientgen::model::{self, Body, ParamLocation, Status, Type, TypeKind};
+use clientgen::model::{self, Body, ParamLocation, PathPart, Status, Type, TypeKind};
 use clientgen::{generate, Config};
 use std::path::Path;
 
@@ -188,8 +188,33 @@ fn rejects_paths_that_would_change_the_url() {
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a?b=1:\n    get:\n      responses: {'200': {description: ok}}\n",
     );
     assert!(
-        errors.contains("path `/a?b=1` must start with `/` and contain no `?` or `#`"),
+        errors.contains("path `/a?b=1` must start with `/` and contain no `?`"),
         "{errors}"
+    );
+}
+
+#[test]
+fn a_path_fragment_is_not_sent() {
+    // AWS's specs tell apart operations that share a path by a fragment.
+    let spec = load_text(
+        "aws.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /#X-Amz-Target=S.A:\n    post:\n      operationId: a\n      responses: {'200': {description: ok}}\n  /things/{id}#X-Amz-Target=S.B:\n    post:\n      operationId: b\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
+    );
+    let api = clientgen::model::lower(&spec, "aws").unwrap_or_else(|e| panic!("{e}"));
+    let parts: Vec<_> = api
+        .operations
+        .iter()
+        .map(|o| o.path_parts.clone())
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            vec![PathPart::Literal("/".into())],
+            vec![
+                PathPart::Literal("/things/".into()),
+                PathPart::Param("id".into())
+            ]
+        ]
     );
 }
 

@@ -453,17 +453,20 @@ fn lower_request_body(
 
 /// Splits the template into literal text and parameters, checking both sides match.
 fn parse_path(cx: &mut Context, path: &str, params: &[Param], at: &str) -> Vec<PathPart> {
-    if !path.starts_with('/') || path.contains(['?', '#']) {
+    // A fragment is never sent (RFC 3986, section 3.5); specs use one to tell apart operations
+    // that share a path (AWS: `/#X-Amz-Target=Service.Action`, the target sent as a header).
+    let sent = path.split_once('#').map_or(path, |(before, _)| before);
+    if !sent.starts_with('/') || sent.contains('?') {
         cx.error(
             at,
-            format!("path `{path}` must start with `/` and contain no `?` or `#`"),
+            format!("path `{path}` must start with `/` and contain no `?`"),
             "write the path template alone; query parameters go in `parameters` with `in: query`",
         );
         return Vec::new();
     }
     let mut parts = Vec::new();
     let mut used = Vec::new();
-    let mut rest = path;
+    let mut rest = sent;
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}').map(|c| open + c) else {
             cx.error(

@@ -30,11 +30,23 @@ pub(super) fn mark_usage(types: &mut [TypeDef], operations: &[Operation]) {
             }
         }
     }
+    // Unused types describe data that arrives some other way: received, and so is every type
+    // they hold (a member may be one that requests only send).
+    let unused: Vec<usize> = (0..types.len())
+        .filter(|&i| !sent[i] && !received[i])
+        .collect();
+    for i in unused {
+        reach(
+            types,
+            &index,
+            &Type::Named(types[i].name.clone()),
+            &mut received,
+        );
+    }
     for (i, def) in types.iter_mut().enumerate() {
         def.usage = Usage {
             sent: sent[i],
-            // Unused types describe data that arrives some other way.
-            received: received[i] || !sent[i],
+            received: received[i],
         };
     }
 }
