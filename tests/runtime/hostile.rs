@@ -54,20 +54,24 @@ fn response_error<T: std::fmt::Debug, E: std::fmt::Debug>(
 
 // Point 7: bodies.
 
+/// A 200 whose head comes at once and whose chunked body drips a byte every 50 ms, for ever.
+async fn dripping_success() -> HostileServer {
+    HostileServer::start(Answer {
+        head_delay: Duration::ZERO,
+        head: json_head("200 OK", &[("Transfer-Encoding", "chunked")]),
+        body: Body::Drip {
+            chunk: b" ".to_vec(),
+            every: ms(50),
+            chunked: true,
+        },
+    })
+    .await
+}
+
 #[tokio::test]
 async fn the_attempt_timeout_covers_the_body() {
     within(async {
-        // The head comes at once; the body drips a byte every 50 ms, for ever.
-        let server = HostileServer::start(Answer {
-            head_delay: Duration::ZERO,
-            head: json_head("200 OK", &[("Transfer-Encoding", "chunked")]),
-            body: Body::Drip {
-                chunk: b" ".to_vec(),
-                every: ms(50),
-                chunked: true,
-            },
-        })
-        .await;
+        let server = dripping_success().await;
         let config = builder(&server)
             .attempt_timeout(Some(ms(300)))
             .operation_timeout(None)
@@ -92,16 +96,7 @@ async fn the_attempt_timeout_covers_the_body() {
 #[tokio::test]
 async fn the_attempt_timeout_on_a_body_is_retried_like_any_attempt_timeout() {
     within(async {
-        let server = HostileServer::start(Answer {
-            head_delay: Duration::ZERO,
-            head: json_head("200 OK", &[("Transfer-Encoding", "chunked")]),
-            body: Body::Drip {
-                chunk: b" ".to_vec(),
-                every: ms(50),
-                chunked: true,
-            },
-        })
-        .await;
+        let server = dripping_success().await;
         let config = builder(&server)
             .attempt_timeout(Some(ms(200)))
             .retry(

@@ -209,10 +209,17 @@ fn same_contents(path: &Path, contents: &[u8]) -> std::io::Result<bool> {
 /// `out_dir/relative`, with every folder on the way created or checked to be a real folder
 /// (not a link), and the file itself absent or a regular file.
 fn place_in(out_dir: &Path, relative: &str) -> std::io::Result<PathBuf> {
+    walk_inside(out_dir, relative, true)
+}
+
+/// `out_dir/relative` when every part of `relative` is a plain name, every folder on the way
+/// a real folder (created when `create` says so) and the file, if present, a regular file:
+/// an error otherwise (a link anywhere on the way is one).
+fn walk_inside(out_dir: &Path, relative: &str, create: bool) -> std::io::Result<PathBuf> {
     let mut path = out_dir.to_path_buf();
     let parts: Vec<&str> = relative.split('/').collect();
     for (i, part) in parts.iter().enumerate() {
-        if part.is_empty() || *part == "." || *part == ".." {
+        if matches!(*part, "" | "." | "..") || part.contains(['\\', ':']) {
             return Err(refused(format!(
                 "`{relative}` is not a plain relative path"
             )));
@@ -241,6 +248,9 @@ fn place_in(out_dir: &Path, relative: &str) -> std::io::Result<PathBuf> {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if !last {
+                    if !create {
+                        return Err(e);
+                    }
                     std::fs::create_dir(&path)?;
                 }
             }
@@ -289,35 +299,17 @@ fn orphans(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<Strin
     let mut out = Vec::new();
     for line in listed.lines() {
         let relative = line.trim_end();
-        let plain = !relative.is_empty()
-            && !relative.starts_with('#')
-            && relative
-                .split('/')
-                .all(|part| !part.is_empty() && part != "." && part != "..")
-            && !relative.contains('\\')
-            && !relative.contains(':');
-        if !plain || relative == MANIFEST || files.iter().any(|f| f.path == relative) {
+        if relative.is_empty()
+            || relative.starts_with('#')
+            || relative == MANIFEST
+            || files.iter().any(|f| f.path == relative)
+        {
             continue;
         }
-        // Every folder on the way must be a real folder inside `out_dir`.
-        let mut path = out_dir.to_path_buf();
-        let mut inside = true;
-        let parts: Vec<&str> = relative.split('/').collect();
-        for (i, part) in parts.iter().enumerate() {
-            path.push(part);
-            let Ok(metadata) = std::fs::symlink_metadata(&path) else {
-                inside = false;
-                break;
-            };
-            let last = i + 1 == parts.len();
-            if metadata.file_type().is_symlink() || (last && !metadata.is_file()) {
-                inside = false;
-                break;
-            }
-        }
-        if !inside {
+        // Only a regular file reached through real folders inside `out_dir`.
+        let Ok(path) = walk_inside(out_dir, relative, false) else {
             continue;
-        }
+        };
         let first_line = read_small(&path)?.and_then(|t| t.lines().next().map(str::to_owned));
         let ours = first_line.is_some_and(|l| {
             l.starts_with(&format!("// {MARKER} by clientgen from "))
