@@ -91,6 +91,31 @@ fn snapshot_fixture(module: &str) {
 }
 
 #[test]
+fn snapshot_fixture_styles() {
+    snapshot_fixture("styles");
+}
+
+/// The fallbacks the fixtures need, located: each warning is a decision users see.
+#[test]
+fn fixtures_warnings() {
+    let config = Config {
+        specs: vec![PathBuf::from("tests/fixtures")],
+        crate_name: "fixtures".into(),
+        ..Config::default()
+    };
+    let generation = clientgen::generate_from_files_reporting(&workspace_root(), &config)
+        .unwrap_or_else(|e| panic!("fixtures do not generate:\n{e}"));
+    insta::assert_snapshot!(
+        "fixtures_warnings",
+        clientgen::Diagnostics(generation.warnings).to_string()
+    );
+    // The one spec of ours is modelled exactly.
+    let ours = clientgen::generate_from_files_reporting(&workspace_root(), &Config::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(ours.warnings.is_empty(), "{:?}", ours.warnings);
+}
+
+#[test]
 fn snapshot_fixture_composition() {
     snapshot_fixture("composition");
 }

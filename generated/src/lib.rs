@@ -24,6 +24,8 @@ mod error;
 #[allow(dead_code)]
 mod paginate;
 #[allow(dead_code)]
+mod params;
+#[allow(dead_code)]
 mod response;
 pub mod retry;
 pub mod signing;

@@ -8,6 +8,7 @@ use crate::error::{
     ConstructionError, DispatchError, Error, RawResponse, ReadError, TimeoutError, TimeoutKind,
 };
 use crate::retry::{AttemptOutcome, Classification};
+use crate::params;
 use crate::signing::{self, ENCODE};
 use crate::ResponseValue;
 use percent_encoding::utf8_percent_encode;
@@ -564,6 +565,74 @@ impl Request {
         }
         self.headers
             .push((name.to_owned(), value.trim().to_owned()));
+        Ok(())
+    }
+
+    /// A structured path parameter, written in its style ([`crate::params`]); the same checks
+    /// as [`Request::segment`] on the whole segment.
+    pub(crate) fn segment_styled<T: serde::Serialize + ?Sized>(
+        &mut self,
+        argument: &'static str,
+        name: &str,
+        value: &T,
+        style: params::Style,
+        explode: bool,
+    ) -> Result<(), ConstructionError> {
+        let value = params::to_value(argument, value)?;
+        let text = params::path_text(name, &value, style, explode);
+        if text.is_empty() || text == "." || text == ".." {
+            return Err(ConstructionError::new(
+                argument,
+                format!("`{text}` cannot be a path segment"),
+            ));
+        }
+        self.path.push_str(&text);
+        self.url_parts.push((argument.into(), text.len()));
+        Ok(())
+    }
+
+    /// A structured query parameter: the pairs its style gives ([`crate::params`]).
+    pub(crate) fn query_styled<T: serde::Serialize + ?Sized>(
+        &mut self,
+        argument: &'static str,
+        name: &str,
+        value: &T,
+        style: params::Style,
+        explode: bool,
+    ) -> Result<(), ConstructionError> {
+        let value = params::to_value(argument, value)?;
+        for (key, text) in params::query_pairs(name, &value, style, explode) {
+            self.query(&key, text);
+        }
+        Ok(())
+    }
+
+    /// A structured header, in the simple style (or as JSON text).
+    pub(crate) fn header_styled<T: serde::Serialize + ?Sized>(
+        &mut self,
+        argument: &'static str,
+        name: &'static str,
+        value: &T,
+        style: params::Style,
+        explode: bool,
+    ) -> Result<(), ConstructionError> {
+        let value = params::to_value(argument, value)?;
+        self.header(argument, name, params::header_text(&value, style, explode))
+    }
+
+    /// Structured cookies: one per pair the form style gives.
+    pub(crate) fn cookie_styled<T: serde::Serialize + ?Sized>(
+        &mut self,
+        argument: &'static str,
+        name: &str,
+        value: &T,
+        style: params::Style,
+        explode: bool,
+    ) -> Result<(), ConstructionError> {
+        let value = params::to_value(argument, value)?;
+        for (key, text) in params::query_pairs(name, &value, style, explode) {
+            self.cookie(&key, text);
+        }
         Ok(())
     }
 

@@ -82,6 +82,12 @@ impl Builder {
         self
     }
 
+    /// Fail the build when a spec needs a fallback (every warning becomes an error).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.config.strict = strict;
+        self
+    }
+
     /// The size limits a spec must respect ([`crate::config::Limits`]; the defaults fit
     /// every real API).
     pub fn limits(mut self, limits: crate::config::Limits) -> Self {
@@ -122,8 +128,11 @@ impl Builder {
         if !matches!(config.output, Output::Module { .. }) {
             return Err(BuildError::Crate);
         }
-        let (files, read) =
-            crate::generate_from_files_read(manifest_dir, &config).map_err(BuildError::Spec)?;
+        let crate::Generation {
+            files,
+            warnings,
+            read,
+        } = crate::generate_from_files_reporting(manifest_dir, &config).map_err(BuildError::Spec)?;
         let mut watched: Vec<PathBuf> = config
             .specs
             .iter()
@@ -137,6 +146,18 @@ impl Builder {
             .iter()
             .map(|path| rerun_directive(path))
             .collect::<Result<Vec<_>, _>>()?;
+        // Cargo shows `cargo:warning` lines; each line of a diagnostic is already printable
+        // text (no line break or control character can start a directive of its own).
+        let directives = directives
+            .into_iter()
+            .chain(warnings.iter().flat_map(|warning| {
+                warning
+                    .to_string()
+                    .lines()
+                    .map(|line| format!("cargo:warning={line}"))
+                    .collect::<Vec<_>>()
+            }))
+            .collect();
         let report = write_files(&config.out_dir, &files).map_err(|source| BuildError::Io {
             path: config.out_dir.clone(),
             source,
@@ -145,6 +166,7 @@ impl Builder {
             file: config.out_dir.join(format!("{}.rs", config.crate_ident())),
             watched,
             directives,
+            warnings,
             report,
         })
     }
@@ -173,6 +195,8 @@ pub struct Generated {
     /// The `cargo:` lines that make Cargo watch them, one per line, each checked to be a
     /// single directive whatever the file names hold.
     pub directives: Vec<String>,
+    /// What the specs needed a fallback for (also among the directives, as `cargo:warning`).
+    pub warnings: Vec<crate::Diagnostic>,
     /// Whether the file was written or already up to date.
     pub report: WriteReport,
 }

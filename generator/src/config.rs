@@ -23,6 +23,9 @@ pub struct Config {
     pub reading: ReadPolicy,
     /// How large a spec may be, counted in what it makes the generator produce.
     pub limits: Limits,
+    /// Refuse a spec that needs a fallback (every warning becomes an error): the CLI's
+    /// `--strict`.
+    pub strict: bool,
 }
 
 /// What a spec may make the generator read. A spec is often third-party input and a build
@@ -191,6 +194,7 @@ impl Default for Config {
             output: Output::Crate,
             reading: ReadPolicy::default(),
             limits: Limits::default(),
+            strict: false,
         }
     }
 }

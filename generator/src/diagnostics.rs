@@ -29,9 +29,31 @@ impl fmt::Display for Location {
     }
 }
 
+/// Whether a problem stops generation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Nothing is generated: the spec is broken or asks for something with no sensible
+    /// fallback.
+    #[default]
+    Error,
+    /// Generation goes on with a documented fallback (a `serde_json::Value`, bytes, a
+    /// string, a renamed item); `--strict` turns these into errors.
+    Warning,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One problem in one spec file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub severity: Severity,
     /// The file as the user named it (never made absolute, so output stays reproducible).
     pub file: String,
     pub location: Location,
@@ -46,6 +68,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn new(file: impl Into<String>, location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             file: file.into(),
             location,
             message: message.into(),
@@ -67,6 +90,16 @@ impl Diagnostic {
         self.help = Some(help.into());
         self
     }
+
+    /// The same problem as a warning: generation goes on with a fallback.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -75,15 +108,16 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let file = printable(&self.file);
         let message = printable(&self.message);
+        let label = self.severity.label();
         match (&self.location, self.line_column) {
-            (Location::File, _) => write!(f, "{file}: error: {message}")?,
+            (Location::File, _) => write!(f, "{file}: {label}: {message}")?,
             (Location::Pointer(pointer), Some((line, column))) => {
-                write!(f, "{file}:{line}:{column}: error: {message}")?;
+                write!(f, "{file}:{line}:{column}: {label}: {message}")?;
                 write!(f, "\n  at: #{}", printable(pointer))?;
             }
             (location, _) => write!(
                 f,
-                "{file}:{}: error: {message}",
+                "{file}:{}: {label}: {message}",
                 printable(&location.to_string())
             )?,
         }
@@ -113,7 +147,12 @@ impl fmt::Display for Diagnostics {
             write!(f, "{diagnostic}")?;
         }
         if self.0.len() > 1 {
-            write!(f, "\n{} problems found", self.0.len())?;
+            let warnings = self.0.iter().filter(|d| d.is_warning()).count();
+            match warnings {
+                0 => write!(f, "\n{} problems found", self.0.len())?,
+                w if w == self.0.len() => write!(f, "\n{w} warnings")?,
+                w => write!(f, "\n{} problems found ({w} warnings)", self.0.len())?,
+            }
         }
         Ok(())
     }
@@ -161,6 +200,15 @@ mod tests {
             "oops",
         );
         assert_eq!(d.to_string(), "a.json:3:7: error: oops");
+    }
+
+    #[test]
+    fn warnings_say_so() {
+        let d = Diagnostic::at("a.yaml", "/x", "approximated").warning();
+        assert!(d.is_warning());
+        assert_eq!(d.to_string(), "a.yaml:#/x: warning: approximated");
+        let all = Diagnostics(vec![d.clone(), d]);
+        assert!(all.to_string().ends_with("\n2 warnings"), "{all}");
     }
 
     #[test]

@@ -25,10 +25,30 @@ pub use write::GeneratedFile;
 use load::LoadedSpec;
 use std::collections::BTreeMap;
 
+/// What one run produced: the files, what was approximated, and what was read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Generation {
+    /// Every file's path (relative to the crate folder) and text.
+    pub files: Vec<GeneratedFile>,
+    /// What the specs needed a fallback for (a `serde_json::Value`, a renamed module...),
+    /// located: worth showing to the user, never a reason to stop unless [`Config::strict`].
+    pub warnings: Vec<Diagnostic>,
+    /// Every file read (the specs and the files their `$ref`s reach), relative to the base
+    /// folder: what a build script must watch. Empty when nothing was read ([`generate`]).
+    pub read: Vec<std::path::PathBuf>,
+}
+
 /// Generates the crate for `specs`: every file's path (relative to the crate folder) and text.
+/// Warnings are left out: [`generate_reporting`] returns them.
 ///
 /// Pure: reads nothing and writes nothing, so the same specs always give the same files.
 pub fn generate(config: &Config, specs: &[LoadedSpec]) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    generate_reporting(config, specs).map(|generation| generation.files)
+}
+
+/// Like [`generate`], also returning the warnings: what the specs needed a fallback for.
+/// With [`Config::strict`], any warning fails generation instead.
+pub fn generate_reporting(config: &Config, specs: &[LoadedSpec]) -> Result<Generation, Diagnostics> {
     if let Err(message) = config.validate() {
         return Err(Diagnostic::new("<config>", diagnostics::Location::File, message)
             .help("fix the generator's configuration (the CLI's flags or the build script's settings)")
@@ -36,9 +56,23 @@ pub fn generate(config: &Config, specs: &[LoadedSpec]) -> Result<Vec<GeneratedFi
     }
     let mut apis = Vec::new();
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
     let mut modules: BTreeMap<String, String> = BTreeMap::new();
     for spec in specs {
-        let module = model::naming::value_name(&spec.stem);
+        let mut module = model::naming::value_name(&spec.stem);
+        if emit::RESERVED_MODULES.contains(&module.as_str()) {
+            let renamed = format!("{module}_api");
+            warnings.push(
+                Diagnostic::new(
+                    &spec.file,
+                    diagnostics::Location::File,
+                    format!("module name `{module}` is used by the client runtime; the module is `{renamed}`"),
+                )
+                .help("rename the spec file to choose the module's name")
+                .warning(),
+            );
+            module = renamed;
+        }
         if let Some(previous) = modules.insert(module.clone(), spec.file.clone()) {
             problems.push(
                 Diagnostic::new(
@@ -50,27 +84,36 @@ pub fn generate(config: &Config, specs: &[LoadedSpec]) -> Result<Vec<GeneratedFi
             );
             continue;
         }
-        if emit::RESERVED_MODULES.contains(&module.as_str()) {
-            problems.push(
-                Diagnostic::new(
-                    &spec.file,
-                    diagnostics::Location::File,
-                    format!("module name `{module}` is used by the client runtime"),
-                )
-                .help("rename the spec file"),
-            );
-            continue;
-        }
         match model::lower_within(spec, &module, &config.limits) {
-            Ok(api) => apis.push(api),
+            Ok(mut api) => {
+                warnings.append(&mut api.warnings);
+                apis.push(api);
+            }
             Err(diagnostics) => problems.extend(diagnostics.0),
         }
+    }
+    if config.strict {
+        problems.extend(warnings.drain(..).map(strict_error));
     }
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
     }
     apis.sort_by(|a, b| a.module.cmp(&b.module));
-    Ok(emit::emit_crate(config, &apis))
+    Ok(Generation {
+        files: emit::emit_crate(config, &apis),
+        warnings,
+        read: Vec::new(),
+    })
+}
+
+/// A warning as the error `strict` makes it.
+fn strict_error(mut warning: Diagnostic) -> Diagnostic {
+    warning.severity = diagnostics::Severity::Error;
+    let help = warning.help.take().unwrap_or_default();
+    warning.help(format!(
+        "{help}{}(an error because generation is strict: without `--strict` this generates with the fallback)",
+        if help.is_empty() { "" } else { " " }
+    ))
 }
 
 /// Loads every spec that `config` names from the file system, reporting all failures at once.
@@ -101,25 +144,28 @@ pub fn generate_from_files(
     base: &std::path::Path,
     config: &Config,
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    generate_from_files_read(base, config).map(|(files, _)| files)
+    generate_from_files_reporting(base, config).map(|generation| generation.files)
 }
 
-/// Like [`generate_from_files`], also returning every file it read (the specs and the files
-/// their `$ref`s reach), relative to `base`: what a build script must watch.
-pub fn generate_from_files_read(
+/// Like [`generate_from_files`], also returning the warnings and every file read (the specs
+/// and the files their `$ref`s reach, relative to `base`: what a build script must watch).
+/// Warnings are located (file, line and column) like errors.
+pub fn generate_from_files_reporting(
     base: &std::path::Path,
     config: &Config,
-) -> Result<(Vec<GeneratedFile>, Vec<std::path::PathBuf>), Diagnostics> {
+) -> Result<Generation, Diagnostics> {
     let (specs, mut problems) = load_what_loads(base, config)?;
-    match generate(config, &specs) {
-        Ok(files) if problems.is_empty() => {
+    match generate_reporting(config, &specs) {
+        Ok(mut generation) if problems.is_empty() => {
             let mut read: Vec<std::path::PathBuf> = specs
                 .iter()
                 .flat_map(|s| s.files_read.iter().cloned())
                 .collect();
             read.sort();
             read.dedup();
-            return Ok((files, read));
+            generation.read = read;
+            place(&mut generation.warnings, &specs, base);
+            return Ok(generation);
         }
         Ok(_) => {}
         Err(more) => problems.extend(more.0),
@@ -222,8 +268,18 @@ fn load_what_loads(
     Ok((specs, problems))
 }
 
+/// What linting found short of an error.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Linted {
+    /// How many specs were checked.
+    pub checked: usize,
+    /// What generation would approximate (located).
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Lints the specs `paths` name (relative to `base`): everything generation would report,
-/// plus [`lint`]'s rules. Returns how many specs were checked when there is no problem.
+/// plus [`lint`]'s rules. Returns how many specs were checked when there is no error
+/// (warnings are not errors here; [`lint_specs`] returns them).
 pub fn lint_files(
     base: &std::path::Path,
     paths: &[std::path::PathBuf],
@@ -235,12 +291,15 @@ pub fn lint_files(
             ..Config::default()
         },
     )
+    .map(|linted| linted.checked)
 }
 
-/// Like [`lint_files`], for the specs `config` names, read as its [`config::ReadPolicy`] allows.
-pub fn lint_specs(base: &std::path::Path, config: &Config) -> Result<usize, Diagnostics> {
+/// Like [`lint_files`], for the specs `config` names, read as its [`config::ReadPolicy`]
+/// allows; with [`Config::strict`], warnings are errors.
+pub fn lint_specs(base: &std::path::Path, config: &Config) -> Result<Linted, Diagnostics> {
     let files = load::expand_spec_paths(base, &config.specs)?;
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
     let mut specs = Vec::new();
     for path in &files {
         let reader = load::FileReader::for_spec(base, path, &config.reading);
@@ -250,17 +309,26 @@ pub fn lint_specs(base: &std::path::Path, config: &Config) -> Result<usize, Diag
             Ok((spec, json)) => {
                 problems.extend(lint::lint_document(&spec, &json));
                 let module = model::naming::value_name(&spec.stem);
-                if let Err(more) = model::lower_within(&spec, &module, &config.limits) {
-                    problems.extend(more.0);
+                match model::lower_within(&spec, &module, &config.limits) {
+                    Ok(mut api) => warnings.append(&mut api.warnings),
+                    Err(more) => problems.extend(more.0),
                 }
                 specs.push(spec);
             }
             Err(more) => problems.extend(more.0),
         }
     }
-    if problems.is_empty() {
-        return Ok(files.len());
+    if config.strict {
+        problems.extend(warnings.drain(..).map(strict_error));
     }
+    if problems.is_empty() {
+        place(&mut warnings, &specs, base);
+        return Ok(Linted {
+            checked: files.len(),
+            warnings,
+        });
+    }
+    problems.append(&mut warnings);
     place(&mut problems, &specs, base);
     Err(Diagnostics(problems))
 }

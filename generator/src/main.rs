@@ -82,6 +82,9 @@ struct LintArgs {
     specs: Vec<PathBuf>,
     #[command(flatten)]
     reading: Reading,
+    /// Treat warnings (what generation would approximate with a fallback) as errors.
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(Args)]
@@ -101,6 +104,10 @@ struct Target {
     /// schemas, operations, enum-values, properties, members, parameters (README: Limits).
     #[arg(long = "limit", value_name = "NAME=N", value_parser = parse_limit)]
     limits: Vec<String>,
+    /// Refuse the specs when any part needs a fallback (a `serde_json::Value`, a renamed
+    /// module...): every warning becomes an error.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// Checks a `--limit` value as the command line is parsed.
@@ -117,6 +124,7 @@ impl Target {
             crate_name: self.name,
             reading: self.reading.policy(),
             limits: limits_from(&self.limits),
+            strict: self.strict,
             ..Config::default()
         }
     }
@@ -151,8 +159,13 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Lint(args) => return Ok(lint(args)),
         Command::Diff(args) => return diff(args),
     };
-    let files = match clientgen::generate_from_files(std::path::Path::new(""), &config) {
-        Ok(files) => files,
+    let files = match clientgen::generate_from_files_reporting(std::path::Path::new(""), &config) {
+        Ok(generation) => {
+            if !generation.warnings.is_empty() {
+                eprintln!("{}", clientgen::Diagnostics(generation.warnings));
+            }
+            generation.files
+        }
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
             return Ok(ExitCode::from(2));
@@ -229,11 +242,20 @@ fn lint(args: LintArgs) -> ExitCode {
     let config = Config {
         specs: args.specs,
         reading: args.reading.policy(),
+        strict: args.strict,
         ..Config::default()
     };
     match clientgen::lint_specs(std::path::Path::new(""), &config) {
-        Ok(count) => {
-            println!("{count} spec(s) checked: no problems");
+        Ok(linted) if linted.warnings.is_empty() => {
+            println!("{} spec(s) checked: no problems", linted.checked);
+            ExitCode::SUCCESS
+        }
+        Ok(linted) => {
+            eprintln!("{}", clientgen::Diagnostics(linted.warnings));
+            println!(
+                "{} spec(s) checked: no errors (warnings above; `--strict` makes them errors)",
+                linted.checked
+            );
             ExitCode::SUCCESS
         }
         Err(problems) => {

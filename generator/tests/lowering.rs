@@ -171,11 +171,10 @@ fn reports_every_path_template_mismatch_with_its_location() {
 }
 
 #[test]
-fn reports_unresolved_references_and_unsupported_constructs() {
+fn reports_unresolved_references() {
     let errors = lower_errors(
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      parameters:\n        - {name: f, in: query, style: deepObject, schema: {type: object}}\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}\n",
     );
-    assert!(errors.contains("bad.yaml:#/paths/~1a/post/parameters/0/style: error: parameter style `deepObject` is not supported"), "{errors}");
     assert!(
         errors.contains("#/paths/~1a/post/responses/200/content/application~1json/schema: error: unresolved schema reference `#/components/schemas/Nope`"),
         "{errors}"
@@ -183,14 +182,28 @@ fn reports_unresolved_references_and_unsupported_constructs() {
 }
 
 #[test]
-fn rejects_paths_that_would_change_the_url() {
+fn a_query_part_of_the_path_is_sent_as_query_parameters() {
+    // `/rest?method=...` tells operations apart; `?key={k}` declares `k` in the path.
+    let spec = load_text(
+        "q.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /rest?method=a.b&v=%7E2:\n    get:\n      operationId: a\n      responses: {'200': {description: ok}}\n  /u/{id}/pic?key={APIKEY}:\n    get:\n      operationId: b\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n        - {name: APIKEY, in: path, required: true, schema: {type: string}}\n      responses: {'200': {description: ok}}\n",
+    );
+    let api = clientgen::model::lower(&spec, "q").unwrap_or_else(|e| panic!("{e}"));
+    let a = &api.operations[0];
+    assert_eq!(a.path_parts, [PathPart::Literal("/rest".into())]);
+    assert_eq!(
+        a.fixed_query,
+        [("method".to_owned(), "a.b".to_owned()), ("v".to_owned(), "~2".to_owned())]
+    );
+    let b = &api.operations[1];
+    let key = b.params.iter().find(|p| p.name == "apikey").unwrap();
+    assert_eq!((key.wire_name.as_str(), key.location), ("key", clientgen::model::ParamLocation::Query));
+    assert!(key.required);
     let errors = lower_errors(
-        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a?b=1:\n    get:\n      responses: {'200': {description: ok}}\n",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a?b={c}&{d}:\n    get:\n      responses: {'200': {description: ok}}\n",
     );
-    assert!(
-        errors.contains("path `/a?b=1` must start with `/` and contain no `?`"),
-        "{errors}"
-    );
+    assert!(errors.contains("parameter `c` in the query part of `/a?b={c}&{d}` is not declared"), "{errors}");
+    assert!(errors.contains("`{d}` in the query part of `/a?b={c}&{d}` is neither"), "{errors}");
 }
 
 #[test]
@@ -228,10 +241,37 @@ fn rejects_unknown_config_values_and_bad_header_names() {
         "{errors}"
     );
     assert!(errors.contains("help: use one of: project_id"), "{errors}");
-    assert!(
-        errors.contains("`bad header` is not a valid HTTP header name"),
-        "{errors}"
+}
+
+#[test]
+fn what_cannot_be_sent_as_declared_is_a_located_warning() {
+    let spec = load_text(
+        "w.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{p}:\n    get:\n      parameters:\n        - {name: p, in: path, required: true, style: label, schema: {type: array, items: {type: string}}}\n        - {name: 'bad header', in: header, schema: {type: string}}\n        - {name: f, in: query, style: deepObject, schema: {type: object, properties: {a: {type: object}}}}\n        - {name: t, in: query, schema: {type: array, items: {type: object, properties: {k: {type: string}}}}}\n        - {name: n, in: query, schema: {type: string, minimum: 1}}\n      responses: {'200': {description: ok}}\n",
     );
+    let api = clientgen::model::lower(&spec, "w").unwrap_or_else(|e| panic!("{e}"));
+    let warnings: Vec<String> = api.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    assert!(warnings[0].starts_with("w.yaml:#/paths/~1a~1{p}/get/parameters/1/name: warning: `bad header` is not a valid HTTP header name; the parameter is left out"), "{warnings:#?}");
+    assert!(warnings[1].contains("parameters/3/schema: warning: parameter `t` holds nested objects or arrays, which the `form` style does not define; they are sent as JSON text"), "{warnings:#?}");
+    assert!(warnings[2].contains("parameters/4/schema: warning: the type of parameter `n` cannot be modelled; it takes a `serde_json::Value`"), "{warnings:#?}");
+    let op = &api.operations[0];
+    let styles: Vec<_> = op.params.iter().map(|p| (p.wire_name.as_str(), p.style, p.shape, p.explode)).collect();
+    use clientgen::model::{Style, ValueShape};
+    assert_eq!(
+        styles,
+        [
+            ("p", Style::Label, ValueShape::Structured, false),
+            ("f", Style::DeepObject, ValueShape::Structured, true),
+            ("t", Style::Form, ValueShape::Structured, true),
+            ("n", Style::Form, ValueShape::Structured, true),
+        ]
+    );
+    // Strict generation refuses the same spec, naming each warning as an error.
+    let strict = clientgen::Config { strict: true, ..clientgen::Config::default() };
+    let errors = clientgen::generate(&strict, &[spec]).unwrap_err().to_string();
+    assert!(errors.contains("w.yaml:#/paths/~1a~1{p}/get/parameters/4/schema: error: the type of parameter `n`"), "{errors}");
+    assert!(errors.contains("(an error because generation is strict"), "{errors}");
 }
 
 #[test]

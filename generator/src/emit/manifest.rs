@@ -117,6 +117,8 @@ pub fn lib_rs(apis: &[Api], for_include: bool) -> TokenStream {
         #[allow(dead_code)]
         mod paginate;
         #[allow(dead_code)]
+        mod params;
+        #[allow(dead_code)]
         mod response;
         pub mod retry;
         pub mod signing;

@@ -30,6 +30,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "download",
     "error",
     "paginate",
+    "params",
     "response",
     "retry",
     "signing",

@@ -449,17 +449,21 @@ fn emit_build_request(op: &Operation) -> TokenStream {
             let value = param_value(param);
             let check = checks(param);
             let arg = &param.name;
-            let encoded = match (param.shape, &param.ty) {
-                (ValueShape::Many, _) => quote!(&crate::transport::join(value, ",")),
-                (ValueShape::Either, _) => quote!(&crate::transport::join(&value.to_values(), ",")),
-                (ValueShape::One, Type::String) => quote!(value),
-                (ValueShape::One, _) => quote!(&value.to_string()),
+            let segment = match (param.shape, &param.ty) {
+                (ValueShape::Many, _) => quote!(request.segment(#arg, &crate::transport::join(value, ","))?;),
+                (ValueShape::Either, _) => quote!(request.segment(#arg, &crate::transport::join(&value.to_values(), ","))?;),
+                (ValueShape::One, Type::String) => quote!(request.segment(#arg, value)?;),
+                (ValueShape::One, _) => quote!(request.segment(#arg, &value.to_string())?;),
+                (ValueShape::Structured, _) => {
+                    let (wire, style, explode) = styled(param);
+                    quote!(request.segment_styled(#arg, #wire, value, #style, #explode)?;)
+                }
             };
             quote! {
                 {
                     let value = #value;
                     #check
-                    request.segment(#arg, #encoded)?;
+                    #segment
                 }
             }
         }
@@ -475,7 +479,7 @@ fn emit_build_request(op: &Operation) -> TokenStream {
             let check = checks(p);
             // The texts of a value that has several: the array itself or the `oneOf`'s list.
             let many = match p.shape {
-                ValueShape::One => None,
+                ValueShape::One | ValueShape::Structured => None,
                 ValueShape::Many => Some(quote!(value)),
                 ValueShape::Either => Some(quote!(&value.to_values())),
             };
@@ -486,7 +490,18 @@ fn emit_build_request(op: &Operation) -> TokenStream {
                 }
                 None => quote!(value),
             };
+            let (_, style, explode) = styled(p);
             let send = match p.location {
+                ParamLocation::Query if p.shape == ValueShape::Structured => {
+                    quote!(request.query_styled(#arg, #wire, value, #style, #explode)?;)
+                }
+                ParamLocation::Cookie if p.shape == ValueShape::Structured => {
+                    quote!(request.cookie_styled(#arg, #wire, value, #style, #explode)?;)
+                }
+                ParamLocation::Header if p.shape == ValueShape::Structured => {
+                    let header = wire.to_ascii_lowercase();
+                    quote!(request.header_styled(#arg, #header, value, #style, #explode)?;)
+                }
                 ParamLocation::Query if many.is_some() && p.explode => quote! {
                     for item in #many {
                         request.query(#wire, item);
@@ -516,6 +531,10 @@ fn emit_build_request(op: &Operation) -> TokenStream {
                 }
             }
         });
+    let fixed = op
+        .fixed_query
+        .iter()
+        .map(|(name, value)| quote!(request.query(#name, #value);));
     let body = op.body.as_ref().map(|body| {
         let media = &body.media_type;
         let send = match &body.kind {
@@ -543,10 +562,22 @@ fn emit_build_request(op: &Operation) -> TokenStream {
         let mut request = Request::new(reqwest::Method::#method, #accept, #operation_id, #path_template, #retry_safe);
         #(#project_ids)*
         #(#path)*
+        #(#fixed)*
         #(#others)*
         #body
         Ok(request)
     }
+}
+
+/// A structured parameter's wire name, runtime style and `explode`, as the runtime's
+/// `*_styled` methods take them.
+fn styled(param: &Param) -> (&str, TokenStream, bool) {
+    let style = format_ident!("{}", param.style.runtime_name());
+    (
+        &param.wire_name,
+        quote!(crate::params::Style::#style),
+        param.explode,
+    )
 }
 
 /// The expression for a path parameter's value (a reference).

@@ -9,6 +9,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("download.rs", include_str!("../../runtime/download.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
+    ("params.rs", include_str!("../../runtime/params.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("signing.rs", include_str!("../../runtime/signing.rs")),

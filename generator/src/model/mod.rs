@@ -23,6 +23,9 @@ pub struct Api {
     /// Named types in document order: components first, then inline types as met.
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
+    /// What lowering approximated with a documented fallback, each located in the spec:
+    /// generation reports them, and refuses the spec when configured to be strict.
+    pub warnings: Vec<crate::Diagnostic>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -230,6 +233,8 @@ pub struct Operation {
     /// the spec says so (`x-clientgen-retry-safe`).
     pub retry_safe: bool,
     pub params: Vec<Param>,
+    /// Query pairs always sent, from a query part of the path (`/rest?method=x.y`).
+    pub fixed_query: Vec<(String, String)>,
     pub body: Option<RequestBody>,
     /// The `Accept` header: the media types of the documented successful responses.
     pub accept: String,
@@ -369,10 +374,9 @@ pub struct Param {
     pub default: Option<serde_json::Value>,
     pub doc: Option<String>,
     pub deprecated: bool,
-    /// For arrays in a query: one `key=value` pair per item (true) or one joined value.
+    /// One `key=value` pair per item or member (true) or one joined value.
     pub explode: bool,
-    /// How a non-exploded array is joined.
-    pub style: ArrayStyle,
+    pub style: Style,
     /// Whether the value is one text, several, or either (a `oneOf` of both).
     pub shape: ValueShape,
     /// Filled from the client configuration unless set on the call.
@@ -396,25 +400,54 @@ pub enum ValueShape {
     Many,
     /// A `oneOf` of scalars and arrays: its `to_values()` lists the texts.
     Either,
+    /// Anything else (an object, an array of objects, a free-form value), or a style only
+    /// the runtime's serializer writes (deepObject, label, matrix, JSON): serialized with
+    /// serde and written in the parameter's style at run time.
+    Structured,
 }
 
-/// How an array parameter's values are joined when they are not exploded.
+/// How a parameter's value is written (OpenAPI's `style`, with [`Param::explode`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArrayStyle {
-    /// `a,b` (form and simple styles).
-    Comma,
-    /// `a b` (spaceDelimited).
-    Space,
-    /// `a|b` (pipeDelimited).
-    Pipe,
+pub enum Style {
+    /// `name=a,b` or `name=a&name=b` (queries and cookies).
+    Form,
+    /// `name=a b` (queries).
+    SpaceDelimited,
+    /// `name=a|b` (queries).
+    PipeDelimited,
+    /// `name[key]=value` (queries), nested keys in brackets.
+    DeepObject,
+    /// `a,b` (paths and headers).
+    Simple,
+    /// `.a.b` (paths).
+    Label,
+    /// `;name=a,b` (paths).
+    Matrix,
+    /// The value's JSON text: a parameter described by `content: application/json`.
+    Json,
 }
 
-impl ArrayStyle {
+impl Style {
+    /// How a non-exploded array is joined.
     pub fn separator(self) -> &'static str {
         match self {
-            ArrayStyle::Comma => ",",
-            ArrayStyle::Space => " ",
-            ArrayStyle::Pipe => "|",
+            Style::SpaceDelimited => " ",
+            Style::PipeDelimited => "|",
+            _ => ",",
+        }
+    }
+
+    /// The runtime's name for the style (`crate::params::Style::<name>`).
+    pub fn runtime_name(self) -> &'static str {
+        match self {
+            Style::Form => "Form",
+            Style::SpaceDelimited => "SpaceDelimited",
+            Style::PipeDelimited => "PipeDelimited",
+            Style::DeepObject => "DeepObject",
+            Style::Simple => "Simple",
+            Style::Label => "Label",
+            Style::Matrix => "Matrix",
+            Style::Json => "Json",
         }
     }
 }

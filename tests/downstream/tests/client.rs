@@ -50,3 +50,72 @@ async fn invalid_arguments_are_refused_before_sending() {
     let error = Client::new(&config).get_item("").send().await.unwrap_err();
     assert!(error.to_string().contains("id"), "{error}");
 }
+
+/// Objects in the deepObject, form, matrix, simple and JSON styles, as they reach a server.
+#[tokio::test]
+async fn structured_parameters_are_written_in_their_styles() {
+    use downstream_example::api::inventory::types::{
+        SearchItemsFilter, SearchItemsFilterPrice, SearchItemsPosition, SearchItemsSort,
+        SearchItemsXDimensions,
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("[]", "application/json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let config = Config::builder()
+        .endpoint(server.uri())
+        .token("t")
+        .build()
+        .unwrap();
+    let items = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        Client::new(&config)
+            .search_items("north, 2")
+            .filter(SearchItemsFilter {
+                name: Some("bolt".into()),
+                price: Some(SearchItemsFilterPrice {
+                    gte: Some(1.5),
+                    lte: None,
+                }),
+                tags: Some(vec!["a&b".into(), "c".into()]),
+            })
+            .position(SearchItemsPosition {
+                aisle: Some("B".into()),
+                shelf: Some(3),
+            })
+            .x_dimensions(SearchItemsXDimensions {
+                width: Some(40),
+                depth: Some(60),
+            })
+            .sort(SearchItemsSort {
+                by: Some("name".into()),
+                descending: Some(true),
+            })
+            .send(),
+    )
+    .await
+    .expect("bounded")
+    .unwrap();
+    assert!(items.into_inner().is_empty());
+    let received = server.received_requests().await.unwrap();
+    let url = &received[0].url;
+    // The matrix value is encoded, its `;` and `=` are not.
+    assert_eq!(url.path(), "/warehouses/;site=north%2C%202/items");
+    let query = url.query().unwrap();
+    for pair in [
+        "filter%5Bname%5D=bolt",
+        "filter%5Bprice%5D%5Bgte%5D=1.5",
+        "filter%5Btags%5D%5B0%5D=a%26b",
+        "filter%5Btags%5D%5B1%5D=c",
+        "aisle=B",
+        "shelf=3",
+        "sort=%7B%22by%22%3A%22name%22%2C%22descending%22%3Atrue%7D",
+    ] {
+        assert!(query.split('&').any(|p| p == pair), "{pair} not in {query}");
+    }
+    assert_eq!(query.split('&').count(), 7, "{query}");
+    let dimensions = received[0].headers.get("x-dimensions").unwrap();
+    assert_eq!(dimensions.to_str().unwrap(), "depth=60,width=40");
+}

@@ -43,8 +43,10 @@ pub fn lower_within(spec: &LoadedSpec, module: &str, limits: &Limits) -> Result<
     cx.break_cycles();
     workflow::lower_workflows(&mut cx, &mut operations, pending, &mut methods);
     usage::mark_usage(&mut cx.types, &operations);
-    if !cx.diagnostics.is_empty() {
-        return Err(Diagnostics(cx.diagnostics));
+    let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        cx.diagnostics.into_iter().partition(Diagnostic::is_warning);
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors));
     }
     let doc = &spec.document;
     Ok(Api {
@@ -56,6 +58,7 @@ pub fn lower_within(spec: &LoadedSpec, module: &str, limits: &Limits) -> Result<
         servers: lower_servers(doc),
         types: cx.types,
         operations,
+        warnings,
     })
 }
 
@@ -98,6 +101,18 @@ impl<'a> Context<'a> {
     ) {
         self.diagnostics
             .push(Diagnostic::at(self.file, at, message).help(help));
+    }
+
+    /// Reports what lowering approximates: generation goes on with the fallback `help`
+    /// names (and the README documents).
+    pub fn warn(
+        &mut self,
+        at: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.diagnostics
+            .push(Diagnostic::at(self.file, at, message).help(help).warning());
     }
 
     /// Component schemas are named before any is lowered, so references resolve in any order.

@@ -7,7 +7,7 @@ use super::Context;
 use crate::diagnostics::pointer;
 use crate::model::naming::{self, Scope};
 use crate::model::{
-    ArrayStyle, Body, ConfigValue, HttpMethod, Operation, Param, ParamLocation, PathPart,
+    Body, ConfigValue, HttpMethod, Operation, Param, ParamLocation, PathPart, Style,
     RequestBody, RequestBodyKind, Response, ResponseHeader, Status, Type, TypeKind, ValueShape,
 };
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -79,8 +79,8 @@ pub(super) fn lower_operations(cx: &mut Context) -> (Vec<Operation>, Vec<Pending
             let body = op.request_body.as_ref().and_then(|body| {
                 lower_request_body(cx, body, &type_name, &format!("{at}/requestBody"))
             });
-            let params = lower_params(cx, &item.parameters, &op.parameters, &type_name, &at);
-            let path_parts = parse_path(cx, path, &params, &at);
+            let mut params = lower_params(cx, &item.parameters, &op.parameters, &type_name, &at);
+            let (path_parts, fixed_query) = parse_path(cx, path, &mut params, &at);
             let responses = lower_responses(cx, &op.responses, &type_name, &at);
             let accept = accept_header(&responses);
             pending.extend(workflow::pending(operations.len(), &op.extensions, &at));
@@ -97,6 +97,7 @@ pub(super) fn lower_operations(cx: &mut Context) -> (Vec<Operation>, Vec<Pending
                 retry_safe: !matches!(http_method, HttpMethod::Post | HttpMethod::Patch)
                     || op.extensions.get(RETRY_SAFE).and_then(|v| v.as_bool()) == Some(true),
                 params,
+                fixed_query,
                 body,
                 accept,
                 responses,
@@ -188,42 +189,34 @@ fn lower_param(
 ) -> Option<Param> {
     use openapiv3::{PathStyle, QueryStyle};
     let data = param.parameter_data_ref();
-    let unsupported_style = |cx: &mut Context, style: &str, use_instead: &str| {
-        cx.error(
-            format!("{at}/style"),
-            format!("parameter style `{style}` is not supported"),
-            format!("use {use_instead}"),
-        );
+    let (location, style) = match param {
+        Parameter::Query { style, .. } => (
+            ParamLocation::Query,
+            match style {
+                QueryStyle::Form => Style::Form,
+                QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+                QueryStyle::PipeDelimited => Style::PipeDelimited,
+                QueryStyle::DeepObject => Style::DeepObject,
+            },
+        ),
+        Parameter::Header { .. } => (ParamLocation::Header, Style::Simple),
+        Parameter::Path { style, .. } => (
+            ParamLocation::Path,
+            match style {
+                PathStyle::Simple => Style::Simple,
+                PathStyle::Label => Style::Label,
+                PathStyle::Matrix => Style::Matrix,
+            },
+        ),
+        Parameter::Cookie { .. } => (ParamLocation::Cookie, Style::Form),
     };
-    let (location, explode, style) = match param {
-        Parameter::Query { style, .. } => {
-            let joined = match style {
-                QueryStyle::Form => ArrayStyle::Comma,
-                QueryStyle::SpaceDelimited => ArrayStyle::Space,
-                QueryStyle::PipeDelimited => ArrayStyle::Pipe,
-                QueryStyle::DeepObject => {
-                    unsupported_style(cx, "deepObject", "`form` with scalar or array values");
-                    return None;
-                }
-            };
-            let explode = data.explode.unwrap_or(matches!(style, QueryStyle::Form));
-            (ParamLocation::Query, explode, joined)
-        }
-        Parameter::Header { .. } => (ParamLocation::Header, false, ArrayStyle::Comma),
-        Parameter::Path { style, .. } => {
-            if !matches!(style, PathStyle::Simple) {
-                unsupported_style(cx, &format!("{style:?}"), "`simple` (the default)");
-                return None;
-            }
-            (ParamLocation::Path, false, ArrayStyle::Comma)
-        }
-        Parameter::Cookie { .. } => (ParamLocation::Cookie, false, ArrayStyle::Comma),
-    };
+    // OpenAPI's default: `form` explodes, every other style does not (deepObject always does).
+    let explode = data.explode.unwrap_or(style == Style::Form) || style == Style::DeepObject;
     if matches!(location, ParamLocation::Header | ParamLocation::Cookie) && !is_token(&data.name) {
-        cx.error(
+        cx.warn(
             format!("{at}/name"),
             format!(
-                "`{}` is not a valid HTTP {} name",
+                "`{}` is not a valid HTTP {} name; the parameter is left out of the client",
                 data.name,
                 location_key(param)
             ),
@@ -231,15 +224,29 @@ fn lower_param(
         );
         return None;
     }
-    let schema = match &data.format {
-        ParameterSchemaOrContent::Schema(schema) => schema,
-        ParameterSchemaOrContent::Content(_) => {
-            cx.error(
-                format!("{at}/content"),
-                "parameters with `content` are not supported",
-                "describe the parameter with `schema`",
-            );
-            return None;
+    let (schema, style) = match &data.format {
+        ParameterSchemaOrContent::Schema(schema) => (schema, style),
+        ParameterSchemaOrContent::Content(content) => {
+            // One media type describes how the value is serialized; JSON is the one in use.
+            let Some((media, schema)) = content
+                .iter()
+                .find_map(|(media, m)| m.schema.as_ref().map(|s| (media, s)))
+            else {
+                cx.warn(
+                    format!("{at}/content"),
+                    format!("parameter `{}` has no schema; it is sent as a string", data.name),
+                    "give the media type a `schema`",
+                );
+                return None;
+            };
+            if !is_json(media) && !media.starts_with("text/") {
+                cx.warn(
+                    format!("{at}/content"),
+                    format!("parameter `{}` is described as `{media}`; it is sent as its JSON text", data.name),
+                    "describe the parameter with `schema` and a `style`, or with `application/json`",
+                );
+            }
+            (schema, if media.starts_with("text/") { style } else { Style::Json })
         }
     };
     let name = scope.claim(naming::value_name(&data.name));
@@ -251,17 +258,38 @@ fn lower_param(
     if let Type::Option(inner) = ty {
         ty = *inner;
     }
-    let Some(shape) = shape_of(cx, &ty) else {
-        cx.error(
-            format!("{at}/schema"),
-            format!(
-                "parameter `{}` has a type that cannot be sent in the {}",
-                data.name,
-                location_key(param)
-            ),
-            "use a string, number, boolean or string enum, an array of them, or a `oneOf` of those",
-        );
-        return None;
+    let shape = match shape_of(cx, &ty) {
+        Some(shape)
+            if matches!(
+                style,
+                Style::Form | Style::SpaceDelimited | Style::PipeDelimited | Style::Simple
+            ) =>
+        {
+            shape
+        }
+        _ => {
+            if ty == Type::Any {
+                cx.warn(
+                    format!("{at}/schema"),
+                    format!(
+                        "the type of parameter `{}` cannot be modelled; it takes a `serde_json::Value`, written in the parameter's style",
+                        data.name
+                    ),
+                    "give the schema one `type` and only keywords that apply to it",
+                );
+            } else if nests(cx, &ty, style) {
+                cx.warn(
+                    format!("{at}/schema"),
+                    format!(
+                        "parameter `{}` holds nested objects or arrays, which the `{}` style does not define; they are sent as JSON text",
+                        data.name,
+                        style_name(style)
+                    ),
+                    "use `style: deepObject` for nested objects, or flatten the parameter",
+                );
+            }
+            ValueShape::Structured
+        }
     };
     let resolved = resolve_schema(cx.doc, schema);
     let constraints = resolved.map(constraints_of).unwrap_or_default();
@@ -283,6 +311,54 @@ fn lower_param(
         shape,
         from_config,
     })
+}
+
+fn style_name(style: Style) -> &'static str {
+    match style {
+        Style::Form => "form",
+        Style::SpaceDelimited => "spaceDelimited",
+        Style::PipeDelimited => "pipeDelimited",
+        Style::DeepObject => "deepObject",
+        Style::Simple => "simple",
+        Style::Label => "label",
+        Style::Matrix => "matrix",
+        Style::Json => "JSON",
+    }
+}
+
+/// Whether values of `ty` hold objects or arrays below the top level, which no style but
+/// deepObject (and JSON) defines: an array of objects, or an object with such members.
+fn nests(cx: &Context, ty: &Type, style: Style) -> bool {
+    if matches!(style, Style::DeepObject | Style::Json) {
+        return false;
+    }
+    let compound = |ty: &Type| {
+        !matches!(
+            resolved_shape(cx, ty, 0),
+            Some(ValueShape::One) | Some(ValueShape::Many) | Some(ValueShape::Either)
+        )
+    };
+    match ty {
+        Type::Array(item) => compound(item),
+        Type::Named(name) => match cx.type_named(name).map(|t| &t.kind) {
+            Some(TypeKind::Struct { fields, additional }) => {
+                fields.iter().any(|f| compound(&f.ty))
+                    || additional.as_ref().is_some_and(|a| compound(&a.ty))
+            }
+            Some(TypeKind::Alias(inner)) => nests(cx, inner, style),
+            _ => false,
+        },
+        Type::Map(value) => compound(value),
+        _ => false,
+    }
+}
+
+/// [`shape_within`] seen through options: a member's `Option` still writes as its inner type.
+fn resolved_shape(cx: &Context, ty: &Type, depth: usize) -> Option<ValueShape> {
+    match ty {
+        Type::Option(inner) => resolved_shape(cx, inner, depth + 1),
+        other => shape_within(cx, other, depth),
+    }
 }
 
 /// How values of `ty` are written as text, or `None` when they cannot be: scalars and string
@@ -452,18 +528,28 @@ fn lower_request_body(
 }
 
 /// Splits the template into literal text and parameters, checking both sides match.
-fn parse_path(cx: &mut Context, path: &str, params: &[Param], at: &str) -> Vec<PathPart> {
+/// The path template's parts, and the pairs of a query part (`/rest?method=x.y`) that are
+/// always sent. A query part's `name={param}` makes `param` a query parameter sent as `name`:
+/// specs write query parameters that way and declare them `in: path`.
+fn parse_path(
+    cx: &mut Context,
+    path: &str,
+    params: &mut [Param],
+    at: &str,
+) -> (Vec<PathPart>, Vec<(String, String)>) {
     // A fragment is never sent (RFC 3986, section 3.5); specs use one to tell apart operations
     // that share a path (AWS: `/#X-Amz-Target=Service.Action`, the target sent as a header).
     let sent = path.split_once('#').map_or(path, |(before, _)| before);
-    if !sent.starts_with('/') || sent.contains('?') {
+    let (sent, query) = sent.split_once('?').unwrap_or((sent, ""));
+    if !sent.starts_with('/') {
         cx.error(
             at,
-            format!("path `{path}` must start with `/` and contain no `?`"),
-            "write the path template alone; query parameters go in `parameters` with `in: query`",
+            format!("path `{path}` must start with `/`"),
+            "write the path template from its first `/`",
         );
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
+    let fixed_query = query_part(cx, path, query, params, at);
     let mut parts = Vec::new();
     let mut used = Vec::new();
     let mut rest = sent;
@@ -474,7 +560,7 @@ fn parse_path(cx: &mut Context, path: &str, params: &[Param], at: &str) -> Vec<P
                 format!("unclosed `{{` in path `{path}`"),
                 "close the parameter name with `}`",
             );
-            return parts;
+            return (parts, fixed_query);
         };
         if open > 0 {
             parts.push(PathPart::Literal(rest[..open].to_owned()));
@@ -508,7 +594,65 @@ fn parse_path(cx: &mut Context, path: &str, params: &[Param], at: &str) -> Vec<P
             );
         }
     }
-    parts
+    (parts, fixed_query)
+}
+
+/// Reads a path's query part: literal pairs are returned to be sent as they are, and a
+/// `name={param}` pair moves `param` to the query under `name`.
+fn query_part(
+    cx: &mut Context,
+    path: &str,
+    query: &str,
+    params: &mut [Param],
+    at: &str,
+) -> Vec<(String, String)> {
+    let mut fixed = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let template = value
+            .strip_prefix('{')
+            .and_then(|v| v.strip_suffix('}'))
+            .filter(|name| !name.contains(['{', '}']));
+        match template {
+            None if !key.contains(['{', '}']) && !value.contains(['{', '}']) => {
+                fixed.push((decode(key), decode(value)));
+            }
+            Some(name) if !key.contains(['{', '}']) => {
+                let found = params.iter_mut().find(|p| {
+                    p.wire_name == name
+                        && matches!(p.location, ParamLocation::Path | ParamLocation::Query)
+                });
+                match found {
+                    Some(param) => {
+                        if param.location == ParamLocation::Path {
+                            param.location = ParamLocation::Query;
+                            param.style = Style::Form;
+                            param.explode = false;
+                        }
+                        param.wire_name = decode(key);
+                    }
+                    None => cx.error(
+                        at,
+                        format!("parameter `{name}` in the query part of `{path}` is not declared"),
+                        format!("add a parameter `{{name: {name}, in: query}}` to the operation or path item"),
+                    ),
+                }
+            }
+            _ => cx.error(
+                at,
+                format!("`{pair}` in the query part of `{path}` is neither `name=value` nor `name={{parameter}}`"),
+                "move the query parameters to `parameters` with `in: query`",
+            ),
+        }
+    }
+    fixed
+}
+
+/// Percent-decodes a query part's text (it is encoded again when sent).
+fn decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 fn lower_responses(
