@@ -165,6 +165,10 @@ pub fn generate_from_files_reporting(
             read.dedup();
             generation.read = read;
             place(&mut generation.warnings, &specs, base);
+            // In the order of the files, as a reader goes through them.
+            generation
+                .warnings
+                .sort_by_key(|w| (w.file.clone(), w.line_column, w.location.to_string()));
             return Ok(generation);
         }
         Ok(_) => {}

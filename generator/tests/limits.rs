@@ -43,6 +43,7 @@ fn spec(schemas: impl IntoIterator<Item = (String, Schema)>, paths: Paths) -> Lo
         },
         files_read: Vec::new(),
         origins: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

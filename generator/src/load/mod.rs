@@ -4,6 +4,7 @@
 //! ([`load_spec_with`]), so tests and build scripts can feed it from memory.
 
 mod bundle;
+mod normalize;
 mod parse;
 mod position;
 pub mod read;
@@ -30,6 +31,9 @@ pub struct LoadedSpec {
     /// (JSON pointer of a component imported from another file, that file), so a problem
     /// inside it is reported where it is written.
     pub origins: Vec<(String, String)>,
+    /// What loading read differently from what is written (enum values of another type than
+    /// their schema's), located: lowering passes them on.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl LoadedSpec {
@@ -85,7 +89,8 @@ pub fn load_spec_within(
     if let Some(limits) = limits {
         check_counts(&file, &value, limits)?;
     }
-    let bundled = bundle::Bundler::new(&path, read).bundle(value)?;
+    let mut bundled = bundle::Bundler::new(&path, read).bundle(value)?;
+    let warnings = normalize::normalize_schemas(&file, &mut bundled.value);
     let document = deserialize(&file, &bundled.value)?;
     let stem = path
         .file_stem()
@@ -97,6 +102,7 @@ pub fn load_spec_within(
         document,
         files_read: bundled.files_read,
         origins: bundled.origins,
+        warnings,
     };
     Ok((spec, bundled.value))
 }

@@ -43,8 +43,9 @@ pub fn lower_within(spec: &LoadedSpec, module: &str, limits: &Limits) -> Result<
     cx.break_cycles();
     workflow::lower_workflows(&mut cx, &mut operations, pending, &mut methods);
     usage::mark_usage(&mut cx.types, &operations);
-    let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
+    let (mut warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
         cx.diagnostics.into_iter().partition(Diagnostic::is_warning);
+    warnings.splice(0..0, spec.warnings.iter().cloned());
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }

@@ -268,7 +268,11 @@ fn lower_param(
             shape
         }
         _ => {
-            if ty == Type::Any {
+            let free_form = matches!(
+                resolve_schema(cx.doc, schema).map(|s| &s.schema_kind),
+                Some(openapiv3::SchemaKind::Any(any)) if *any == openapiv3::AnySchema::default()
+            );
+            if ty == Type::Any && !free_form {
                 cx.warn(
                     format!("{at}/schema"),
                     format!(
@@ -455,9 +459,9 @@ fn lower_request_body(
         }
     };
     let Some((media_type, media)) = content.iter().min_by_key(|(m, _)| rank(m)) else {
-        cx.error(
+        cx.warn(
             at,
-            "a request body without any media type",
+            "a request body without any media type; the operation is generated without a body",
             "list at least one media type under `content`",
         );
         return None;
@@ -482,7 +486,8 @@ fn lower_request_body(
                 other => other,
             };
             let is_object = match &ty {
-                Type::Map(_) => true,
+                // A free-form value: the runtime refuses one that is not an object.
+                Type::Map(_) | Type::Any => true,
                 Type::Named(name) => {
                     matches!(
                         cx.type_named(name).map(|t| &t.kind),
@@ -492,12 +497,17 @@ fn lower_request_body(
                 _ => false,
             };
             if !is_object {
-                cx.error(
+                cx.warn(
                     here,
-                    "a form body must be an object",
+                    "a form body that is not an object has no fields to send; it is sent as text",
                     "describe the form's fields as object properties",
                 );
-                return None;
+                return Some(RequestBody {
+                    required: body.required,
+                    media_type: essence(media_type),
+                    kind: RequestBodyKind::Text,
+                    doc: body.description.clone(),
+                });
             }
             RequestBodyKind::Form(ty)
         }
@@ -527,7 +537,6 @@ fn lower_request_body(
     })
 }
 
-/// Splits the template into literal text and parameters, checking both sides match.
 /// The path template's parts, and the pairs of a query part (`/rest?method=x.y`) that are
 /// always sent. A query part's `name={param}` makes `param` a query parameter sent as `name`:
 /// specs write query parameters that way and declare them `in: path`.
@@ -539,8 +548,21 @@ fn parse_path(
 ) -> (Vec<PathPart>, Vec<(String, String)>) {
     // A fragment is never sent (RFC 3986, section 3.5); specs use one to tell apart operations
     // that share a path (AWS: `/#X-Amz-Target=Service.Action`, the target sent as a header).
-    let sent = path.split_once('#').map_or(path, |(before, _)| before);
-    let (sent, query) = sent.split_once('?').unwrap_or((sent, ""));
+    // A `#` followed by more path (`/send/#env/v1/{id}`) is not a fragment but text the
+    // author meant to send: it goes out encoded.
+    let sent = match path.split_once('#') {
+        Some((before, after)) if !after.contains(['/', '{']) => before.to_owned(),
+        Some(_) => {
+            cx.warn(
+                at,
+                format!("`#` in the path `{path}` would end the URL; it is sent as `%23`"),
+                "remove the `#` from the path, or write it as `%23`",
+            );
+            path.replace('#', "%23")
+        }
+        None => path.to_owned(),
+    };
+    let (sent, query) = sent.split_once('?').unwrap_or((&sent, ""));
     if !sent.starts_with('/') {
         cx.error(
             at,
@@ -631,16 +653,16 @@ fn query_part(
                         }
                         param.wire_name = decode(key);
                     }
-                    None => cx.error(
+                    None => cx.warn(
                         at,
-                        format!("parameter `{name}` in the query part of `{path}` is not declared"),
+                        format!("parameter `{name}` in the query part of `{path}` is not declared; it is not sent"),
                         format!("add a parameter `{{name: {name}, in: query}}` to the operation or path item"),
                     ),
                 }
             }
-            _ => cx.error(
+            _ => cx.warn(
                 at,
-                format!("`{pair}` in the query part of `{path}` is neither `name=value` nor `name={{parameter}}`"),
+                format!("`{pair}` in the query part of `{path}` is neither `name=value` nor `name={{parameter}}`; it is not sent"),
                 "move the query parameters to `parameters` with `in: query`",
             ),
         }

@@ -263,10 +263,27 @@ impl Context<'_> {
                         return false;
                     }
                 }
-                _ => {
-                    self.error(
+                SchemaKind::OneOf { one_of: variants } | SchemaKind::AnyOf { any_of: variants }
+                    if variants
+                        .iter()
+                        .all(|v| resolve_schema(doc, v).is_some_and(is_object)) =>
+                {
+                    // Every variant's members, none required: the struct holds any of them.
+                    for variant in variants {
+                        if let Some(variant) = resolve_schema(doc, variant) {
+                            properties.extend(object_properties(variant));
+                        }
+                    }
+                    self.warn(
                         &here,
-                        "an `allOf` member that is not an object is not supported",
+                        "an `allOf` member is a `oneOf`/`anyOf` of objects; the members of every alternative are merged in, none of them required",
+                        "move the alternatives out of the `allOf` (a `oneOf` of complete objects) for a type per alternative",
+                    );
+                }
+                _ => {
+                    self.warn(
+                        &here,
+                        "an `allOf` member is not an object, so the members cannot be merged into a struct; the type is a `serde_json::Value`",
                         "combine objects with `allOf`; for a single schema with extra keywords, use that schema alone",
                     );
                     return false;
@@ -452,16 +469,22 @@ impl Context<'_> {
         at: &str,
         schema_at: &str,
     ) -> TypeKind {
+        if let Some(i) = members
+            .iter()
+            .position(|m| matches!(m, ReferenceOr::Item(_)))
+        {
+            self.warn(
+                format!("{at}/{i}"),
+                "a member of a `oneOf` with a `discriminator` is not a `$ref`, so it has no name to be told apart by; the alternatives are told apart by their shape, as without a discriminator",
+                "move the member into `#/components/schemas` and refer to it",
+            );
+            return self.variants(owner, members, at);
+        }
         let TypeKind::OneOf { mut variants, .. } = self.variants(owner, members, at) else {
             unreachable!("variants() makes a oneOf")
         };
-        for (i, (variant, member)) in variants.iter_mut().zip(members).enumerate() {
+        for (variant, member) in variants.iter_mut().zip(members) {
             let ReferenceOr::Reference { reference } = member else {
-                self.error(
-                    format!("{at}/{i}"),
-                    "a member of a `oneOf` with a `discriminator` must be a `$ref`",
-                    "move the member into `#/components/schemas` and refer to it",
-                );
                 continue;
             };
             let schema_name = reference.rsplit('/').next().unwrap_or(reference);
@@ -607,20 +630,79 @@ pub fn resolve_schema<'d>(
     None
 }
 
-/// The one member an `allOf` stands for when every other member only annotates it
-/// (`description`, `nullable`, `readOnly`...: no keyword that shapes the value), with its
-/// index. `allOf: [{$ref: X}, {description: ..}]` is how OpenAPI 3.0 documents a reference:
-/// it means `X` itself (its type, recursion included), not a copy of `X`'s members.
+/// The one member an `allOf` stands for when every other member only annotates or constrains
+/// it (`description`, `nullable`, `pattern`, `maxLength`...: no keyword that shapes the
+/// value), with its index. `allOf: [{$ref: X}, {description: ..}]` is how OpenAPI 3.0
+/// documents a reference: it means `X` itself (its type, recursion included), not a copy of
+/// `X`'s members. Beside one reference, a member that only restates a plain type
+/// (`{type: string}`) shapes nothing either. Constraints of the other members are not checked
+/// by the client (the server still does).
 pub(super) fn sole_member(all_of: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>)> {
-    let annotation_only = |member: &ReferenceOr<Schema>| matches!(member, ReferenceOr::Item(s) if s.schema_kind == SchemaKind::Any(Default::default()));
-    let mut shaping = all_of
+    use openapiv3::Type as T;
+    let shapes_nothing = |member: &ReferenceOr<Schema>| match member {
+        ReferenceOr::Item(s) => match &s.schema_kind {
+            SchemaKind::Any(any) => {
+                any.typ.is_none()
+                    && any.properties.is_empty()
+                    && any.items.is_none()
+                    && any.enumeration.is_empty()
+                    && any.one_of.is_empty()
+                    && any.all_of.is_empty()
+                    && any.any_of.is_empty()
+                    && any.not.is_none()
+                    && any.additional_properties.is_none()
+            }
+            _ => false,
+        },
+        ReferenceOr::Reference { .. } => false,
+    };
+    let plain_type = |member: &ReferenceOr<Schema>| {
+        matches!(member, ReferenceOr::Item(s) if match &s.schema_kind {
+            SchemaKind::Type(T::String(t)) => t.enumeration.is_empty(),
+            SchemaKind::Type(T::Integer(t)) => t.enumeration.is_empty(),
+            SchemaKind::Type(T::Number(t)) => t.enumeration.is_empty(),
+            SchemaKind::Type(T::Boolean(_)) => true,
+            _ => false,
+        })
+    };
+    let shaping: Vec<(usize, &ReferenceOr<Schema>)> = all_of
         .iter()
         .enumerate()
-        .filter(|(_, m)| !annotation_only(m));
-    match (shaping.next(), shaping.next()) {
-        (Some(only), None) => Some(only),
+        .filter(|(_, m)| !shapes_nothing(m))
+        .collect();
+    if let [only] = shaping.as_slice() {
+        return Some(*only);
+    }
+    let mut references = shaping.iter().filter(|(_, m)| !plain_type(m));
+    match (references.next(), references.next()) {
+        (Some(only @ (_, ReferenceOr::Reference { .. })), None) => Some(*only),
         _ => None,
     }
+}
+
+fn is_object(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(openapiv3::Type::Object(_)) => true,
+        SchemaKind::Any(any) => {
+            !any.properties.is_empty() && any.one_of.is_empty() && any.any_of.is_empty()
+        }
+        _ => false,
+    }
+}
+
+/// An object schema's members (see [`is_object`]).
+fn object_properties(
+    schema: &Schema,
+) -> impl Iterator<Item = (String, ReferenceOr<Box<Schema>>)> + '_ {
+    let properties = match &schema.schema_kind {
+        SchemaKind::Type(openapiv3::Type::Object(object)) => Some(&object.properties),
+        SchemaKind::Any(any) => Some(&any.properties),
+        _ => None,
+    };
+    properties
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.clone()))
 }
 
 /// Whether an inline schema needs a named type of its own.
