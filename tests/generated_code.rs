@@ -91,6 +91,11 @@ fn snapshot_fixture(module: &str) {
 }
 
 #[test]
+fn snapshot_fixture_clash() {
+    snapshot_fixture("clash");
+}
+
+#[test]
 fn snapshot_fixture_styles() {
     snapshot_fixture("styles");
 }

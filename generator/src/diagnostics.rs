@@ -61,8 +61,9 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
-    /// Line and column of a pointer location, once the file has been indexed.
-    pub line_column: Option<(usize, usize)>,
+    /// Line and column of a pointer location, once the file has been indexed (32 bits each:
+    /// files are far smaller than 4 GiB, and a smaller diagnostic is cheaper to pass around).
+    pub line_column: Option<(u32, u32)>,
 }
 
 impl Diagnostic {

@@ -247,7 +247,11 @@ pub fn place(problems: &mut [Diagnostic], specs: &[LoadedSpec], base: &std::path
             problem.line_column = indexed
                 .get(&problem.file)
                 .and_then(Option::as_ref)
-                .and_then(|p| p.locate(pointer));
+                .and_then(|p| p.locate(pointer))
+                .map(|(line, column)| {
+                    let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+                    (narrow(line), narrow(column))
+                });
         }
     }
 }

@@ -101,7 +101,7 @@ pub fn normalize_schemas(file: &str, document: &mut Value) -> Vec<Diagnostic> {
             _ => {}
         }
     }
-    warnings.sort_by(|a, b| a.location.to_string().cmp(&b.location.to_string()));
+    warnings.sort_by_key(|w| w.location.to_string());
     warnings
 }
 
@@ -223,7 +223,8 @@ fn convert_enum(ty: &str, values: &mut Vec<Value>) -> Option<String> {
     let fits = |v: &Value| match (ty, v) {
         (_, Value::Null) => true,
         ("string", Value::String(_)) => true,
-        ("integer", Value::Number(n)) => n.is_i64() || n.is_u64(),
+        // The model's integers are 64-bit and signed.
+        ("integer", Value::Number(n)) => n.is_i64(),
         ("number", Value::Number(_)) => true,
         ("boolean", Value::Bool(_)) => true,
         ("array", Value::Array(_)) | ("object", Value::Object(_)) => true,

@@ -39,7 +39,9 @@ const CLIENT_METHODS: &[&str] = &["new", "config", "clone", "from_config"];
 pub(super) fn lower_operations(cx: &mut Context) -> (Vec<Operation>, Vec<Pending>, Scope) {
     let mut pending = Vec::new();
     let mut method_scope = Scope::with_taken(CLIENT_METHODS.iter().copied());
-    let mut type_scope = Scope::with_taken(OPERATIONS_MODULE_NAMES.iter().copied());
+    // `New` too: a request type `New` with its constructor `new` is a self-named constructor.
+    let mut type_scope =
+        Scope::with_taken(OPERATIONS_MODULE_NAMES.iter().copied().chain(["New"]));
     let mut operations = Vec::new();
     let doc = cx.doc;
     for (path, item) in &doc.paths.paths {
