@@ -8,15 +8,19 @@
 //! - the generated GitHub crate: `cargo check` of that crate alone (dependencies built), its
 //!   peak memory and its line count;
 //! - the generated client's per-call overhead against a hand-written reqwest call, both
-//!   against the same server on 127.0.0.1.
+//!   against the same server on 127.0.0.1;
+//! - the whole APIs.guru directory (2,639 specs, each once): the sum of generation times and
+//!   the slowest spec, against the floor of reading and parsing them.
 //!
 //! Options (after `--`): `--runs N` (default 5), `--skip-github` (no download, no GitHub
-//! rows), `--skip-check` (no `cargo check` of the GitHub crate), `--only SECTION` (one of
-//! `generate`, `scaling`, `check`, `calls`). GitHub's spec comes from npm
+//! rows), `--skip-check` (no `cargo check` of the GitHub crate), `--skip-directory` (no
+//! directory pass), `--only SECTION` (one of `generate`, `scaling`, `check`, `calls`,
+//! `directory`). GitHub's spec comes from npm
 //! (`@octokit/openapi`, fetched once into `target/bench/`). Peak memory is measured in a
 //! child process (`getrusage`), so each figure is that process's own.
 
 mod calls;
+mod directory;
 mod measure;
 mod synthetic;
 
@@ -31,6 +35,7 @@ struct Options {
     runs: usize,
     github: bool,
     check: bool,
+    directory: bool,
     only: Option<String>,
 }
 
@@ -40,6 +45,7 @@ impl Options {
             runs: 5,
             github: true,
             check: true,
+            directory: true,
             only: None,
         };
         let mut args = std::env::args().skip(1);
@@ -50,6 +56,7 @@ impl Options {
                 }
                 "--skip-github" => options.github = false,
                 "--skip-check" => options.check = false,
+                "--skip-directory" => options.directory = false,
                 "--only" => options.only = args.next(),
                 // `cargo bench` passes `--bench`; other harness flags are ignored too.
                 _ => {}
@@ -105,6 +112,9 @@ fn main() {
     }
     if options.wants("calls") {
         calls::per_call_overhead(&options);
+    }
+    if options.wants("directory") && options.directory {
+        directory::whole_directory();
     }
 }
 
