@@ -150,8 +150,8 @@ fn the_build_script_reruns_exactly_when_its_inputs_change() {
     // A broken spec fails the build with the command line's located diagnostic.
     edit(
         &dir.join("spec/inventory.yaml"),
-        "$ref: '#/components/schemas/Item'}",
-        "$ref: '#/components/schemas/Itme'}",
+        "{name: id, in: path",
+        "{name: ident, in: path",
     );
     let output = cargo_build(&dir);
     assert!(!output.status.success());
@@ -165,7 +165,7 @@ fn the_build_script_reruns_exactly_when_its_inputs_change() {
         .output()
         .expect("cargo runs");
     let cli_log = String::from_utf8_lossy(&cli.stderr);
-    let located = "error: unresolved schema reference `#/components/schemas/Itme`";
+    let located = "error: path parameter `id` in `/items/{id}` is not declared";
     let cli_line = cli_log
         .lines()
         .find(|l| l.contains(located))

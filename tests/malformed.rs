@@ -1,5 +1,7 @@
 //! Malformed specs, one failure mode per file under `tests/malformed/`: each file states in
 //! `# expect:` lines what the diagnostics must contain (file, line and column, message).
+//! Generation is strict here: what is otherwise a warning with a fallback (a dangling
+//! reference, a construct without a Rust shape) is an error, at the same place.
 
 use clientgen::Config;
 use std::path::{Path, PathBuf};
@@ -14,6 +16,7 @@ fn workspace_root() -> PathBuf {
 fn diagnostics_for(relative: &str) -> String {
     let config = Config {
         specs: vec![PathBuf::from(relative)],
+        strict: true,
         ..Config::default()
     };
     match clientgen::generate_from_files(&workspace_root(), &config) {

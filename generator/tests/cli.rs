@@ -360,17 +360,14 @@ fn diff_of_a_broken_spec_reports_it_and_exits_two() {
     std::fs::write(dir.join("old.yaml"), SPEC).unwrap();
     std::fs::write(
         dir.join("new.yaml"),
-        SPEC.replace(
-            "schema: {type: string}",
-            "schema: {$ref: '#/components/schemas/Id'}",
-        ),
+        SPEC.replace("{name: id, in: path", "{name: ident, in: path"),
     )
     .unwrap();
     let output = clientgen(&dir, &["diff", "old.yaml", "new.yaml"]);
     assert_eq!(output.status.code(), Some(2));
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(
-        err.contains("new.yaml:9:") && err.contains("`#/components/schemas/Id`"),
+        err.contains("new.yaml:5:5:") && err.contains("path parameter `id` in `/pets/{id}` is not declared"),
         "{err}"
     );
 }

@@ -176,6 +176,33 @@ fn build_scripts_refuse_file_names_that_would_be_directives() {
     }
     let included = std::fs::read_to_string(&generated.file).unwrap();
     syn::parse_file(&included).unwrap();
+
+    // Warnings reach Cargo as `cargo:warning` lines, one per line of the diagnostic, however
+    // the spec writes what they quote; strict builds fail instead.
+    let warned = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: x, in: query, schema: {$ref: \"#/components/schemas/Gone\\ncargo:rustc-env=EVIL=1\"}}\n      responses: {'200': {description: ok}}\n";
+    std::fs::write(dir.join("specs/pets.yaml"), warned).unwrap();
+    let generated = Builder::new("pets")
+        .spec("specs/pets.yaml")
+        .generate_in(&dir, &out)
+        .unwrap();
+    assert_eq!(generated.warnings.len(), 1, "{:?}", generated.warnings);
+    let warnings: Vec<&String> = generated
+        .directives
+        .iter()
+        .filter(|d| d.starts_with("cargo:warning="))
+        .collect();
+    assert_eq!(warnings.len(), 3, "message, pointer and help: {warnings:?}");
+    assert!(warnings[0].contains("unresolved schema reference"), "{warnings:?}");
+    for directive in &generated.directives {
+        assert!(!directive.contains(['\n', '\r']), "{directive:?}");
+        assert!(!directive.contains("\ncargo:rustc-env"), "{directive:?}");
+    }
+    let strict = Builder::new("pets")
+        .spec("specs/pets.yaml")
+        .strict(true)
+        .generate_in(&dir, &out)
+        .unwrap_err();
+    assert!(strict.to_string().contains("error: unresolved schema reference"), "{strict}");
 }
 
 /// Generates with `$ref: target` in a spec and returns the error text.

@@ -171,14 +171,21 @@ fn reports_every_path_template_mismatch_with_its_location() {
 }
 
 #[test]
-fn reports_unresolved_references() {
-    let errors = lower_errors(
-        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      parameters:\n        - {name: f, in: query, style: deepObject, schema: {type: object}}\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}\n",
+fn unresolved_references_are_warnings_and_the_rest_generates() {
+    let spec = load_text(
+        "bad.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      parameters:\n        - $ref: '#/components/parameters/Gone'\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}\n",
     );
-    assert!(
-        errors.contains("#/paths/~1a/post/responses/200/content/application~1json/schema: error: unresolved schema reference `#/components/schemas/Nope`"),
-        "{errors}"
+    let api = clientgen::model::lower(&spec, "bad").unwrap_or_else(|e| panic!("{e}"));
+    let warnings: Vec<String> = api.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "bad.yaml:#/paths/~1a/post/parameters/0: warning: unresolved reference `#/components/parameters/Gone`; what it refers to is left out of the client\n  help: define the component under `#/components/parameters` or fix the reference",
+            "bad.yaml:#/paths/~1a/post/responses/200/content/application~1json/schema: warning: unresolved schema reference `#/components/schemas/Nope`; the value is a `serde_json::Value`\n  help: define the schema under `#/components/schemas` or fix the reference",
+        ]
     );
+    assert!(api.operations[0].params.is_empty());
 }
 
 #[test]

@@ -43,11 +43,16 @@ fn generated(files: &[(&str, &str)]) -> String {
         .join("\n")
 }
 
+/// What refuses the spec, strict generation included (a dangling reference is a warning,
+/// with a `serde_json::Value` in its place, unless generation is strict).
 fn refused(files: &[(&str, &str)]) -> String {
     match load(files) {
         Err(e) => e.to_string(),
         Ok(spec) => {
-            let config = Config::default();
+            let config = Config {
+                strict: true,
+                ..Config::default()
+            };
             match generate(&config, &[spec]) {
                 Err(e) => e.to_string(),
                 Ok(_) => panic!("the spec is refused"),
@@ -428,7 +433,7 @@ components:
 }
 
 #[test]
-fn a_response_used_as_a_schema_stays_an_error_with_its_place() {
+fn a_response_used_as_a_schema_is_located_and_refused_when_strict() {
     let text = format!(
         "{HEAD}paths:
   /a:

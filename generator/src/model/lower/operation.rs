@@ -270,10 +270,12 @@ fn lower_param(
             shape
         }
         _ => {
-            let free_form = matches!(
-                resolve_schema(cx.doc, schema).map(|s| &s.schema_kind),
-                Some(openapiv3::SchemaKind::Any(any)) if *any == openapiv3::AnySchema::default()
-            );
+            // A dangling reference has its own warning; `{}` is any value, exactly.
+            let free_form = match resolve_schema(cx.doc, schema).map(|s| &s.schema_kind) {
+                None => true,
+                Some(openapiv3::SchemaKind::Any(any)) => *any == openapiv3::AnySchema::default(),
+                Some(_) => false,
+            };
             if ty == Type::Any && !free_form {
                 cx.warn(
                     format!("{at}/schema"),

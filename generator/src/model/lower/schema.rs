@@ -90,9 +90,10 @@ impl Context<'_> {
         match name {
             Some(name) => Type::Named(name),
             None => {
-                self.error(
+                // A spec broken in one place still gives a client for the rest.
+                self.warn(
                     at,
-                    format!("unresolved schema reference `{reference}`"),
+                    format!("unresolved schema reference `{reference}`; the value is a `serde_json::Value`"),
                     "define the schema under `#/components/schemas` or fix the reference",
                 );
                 Type::Any
@@ -220,9 +221,9 @@ impl Context<'_> {
         for (i, member) in members.iter().enumerate() {
             let here = format!("{at}/{i}");
             let Some(schema) = resolve_schema(doc, member) else {
-                self.error(
+                self.warn(
                     &here,
-                    "unresolved schema reference in `allOf`",
+                    "unresolved schema reference in `allOf`; the type is a `serde_json::Value`",
                     "define the referenced schema",
                 );
                 return false;
