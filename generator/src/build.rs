@@ -132,7 +132,8 @@ impl Builder {
             files,
             warnings,
             read,
-        } = crate::generate_from_files_reporting(manifest_dir, &config).map_err(BuildError::Spec)?;
+        } = crate::generate_from_files_reporting(manifest_dir, &config)
+            .map_err(BuildError::Spec)?;
         let mut watched: Vec<PathBuf> = config
             .specs
             .iter()

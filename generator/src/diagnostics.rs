@@ -149,10 +149,16 @@ impl fmt::Display for Diagnostics {
         }
         if self.0.len() > 1 {
             let warnings = self.0.iter().filter(|d| d.is_warning()).count();
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
             match warnings {
                 0 => write!(f, "\n{} problems found", self.0.len())?,
                 w if w == self.0.len() => write!(f, "\n{w} warnings")?,
-                w => write!(f, "\n{} problems found ({w} warnings)", self.0.len())?,
+                w => write!(
+                    f,
+                    "\n{} problems found ({w} warning{})",
+                    self.0.len(),
+                    plural(w)
+                )?,
             }
         }
         Ok(())

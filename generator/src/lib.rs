@@ -48,7 +48,10 @@ pub fn generate(config: &Config, specs: &[LoadedSpec]) -> Result<Vec<GeneratedFi
 
 /// Like [`generate`], also returning the warnings: what the specs needed a fallback for.
 /// With [`Config::strict`], any warning fails generation instead.
-pub fn generate_reporting(config: &Config, specs: &[LoadedSpec]) -> Result<Generation, Diagnostics> {
+pub fn generate_reporting(
+    config: &Config,
+    specs: &[LoadedSpec],
+) -> Result<Generation, Diagnostics> {
     if let Err(message) = config.validate() {
         return Err(Diagnostic::new("<config>", diagnostics::Location::File, message)
             .help("fix the generator's configuration (the CLI's flags or the build script's settings)")
@@ -89,7 +92,13 @@ pub fn generate_reporting(config: &Config, specs: &[LoadedSpec]) -> Result<Gener
                 warnings.append(&mut api.warnings);
                 apis.push(api);
             }
-            Err(diagnostics) => problems.extend(diagnostics.0),
+            Err(diagnostics) => problems.extend(diagnostics.0.into_iter().map(|d| {
+                if config.strict && d.is_warning() {
+                    strict_error(d)
+                } else {
+                    d
+                }
+            })),
         }
     }
     if config.strict {

@@ -367,7 +367,8 @@ fn diff_of_a_broken_spec_reports_it_and_exits_two() {
     assert_eq!(output.status.code(), Some(2));
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(
-        err.contains("new.yaml:5:5:") && err.contains("path parameter `id` in `/pets/{id}` is not declared"),
+        err.contains("new.yaml:5:5:")
+            && err.contains("path parameter `id` in `/pets/{id}` is not declared"),
         "{err}"
     );
 }

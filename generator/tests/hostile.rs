@@ -192,7 +192,10 @@ fn build_scripts_refuse_file_names_that_would_be_directives() {
         .filter(|d| d.starts_with("cargo:warning="))
         .collect();
     assert_eq!(warnings.len(), 3, "message, pointer and help: {warnings:?}");
-    assert!(warnings[0].contains("unresolved schema reference"), "{warnings:?}");
+    assert!(
+        warnings[0].contains("unresolved schema reference"),
+        "{warnings:?}"
+    );
     for directive in &generated.directives {
         assert!(!directive.contains(['\n', '\r']), "{directive:?}");
         assert!(!directive.contains("\ncargo:rustc-env"), "{directive:?}");
@@ -202,7 +205,12 @@ fn build_scripts_refuse_file_names_that_would_be_directives() {
         .strict(true)
         .generate_in(&dir, &out)
         .unwrap_err();
-    assert!(strict.to_string().contains("error: unresolved schema reference"), "{strict}");
+    assert!(
+        strict
+            .to_string()
+            .contains("error: unresolved schema reference"),
+        "{strict}"
+    );
 }
 
 /// Generates with `$ref: target` in a spec and returns the error text.

@@ -164,10 +164,10 @@ fn reports_every_path_template_mismatch_with_its_location() {
         "{errors}"
     );
     assert!(
-        errors.contains("path parameter `y` does not appear in `/a/{x}`"),
+        errors.contains("warning: path parameter `y` does not appear in `/a/{x}`; it is left out"),
         "{errors}"
     );
-    assert!(errors.contains("2 problems found"), "{errors}");
+    assert!(errors.contains("2 problems found (1 warning)"), "{errors}");
 }
 
 #[test]
@@ -200,11 +200,17 @@ fn a_query_part_of_the_path_is_sent_as_query_parameters() {
     assert_eq!(a.path_parts, [PathPart::Literal("/rest".into())]);
     assert_eq!(
         a.fixed_query,
-        [("method".to_owned(), "a.b".to_owned()), ("v".to_owned(), "~2".to_owned())]
+        [
+            ("method".to_owned(), "a.b".to_owned()),
+            ("v".to_owned(), "~2".to_owned())
+        ]
     );
     let b = &api.operations[1];
     let key = b.params.iter().find(|p| p.name == "apikey").unwrap();
-    assert_eq!((key.wire_name.as_str(), key.location), ("key", clientgen::model::ParamLocation::Query));
+    assert_eq!(
+        (key.wire_name.as_str(), key.location),
+        ("key", clientgen::model::ParamLocation::Query)
+    );
     assert!(key.required);
     let spec = load_text(
         "r.yaml",
@@ -212,8 +218,16 @@ fn a_query_part_of_the_path_is_sent_as_query_parameters() {
     );
     let api = clientgen::model::lower(&spec, "r").unwrap_or_else(|e| panic!("{e}"));
     let warnings: Vec<String> = api.warnings.iter().map(ToString::to_string).collect();
-    assert!(warnings[0].contains("parameter `c` in the query part of `/a?b={c}&{d}` is not declared; it is not sent"), "{warnings:?}");
-    assert!(warnings[1].contains("`{d}` in the query part of `/a?b={c}&{d}` is neither"), "{warnings:?}");
+    assert!(
+        warnings[0].contains(
+            "parameter `c` in the query part of `/a?b={c}&{d}` is not declared; it is not sent"
+        ),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].contains("`{d}` in the query part of `/a?b={c}&{d}` is neither"),
+        "{warnings:?}"
+    );
     assert!(api.operations[0].fixed_query.is_empty());
 }
 
@@ -267,7 +281,11 @@ fn what_cannot_be_sent_as_declared_is_a_located_warning() {
     assert!(warnings[1].contains("parameters/3/schema: warning: parameter `t` holds nested objects or arrays, which the `form` style does not define; they are sent as JSON text"), "{warnings:#?}");
     assert!(warnings[2].contains("parameters/4/schema: warning: the type of parameter `n` cannot be modelled; it takes a `serde_json::Value`"), "{warnings:#?}");
     let op = &api.operations[0];
-    let styles: Vec<_> = op.params.iter().map(|p| (p.wire_name.as_str(), p.style, p.shape, p.explode)).collect();
+    let styles: Vec<_> = op
+        .params
+        .iter()
+        .map(|p| (p.wire_name.as_str(), p.style, p.shape, p.explode))
+        .collect();
     use clientgen::model::{Style, ValueShape};
     assert_eq!(
         styles,
@@ -279,10 +297,23 @@ fn what_cannot_be_sent_as_declared_is_a_located_warning() {
         ]
     );
     // Strict generation refuses the same spec, naming each warning as an error.
-    let strict = clientgen::Config { strict: true, ..clientgen::Config::default() };
-    let errors = clientgen::generate(&strict, &[spec]).unwrap_err().to_string();
-    assert!(errors.contains("w.yaml:#/paths/~1a~1{p}/get/parameters/4/schema: error: the type of parameter `n`"), "{errors}");
-    assert!(errors.contains("(an error because generation is strict"), "{errors}");
+    let strict = clientgen::Config {
+        strict: true,
+        ..clientgen::Config::default()
+    };
+    let errors = clientgen::generate(&strict, &[spec])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        errors.contains(
+            "w.yaml:#/paths/~1a~1{p}/get/parameters/4/schema: error: the type of parameter `n`"
+        ),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("(an error because generation is strict"),
+        "{errors}"
+    );
 }
 
 #[test]

@@ -561,3 +561,29 @@ components:
     let out = generated(&[("search.yaml", &text)]);
     has(&out, "fn search");
 }
+
+#[test]
+fn a_parameter_named_where_a_schema_is_expected_gives_its_schema_with_a_warning() {
+    let text = format!(
+        "{HEAD}paths:
+  /v/{{id}}:
+    get:
+      operationId: getV
+      parameters:
+        - {{name: id, in: path, required: true, schema: {{type: string, enum: [a, b]}}}}
+        - {{name: other, in: query, schema: {{$ref: '#/paths/~1v~1%7Bid%7D/get/parameters/0'}}}}
+      responses: {{'204': {{description: ok}}}}
+"
+    );
+    let spec = load(&[("enode.yaml", &text)]).unwrap_or_else(|e| panic!("{e}"));
+    let warnings: Vec<String> = spec.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    has(&warnings[0], "enode.yaml:#/paths/~1v~1{id}/get/parameters/1/schema: warning: reference `#/paths/~1v~1%7Bid%7D/get/parameters/0` points at a parameter, where a schema is expected; the schema inside it (`/schema`) is used");
+    let code = generated(&[("enode.yaml", &text)]);
+    has(&code, "pub enum");
+    // Strict generation refuses it, at the same place.
+    has(
+        &refused(&[("enode.yaml", &text)]),
+        "parameters/1/schema: error: reference",
+    );
+}

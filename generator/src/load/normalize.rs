@@ -111,8 +111,9 @@ fn valid_value(keyword: &str, value: &Value) -> Option<bool> {
     let non_negative = || value.as_u64().is_some();
     Some(match keyword {
         "pattern" | "format" | "title" | "description" => value.is_string(),
-        "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties"
-        | "maxProperties" => non_negative(),
+        "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" => {
+            non_negative()
+        }
         "minimum" | "maximum" | "multipleOf" => value.is_number(),
         "exclusiveMinimum" | "exclusiveMaximum" | "uniqueItems" | "nullable" | "readOnly"
         | "writeOnly" | "deprecated" => value.is_boolean(),
@@ -125,7 +126,12 @@ fn valid_value(keyword: &str, value: &Value) -> Option<bool> {
 
 /// Removes keyword values of the wrong type, each a warning: the keyword cannot mean what
 /// its author wanted, so it is ignored.
-fn drop_invalid_keywords(file: &str, map: &mut Map<String, Value>, at: &str, warnings: &mut Vec<Diagnostic>) {
+fn drop_invalid_keywords(
+    file: &str,
+    map: &mut Map<String, Value>,
+    at: &str,
+    warnings: &mut Vec<Diagnostic>,
+) {
     let invalid: Vec<String> = map
         .iter()
         .filter(|(k, v)| valid_value(k, v) == Some(false))
@@ -154,7 +160,12 @@ fn is_schema(map: &Map<String, Value>) -> bool {
             .any(|k| map.contains_key(*k))
 }
 
-fn normalize_one(file: &str, map: &mut Map<String, Value>, at: &str, warnings: &mut Vec<Diagnostic>) {
+fn normalize_one(
+    file: &str,
+    map: &mut Map<String, Value>,
+    at: &str,
+    warnings: &mut Vec<Diagnostic>,
+) {
     if !is_schema(map) {
         return;
     }
@@ -189,7 +200,9 @@ fn normalize_one(file: &str, map: &mut Map<String, Value>, at: &str, warnings: &
             }
             warnings.push(
                 Diagnostic::at(file, format!("{at}/enum"), message)
-                    .help(format!("write the enum's values as the schema's type (`{ty}`), or change the type"))
+                    .help(format!(
+                        "write the enum's values as the schema's type (`{ty}`), or change the type"
+                    ))
                     .warning(),
             );
         }
@@ -286,7 +299,10 @@ mod tests {
         }}}));
         let schemas = &value["components"]["schemas"];
         assert_eq!(schemas["A"], json!({"type": "string", "maxLength": 3}));
-        assert_eq!(schemas["B"], json!({"type": "boolean", "format": "boolean"}));
+        assert_eq!(
+            schemas["B"],
+            json!({"type": "boolean", "format": "boolean"})
+        );
         assert_eq!(schemas["C"], json!({"type": "integer", "minimum": 1}));
         assert!(warnings.is_empty(), "{warnings:?}");
     }
@@ -302,7 +318,10 @@ mod tests {
         assert_eq!(schemas["I"], json!({"type": "integer"}));
         assert_eq!(warnings.len(), 2);
         assert!(warnings[0].starts_with("a.json:#/components/schemas/I/enum: warning: the enum's values are not all of the schema's type `integer`; 2 of 2"), "{warnings:?}");
-        assert!(warnings[1].contains("schemas/S/enum: warning:"), "{warnings:?}");
+        assert!(
+            warnings[1].contains("schemas/S/enum: warning:"),
+            "{warnings:?}"
+        );
     }
 
     #[test]
@@ -310,15 +329,28 @@ mod tests {
         let (value, warnings) = normalized(json!({"components": {"schemas": {
             "T": {"type": "object", "required": ["a"], "properties": {"a": {"type": "string", "pattern": 0, "maxLength": "9"}}},
         }}}));
-        assert_eq!(value["components"]["schemas"]["T"]["properties"]["a"], json!({"type": "string"}));
+        assert_eq!(
+            value["components"]["schemas"]["T"]["properties"]["a"],
+            json!({"type": "string"})
+        );
         assert_eq!(warnings.len(), 2, "{warnings:?}");
-        assert!(warnings[0].contains("properties/a/maxLength: warning: `maxLength: \"9\"` is not a valid value"), "{warnings:?}");
-        assert!(warnings[1].contains("properties/a/pattern: warning: `pattern: 0`"), "{warnings:?}");
+        assert!(
+            warnings[0].contains(
+                "properties/a/maxLength: warning: `maxLength: \"9\"` is not a valid value"
+            ),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].contains("properties/a/pattern: warning: `pattern: 0`"),
+            "{warnings:?}"
+        );
     }
 
     #[test]
     fn operation_callbacks_are_removed() {
-        let (value, _) = normalized(json!({"paths": {"/a": {"get": {"callbacks": {"x": {"$ref": "#/components/callbacks/y"}}, "responses": {}}}}}));
+        let (value, _) = normalized(
+            json!({"paths": {"/a": {"get": {"callbacks": {"x": {"$ref": "#/components/callbacks/y"}}, "responses": {}}}}}),
+        );
         assert_eq!(value["paths"]["/a"]["get"], json!({"responses": {}}));
     }
 

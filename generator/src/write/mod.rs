@@ -92,9 +92,12 @@ pub fn render_items<T: Sync>(
 }
 
 fn unparse(from: &str, tokens: TokenStream) -> String {
-    let file: syn::File = match syn::parse2(tokens.clone()) {
+    // Not cloned for the message: a shared token stream is copied again when parsed.
+    let file: syn::File = match syn::parse2(tokens) {
         Ok(file) => file,
-        Err(e) => panic!("clientgen emitted invalid Rust for {from} ({e}); please report this with the spec:\n{tokens}"),
+        Err(e) => panic!(
+            "clientgen emitted invalid Rust for {from} ({e}); please report this with the spec"
+        ),
     };
     prettyplease::unparse(&file)
 }

@@ -47,7 +47,8 @@ pub fn lower_within(spec: &LoadedSpec, module: &str, limits: &Limits) -> Result<
         cx.diagnostics.into_iter().partition(Diagnostic::is_warning);
     warnings.splice(0..0, spec.warnings.iter().cloned());
     if !errors.is_empty() {
-        return Err(Diagnostics(errors));
+        // The warnings too: the whole picture of the spec in one run.
+        return Err(Diagnostics(errors.into_iter().chain(warnings).collect()));
     }
     let doc = &spec.document;
     Ok(Api {

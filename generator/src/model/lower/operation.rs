@@ -7,8 +7,8 @@ use super::Context;
 use crate::diagnostics::pointer;
 use crate::model::naming::{self, Scope};
 use crate::model::{
-    Body, ConfigValue, HttpMethod, Operation, Param, ParamLocation, PathPart, Style,
-    RequestBody, RequestBodyKind, Response, ResponseHeader, Status, Type, TypeKind, ValueShape,
+    Body, ConfigValue, HttpMethod, Operation, Param, ParamLocation, PathPart, RequestBody,
+    RequestBodyKind, Response, ResponseHeader, Status, Style, Type, TypeKind, ValueShape,
 };
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
@@ -40,8 +40,7 @@ pub(super) fn lower_operations(cx: &mut Context) -> (Vec<Operation>, Vec<Pending
     let mut pending = Vec::new();
     let mut method_scope = Scope::with_taken(CLIENT_METHODS.iter().copied());
     // `New` too: a request type `New` with its constructor `new` is a self-named constructor.
-    let mut type_scope =
-        Scope::with_taken(OPERATIONS_MODULE_NAMES.iter().copied().chain(["New"]));
+    let mut type_scope = Scope::with_taken(OPERATIONS_MODULE_NAMES.iter().copied().chain(["New"]));
     let mut operations = Vec::new();
     let doc = cx.doc;
     for (path, item) in &doc.paths.paths {
@@ -236,7 +235,10 @@ fn lower_param(
             else {
                 cx.warn(
                     format!("{at}/content"),
-                    format!("parameter `{}` has no schema; it is sent as a string", data.name),
+                    format!(
+                        "parameter `{}` has no schema; it is sent as a string",
+                        data.name
+                    ),
                     "give the media type a `schema`",
                 );
                 return None;
@@ -248,7 +250,14 @@ fn lower_param(
                     "describe the parameter with `schema` and a `style`, or with `application/json`",
                 );
             }
-            (schema, if media.starts_with("text/") { style } else { Style::Json })
+            (
+                schema,
+                if media.starts_with("text/") {
+                    style
+                } else {
+                    Style::Json
+                },
+            )
         }
     };
     let name = scope.claim(naming::value_name(&data.name));
@@ -547,7 +556,7 @@ fn lower_request_body(
 fn parse_path(
     cx: &mut Context,
     path: &str,
-    params: &mut [Param],
+    params: &mut Vec<Param>,
     at: &str,
 ) -> (Vec<PathPart>, Vec<(String, String)>) {
     // A fragment is never sent (RFC 3986, section 3.5); specs use one to tell apart operations
@@ -608,18 +617,20 @@ fn parse_path(
     if !rest.is_empty() {
         parts.push(PathPart::Literal(rest.to_owned()));
     }
+    // A declared path parameter the template does not hold cannot be sent anywhere.
     for param in params.iter().filter(|p| p.location == ParamLocation::Path) {
         if !used.contains(&param.wire_name) {
-            cx.error(
+            cx.warn(
                 at,
                 format!(
-                    "path parameter `{}` does not appear in `{path}`",
+                    "path parameter `{}` does not appear in `{path}`; it is left out of the client",
                     param.wire_name
                 ),
                 "add `{name}` to the path template or remove the parameter",
             );
         }
     }
+    params.retain(|p| p.location != ParamLocation::Path || used.contains(&p.wire_name));
     (parts, fixed_query)
 }
 
