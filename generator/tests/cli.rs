@@ -200,6 +200,42 @@ fn spec_errors_are_located_and_exit_2() {
 }
 
 #[test]
+fn warnings_are_printed_and_strict_makes_them_errors() {
+    let dir = scratch("warnings");
+    std::fs::write(
+        dir.join("specs/pets.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      parameters:\n        - {name: level, in: query, schema: {type: string, enum: [1, 2]}}\n      responses: {'204': {description: ok}}\n",
+    )
+    .unwrap();
+    let located = "specs/pets.yaml:8:59: warning: the enum's values are not all of the schema's type `string`";
+    // generate: written, with the warning on standard error.
+    let out = run(&dir, "generate");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(located),
+        "{}",
+        text(&out)
+    );
+    assert!(dir.join("client/src/pets/operations.rs").is_file());
+    // --strict: refused, the same place as an error, nothing changed.
+    let mut args = vec!["check", "--strict"];
+    args.extend_from_slice(ARGS);
+    let out = clientgen(&dir, &args);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains(&located.replace("warning:", "error:")),
+        "{}",
+        text(&out)
+    );
+    // lint: the warning, exit 0; with --strict, exit 1.
+    let out = clientgen(&dir, &["lint", "--spec", "specs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains(located), "{}", text(&out));
+    let out = clientgen(&dir, &["lint", "--strict", "--spec", "specs"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+}
+
+#[test]
 fn missing_spec_path_is_reported() {
     let dir = scratch("missing");
     let out = clientgen(
