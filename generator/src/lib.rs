@@ -232,8 +232,14 @@ pub fn place(problems: &mut [Diagnostic], specs: &[LoadedSpec], base: &std::path
             continue;
         };
         if let Some(spec) = specs.iter().find(|s| s.file == problem.file) {
-            problem.file = spec.file_of(pointer).to_owned();
+            let (file, written) = spec.source_of(pointer);
+            let (file, written) = (file.to_owned(), written.into_owned());
+            problem.file = file;
+            problem.location = diagnostics::Location::Pointer(written);
         }
+        let diagnostics::Location::Pointer(pointer) = &problem.location else {
+            continue;
+        };
         wanted
             .entry(problem.file.clone())
             .or_default()

@@ -245,19 +245,38 @@ fn imported_components_keep_their_names_and_origins() {
     ])
     .unwrap();
     let origins = &spec.origins;
-    for (pointer, file) in [
-        ("/components/schemas/Thing_inner", "shared.yaml"),
-        ("/components/schemas/V", "shared.yaml"),
-        ("/components/responses/Error", "shared.yaml"),
+    for (at, file, written) in [
+        (
+            "/components/schemas/Thing_inner",
+            "shared.yaml",
+            "/components/schemas/Thing/properties/inner",
+        ),
+        (
+            "/components/schemas/V",
+            "shared.yaml",
+            "/components/schemas/V",
+        ),
+        (
+            "/components/responses/Error",
+            "shared.yaml",
+            "/components/responses/Error",
+        ),
     ] {
         assert!(
-            origins.iter().any(|(p, f)| p == pointer && f == file),
+            origins
+                .iter()
+                .any(|o| o.at == at && o.file == file && o.pointer == written),
             "{origins:?}"
         );
     }
+    // A problem inside the copy is reported where it is written.
+    let (file, pointer) = spec.source_of("/components/schemas/Thing_inner/properties/v");
     assert_eq!(
-        spec.file_of("/components/schemas/Thing_inner/properties/v"),
-        "shared.yaml"
+        (file, pointer.as_ref()),
+        (
+            "shared.yaml",
+            "/components/schemas/Thing/properties/inner/properties/v"
+        )
     );
     let out = generate(&Config::default(), &[spec]).unwrap();
     let all: String = out.iter().map(|f| f.contents.as_str()).collect();

@@ -42,11 +42,22 @@ pub type ReadFile<'a> = dyn FnMut(&Path) -> std::io::Result<String> + 'a;
 pub struct Bundled {
     pub value: Value,
     pub files_read: Vec<PathBuf>,
-    /// (JSON pointer in the bundle of an imported component or inlined path item, the file
-    /// it came from).
-    pub origins: Vec<(String, String)>,
+    /// Where the copied and inlined nodes of the bundle are written.
+    pub origins: Vec<Origin>,
     /// What was followed to something near what it names, located.
     pub warnings: Vec<Diagnostic>,
+}
+
+/// A node of the bundle written elsewhere: a problem found in it is reported where it is
+/// written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// Its JSON pointer in the bundle.
+    pub at: String,
+    /// The file it is written in (as the user would name it).
+    pub file: String,
+    /// Its JSON pointer in that file.
+    pub pointer: String,
 }
 
 /// The component kinds a `$ref` may point at.
@@ -335,8 +346,8 @@ pub struct Bundler<'r> {
     /// Path items being inlined, innermost last: a cycle among them is refused.
     inlining: Vec<(PathBuf, Vec<String>, Ctx)>,
     inlined_nodes: usize,
-    /// Inlined path items of the root document: (pointer in the bundle, file).
-    inline_origins: Vec<(String, PathBuf)>,
+    /// Inlined path items of the root document: (pointer in the bundle, file, pointer there).
+    inline_origins: Vec<(String, PathBuf, String)>,
     /// True while walking the root document itself (not a copy of one of its nodes).
     walking_root: bool,
     diagnostics: Vec<Diagnostic>,
@@ -482,20 +493,32 @@ impl<'r> Bundler<'r> {
     }
 
     fn finish(self, value: Value, names: &[String]) -> Bundled {
-        let mut from_files: BTreeMap<(&str, &str), &Path> = BTreeMap::new();
+        // Every node the bundle holds somewhere else than where it is written: copies (from
+        // other files, or from elsewhere in the root) and inlined path items.
+        let mut copied: BTreeMap<(&str, &str), (&Path, String)> = BTreeMap::new();
         for (copy, name) in self.copies.iter().zip(names) {
-            if copy.file != self.root_path {
-                from_files.insert((copy.kind, name.as_str()), &copy.file);
+            let at = pointer(["components", copy.kind, name.as_str()]);
+            let written = pointer_of(&copy.tokens);
+            if copy.file != self.root_path || written != at {
+                copied.insert((copy.kind, name.as_str()), (&copy.file, written));
             }
         }
-        let mut origins: Vec<(String, String)> = from_files
+        let mut origins: Vec<Origin> = copied
             .into_iter()
-            .map(|((kind, name), file)| (pointer(["components", kind, name]), display(file)))
+            .map(|((kind, name), (file, written))| Origin {
+                at: pointer(["components", kind, name]),
+                file: display(file),
+                pointer: written,
+            })
             .collect();
         origins.extend(
             self.inline_origins
                 .iter()
-                .map(|(at, file)| (at.clone(), display(file))),
+                .map(|(at, file, written)| Origin {
+                    at: at.clone(),
+                    file: display(file),
+                    pointer: written.clone(),
+                }),
         );
         Bundled {
             value,
@@ -536,9 +559,16 @@ impl<'r> Bundler<'r> {
                             edits.push((at[rel..].to_owned(), Edit::Ref(to)))
                         }
                         Some(Resolved::Inline(id)) => {
-                            let from = &self.inlined[id].piece.file;
-                            if self.walking_root && *from != self.root_path {
-                                self.inline_origins.push((at.clone(), from.clone()));
+                            let piece = &self.inlined[id].piece;
+                            if self.walking_root {
+                                let written = pointer_of(&piece.tokens);
+                                if piece.file != self.root_path || written != *at {
+                                    self.inline_origins.push((
+                                        at.clone(),
+                                        piece.file.clone(),
+                                        written,
+                                    ));
+                                }
                             }
                             edits.push((at[rel..].to_owned(), Edit::Replace(id)));
                         }
@@ -1822,29 +1852,19 @@ mod tests {
         );
         assert_eq!(schemas["Pet_name"]["type"], "string");
         assert_eq!(schemas["Error"]["properties"]["message"]["type"], "string");
-        assert!(
-            bundled.origins.contains(&(
-                "/components/schemas/Error".into(),
-                "spec/schemas/Error.yaml".into()
-            )),
-            "{:?}",
-            bundled.origins
-        );
-        assert!(
-            bundled
-                .origins
-                .contains(&("/paths/~1pets".into(), "spec/paths/pets.yaml".into())),
-            "{:?}",
-            bundled.origins
-        );
-        assert!(
-            bundled.origins.contains(&(
-                "/components/schemas/Pet".into(),
-                "spec/schemas/Pet.yaml".into()
-            )),
-            "{:?}",
-            bundled.origins
-        );
+        // Whole files: the node is the file's root.
+        for (at, file) in [
+            ("/components/schemas/Error", "spec/schemas/Error.yaml"),
+            ("/paths/~1pets", "spec/paths/pets.yaml"),
+            ("/components/schemas/Pet", "spec/schemas/Pet.yaml"),
+        ] {
+            let origin = Origin {
+                at: at.into(),
+                file: file.into(),
+                pointer: String::new(),
+            };
+            assert!(bundled.origins.contains(&origin), "{:?}", bundled.origins);
+        }
     }
 
     #[test]

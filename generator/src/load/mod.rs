@@ -12,7 +12,7 @@ pub mod read;
 pub use position::Positions;
 pub use read::FileReader;
 
-pub use bundle::{display, normalize};
+pub use bundle::{display, normalize, Origin};
 pub use parse::parse_document;
 
 use crate::diagnostics::{pointer_token, Diagnostic, Diagnostics, Location};
@@ -28,26 +28,41 @@ pub struct LoadedSpec {
     pub document: openapiv3::OpenAPI,
     /// Every file read to build this spec, the spec itself first.
     pub files_read: Vec<PathBuf>,
-    /// (JSON pointer of a component imported from another file, that file), so a problem
-    /// inside it is reported where it is written.
-    pub origins: Vec<(String, String)>,
+    /// Nodes of the document written elsewhere (components imported from other files,
+    /// nodes copied from other places), so a problem inside one is reported where it is
+    /// written.
+    pub origins: Vec<Origin>,
     /// What loading read differently from what is written (enum values of another type than
     /// their schema's), located: lowering passes them on.
     pub warnings: Vec<Diagnostic>,
 }
 
 impl LoadedSpec {
-    /// The file a problem at `pointer` of this spec is written in.
-    pub fn file_of(&self, pointer: &str) -> &str {
-        self.origins
+    /// The file and JSON pointer where the node at `pointer` of this spec is written.
+    pub fn source_of<'p>(&'p self, pointer: &'p str) -> (&'p str, std::borrow::Cow<'p, str>) {
+        let inside = |origin: &&Origin| {
+            pointer == origin.at
+                || pointer
+                    .strip_prefix(origin.at.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        };
+        // The innermost origin wins (a path item inlined inside a copied one).
+        match self
+            .origins
             .iter()
-            .find(|(prefix, _)| {
-                pointer == prefix
-                    || pointer
-                        .strip_prefix(prefix.as_str())
-                        .is_some_and(|r| r.starts_with('/'))
-            })
-            .map_or(&self.file, |(_, file)| file)
+            .filter(inside)
+            .max_by_key(|o| o.at.len())
+        {
+            Some(origin) => (
+                &origin.file,
+                std::borrow::Cow::Owned(format!(
+                    "{}{}",
+                    origin.pointer,
+                    &pointer[origin.at.len()..]
+                )),
+            ),
+            None => (&self.file, std::borrow::Cow::Borrowed(pointer)),
+        }
     }
 }
 
