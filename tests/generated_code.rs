@@ -181,3 +181,9 @@ fn our_specs_and_fixtures_pass_lint() {
 fn snapshot_fixture_workflows() {
     snapshot_fixture("workflows");
 }
+
+/// A spec of schemas only: a client without methods, still warning-free.
+#[test]
+fn snapshot_fixture_schemas() {
+    snapshot_fixture("schemas");
+}

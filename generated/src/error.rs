@@ -29,7 +29,7 @@ pub enum Error<E> {
 impl<E> Error<E> {
     pub(crate) fn service(kind: E, raw: RawResponse) -> Self {
         Error::Service(ServiceError {
-            kind,
+            kind: Box::new(kind),
             raw: Box::new(raw),
             operation: "",
         })
@@ -86,7 +86,7 @@ impl<E> Error<E> {
     /// The operation's documented error, if that is what this is.
     pub fn as_service_error(&self) -> Option<&E> {
         match self {
-            Error::Service(e) => Some(&e.kind),
+            Error::Service(e) => Some(e.kind.as_ref()),
             _ => None,
         }
     }
@@ -94,7 +94,7 @@ impl<E> Error<E> {
     /// Consumes the error, returning the operation's documented error if that is what it is.
     pub fn into_service_error(self) -> Option<E> {
         match self {
-            Error::Service(e) => Some(e.kind),
+            Error::Service(e) => Some(*e.kind),
             _ => None,
         }
     }
@@ -119,7 +119,7 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
             Error::Timeout(e) => Some(e),
             Error::Dispatch(e) => Some(e),
             Error::Response(e) => Some(e),
-            Error::Service(e) => Some(&e.kind),
+            Error::Service(e) => Some(e.kind.as_ref()),
         }
     }
 }
@@ -452,7 +452,9 @@ impl std::error::Error for ResponseError {}
 /// A documented error status, decoded into the operation's error type `E`.
 #[derive(Debug)]
 pub struct ServiceError<E> {
-    kind: E,
+    /// Boxed: an operation's error type holds the documented bodies, which can be large,
+    /// and every `Result` of the call would be as large as it (clippy's `result_large_err`).
+    kind: Box<E>,
     raw: Box<RawResponse>,
     /// The operation (its `operationId`), set once the call knows it.
     operation: &'static str,
@@ -470,7 +472,7 @@ impl<E> ServiceError<E> {
     }
 
     pub fn into_kind(self) -> E {
-        self.kind
+        *self.kind
     }
 
     pub fn raw(&self) -> &RawResponse {

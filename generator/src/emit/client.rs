@@ -63,10 +63,21 @@ pub fn emit_module_root(api: &Api) -> TokenStream {
             quote!(),
         ),
     };
+    // Without operations, the imports the operations module starts with serve nothing.
+    let empty = if api.operations.is_empty() {
+        quote!(#[allow(unused_imports)])
+    } else {
+        quote!()
+    };
     quote! {
         #inner
 
+        // A method takes each required input as an argument, and the builder's constructor
+        // the same: an operation may well have more than clippy's seven.
+        #[allow(clippy::too_many_arguments)]
         pub mod client;
+        #[allow(clippy::too_many_arguments)]
+        #empty
         pub mod operations;
         pub mod types;
 
@@ -86,10 +97,18 @@ pub fn render_client(api: &Api) -> String {
         "Client of {}.\n\nCheap to clone; every method returns a request builder whose `send` performs the call.",
         spec_text(&api.title)
     ));
+    // A spec without operations has no method to return a builder of `operations`.
+    let operations = if api.operations.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            use super::operations;
+        )
+    };
     let head = quote! {
         //! The service client: one method per operation.
 
-        use super::operations;
+        #operations
         #[allow(unused_imports)]
         use super::types;
         use crate::transport::Transport;

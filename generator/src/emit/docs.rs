@@ -61,9 +61,15 @@ pub fn spec_line(text: &str) -> String {
 }
 
 /// The lines of `text`, made safe for rustdoc.
+///
+/// Indentation is dropped, so the lines that continue a list item are indented again by the
+/// width of the item's marker: the continuation is then the item's by indentation, not by
+/// CommonMark's laziness, which clippy's `doc_lazy_continuation` warns about.
 pub fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    // The column the text of the list item being continued starts at.
+    let mut item: Option<usize> = None;
     for raw in text.trim().lines() {
         // Control and direction-changing characters become visible escapes first (rustc
         // refuses a bare `\r` or a bidi override in a doc comment).
@@ -80,19 +86,68 @@ pub fn sanitize(text: &str) -> Vec<String> {
                 out.push(trimmed[..3].to_owned());
             }
             in_fence = !in_fence;
+            item = None;
             continue;
         }
         if in_fence {
             out.push(line.to_owned());
+            continue;
+        }
+        // Leading indentation would start an (executable) indented code block.
+        let escaped = escape_line(trimmed);
+        if escaped.is_empty() || interrupts_paragraph(&escaped) {
+            item = None;
+            out.push(escaped);
+        } else if let Some(width) = list_item_width(&escaped) {
+            item = Some(width);
+            out.push(escaped);
+        } else if let Some(width) = item {
+            out.push(format!("{:width$}{escaped}", ""));
         } else {
-            // Leading indentation would start an (executable) indented code block.
-            out.push(escape_line(trimmed));
+            out.push(escaped);
         }
     }
     if in_fence {
         out.push("```".to_owned());
     }
     out
+}
+
+/// The width of the list marker `line` starts with and the spaces after it (`- `, `* `, `+ `,
+/// `1. `, `1) `), which is where the item's text starts; `None` when it is no list item.
+fn list_item_width(line: &str) -> Option<usize> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match line.as_bytes().first()? {
+        b'-' | b'*' | b'+' => 1,
+        _ if (1..=9).contains(&digits)
+            && matches!(line.as_bytes().get(digits), Some(b'.' | b')')) =>
+        {
+            digits + 1
+        }
+        _ => return None,
+    };
+    let rest = &line[marker..];
+    let spaces = rest.len() - rest.trim_start_matches(' ').len();
+    if spaces == 0 || spaces == rest.len() {
+        // No space after the marker, or nothing after it: not an item that takes lines.
+        return None;
+    }
+    // Five spaces or more: the text is an indented code block after one space.
+    Some(marker + if spaces > 4 { 1 } else { spaces })
+}
+
+/// Whether `line` starts a block that ends a paragraph, so that it continues no list item: an
+/// ATX heading or a thematic break (fences are handled apart; `>` and `<` are escaped).
+fn interrupts_paragraph(line: &str) -> bool {
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    if (1..=6).contains(&hashes) && matches!(line.as_bytes().get(hashes), None | Some(b' ')) {
+        return true;
+    }
+    let marks: String = line.chars().filter(|c| *c != ' ').collect();
+    marks.len() >= 3
+        && ["-", "*", "_"]
+            .iter()
+            .any(|m| marks.chars().all(|c| c.to_string() == *m))
 }
 
 fn escape_line(line: &str) -> String {
@@ -187,5 +242,34 @@ mod tests {
             vec!["a", "```text", "let x;", "```", "b"]
         );
         assert_eq!(sanitize("```json\n{}"), vec!["```text", "{}", "```"]);
+    }
+
+    #[test]
+    fn list_item_continuations_are_indented() {
+        assert_eq!(
+            sanitize("Formed by:\n1. joining the name\nand the password.\n2. encoding it\n   in base64.\n\nThen"),
+            vec![
+                "Formed by:",
+                "1. joining the name",
+                "   and the password.",
+                "2. encoding it",
+                "   in base64.",
+                "",
+                "Then"
+            ]
+        );
+        assert_eq!(
+            sanitize("- a\n  - b\n    c\n10)  d\ne\n*   f\ng"),
+            vec!["- a", "- b", "  c", "10)  d", "     e", "*   f", "    g"]
+        );
+        // Headings and thematic breaks end the item; text that only looks like a marker does
+        // not start one.
+        assert_eq!(
+            sanitize("- a\n# H\nb\n- c\n---\nd\n-1 e\n*f*\n2019.\n-\n* x\n* * *\ny"),
+            vec![
+                "- a", "# H", "b", "- c", "---", "d", "-1 e", "*f*", "2019.", "-", "* x", "* * *",
+                "y"
+            ]
+        );
     }
 }
