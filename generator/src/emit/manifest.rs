@@ -47,7 +47,7 @@ description = {description}
 publish = false
 
 [lib]
-path = \"src/lib.rs\"
+{lib_name}path = \"src/lib.rs\"
 
 [features]
 default = [{default}]
@@ -55,7 +55,21 @@ default = [{default}]
 {DEPENDENCIES}",
         name = crate::escape::toml_string(&config.crate_name),
         version = crate::escape::toml_string(&config.crate_version),
+        lib_name = lib_name(&config.crate_name)
+            .map(|n| format!("name = {}\n", crate::escape::toml_string(&n)))
+            .unwrap_or_default(),
     )
+}
+
+/// The library's name when the package's would not be snake case (`MyClient` -> `my_client`):
+/// rustc warns about a crate name with capitals (`non_snake_case`). `None` keeps Cargo's,
+/// the package name with `-` as `_`.
+fn lib_name(package: &str) -> Option<String> {
+    if package.chars().any(|c| c.is_ascii_uppercase()) {
+        Some(crate::model::naming::value_name(package))
+    } else {
+        None
+    }
 }
 
 /// The crate root; `for_include` drops what only a crate root may hold (inner attributes,
@@ -140,5 +154,19 @@ pub fn lib_rs(apis: &[Api], for_include: bool) -> TokenStream {
         pub use waiter::{WaitError, Waiter};
 
         #(#modules)*
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lib_name;
+
+    #[test]
+    fn a_package_name_with_capitals_gets_a_snake_case_library_name() {
+        assert_eq!(lib_name("cloud-logs-client"), None);
+        assert_eq!(lib_name("cloud_logs"), None);
+        assert_eq!(lib_name("MyClient").as_deref(), Some("my_client"));
+        assert_eq!(lib_name("Cloud-Logs2").as_deref(), Some("cloud_logs2"));
+        assert_eq!(lib_name("Self").as_deref(), Some("self_"));
     }
 }
