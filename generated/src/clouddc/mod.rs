@@ -6,9 +6,7 @@
 //! CloudDC (Cloud Data Center) bare-metal servers (iMetal), API version v1 (paths under `/v1`). Transcribed by hand from the vendor documents "Exporting Server Logs" (ExportServerLogs) and "Querying the Export Status of Logs" (ShowLogsExportStatus). DownloadServerLogs is in neither document: it is taken from the project's notes on the real wire (shared/NOTES.md, read off the vendor's Python SDK huaweicloudsdkclouddc), which are authoritative where they disagree with the documents; every such disagreement is marked "Document discrepancy:" and `x-clientgen-note`.
 //!
 //! API version 1.0.0; generated from `spec/clouddc.yaml`.
-#[allow(clippy::too_many_arguments)]
 pub mod client;
-#[allow(clippy::too_many_arguments)]
 pub mod operations;
 pub mod types;
 pub use client::Client;

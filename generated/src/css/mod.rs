@@ -6,9 +6,7 @@
 //! CSS (Cloud Search Service) clusters, API version v1.0 (paths under `/v1.0`). Transcribed by hand from the vendor document "Querying the Log Backup Task List" (ListLogsJob), with the project's notes on the real wire (shared/NOTES.md, read off the vendor's Python SDK huaweicloudsdkcss), which are authoritative where they disagree with the document.
 //!
 //! API version 1.0.0; generated from `spec/css.yaml`.
-#[allow(clippy::too_many_arguments)]
 pub mod client;
-#[allow(clippy::too_many_arguments)]
 pub mod operations;
 pub mod types;
 pub use client::Client;

@@ -2,6 +2,7 @@
 // Do not edit by hand: change the spec and run `clientgen generate`.
 
 //! The service client: one method per operation.
+#![allow(clippy::too_many_arguments)]
 use super::operations;
 #[allow(unused_imports)]
 use super::types;

@@ -6,9 +6,7 @@
 //! DCS (Distributed Cache Service) for Redis, API version v2 (paths under `/v2`). Transcribed by hand from the vendor document "Obtaining the Log Download Link" (CreateRedislogDownloadLink), with the project's notes on the real wire (shared/NOTES.md, read off the vendor's Python SDK huaweicloudsdkdcs), which are authoritative where they disagree with the document.
 //!
 //! API version 1.0.0; generated from `spec/dcs.yaml`.
-#[allow(clippy::too_many_arguments)]
 pub mod client;
-#[allow(clippy::too_many_arguments)]
 pub mod operations;
 pub mod types;
 pub use client::Client;

@@ -6,9 +6,7 @@
 //! RDS (Relational Database Service) for PostgreSQL, API version v3 (paths under `/v3`). Transcribed by hand from the vendor document "Obtaining Links for Downloading Error Logs (RDS for PostgreSQL)" (DownloadErrorlog), with the project's notes on the real wire (shared/NOTES.md, read off the vendor's Python SDK huaweicloudsdkrds), which are authoritative where they disagree with the document.
 //!
 //! API version 1.0.0; generated from `spec/rds.yaml`.
-#[allow(clippy::too_many_arguments)]
 pub mod client;
-#[allow(clippy::too_many_arguments)]
 pub mod operations;
 pub mod types;
 pub use client::Client;

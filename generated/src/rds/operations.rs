@@ -5,7 +5,8 @@
 #![allow(
     clippy::large_enum_variant,
     clippy::enum_variant_names,
-    clippy::type_complexity
+    clippy::type_complexity,
+    clippy::too_many_arguments
 )]
 #[allow(unused_imports)]
 use super::types;

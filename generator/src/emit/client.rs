@@ -63,21 +63,12 @@ pub fn emit_module_root(api: &Api) -> TokenStream {
             quote!(),
         ),
     };
-    // Without operations, the imports the operations module starts with serve nothing.
-    let empty = if api.operations.is_empty() {
-        quote!(#[allow(unused_imports)])
-    } else {
-        quote!()
-    };
+    // `client` and `operations` allow their own lints as inner attributes: an outer one
+    // here and a module doc there would mix attribute styles once a build script inlines them.
     quote! {
         #inner
 
-        // A method takes each required input as an argument, and the builder's constructor
-        // the same: an operation may well have more than clippy's seven.
-        #[allow(clippy::too_many_arguments)]
         pub mod client;
-        #[allow(clippy::too_many_arguments)]
-        #empty
         pub mod operations;
         pub mod types;
 
@@ -107,6 +98,9 @@ pub fn render_client(api: &Api) -> String {
     };
     let head = quote! {
         //! The service client: one method per operation.
+        // A method takes each required input as an argument: an operation may well have more
+        // than clippy's seven.
+        #![allow(clippy::too_many_arguments)]
 
         #operations
         #[allow(unused_imports)]

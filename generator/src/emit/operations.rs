@@ -14,7 +14,7 @@ use quote::{format_ident, quote};
 
 /// The module's `operations.rs`.
 pub fn render_operations(api: &Api) -> String {
-    render_items(&api.source, operations_head(), &items_of(api), &|(
+    render_items(&api.source, operations_head(api), &items_of(api), &|(
         op,
         shared,
     )| {
@@ -22,19 +22,42 @@ pub fn render_operations(api: &Api) -> String {
     })
 }
 
-/// The module's inner attributes and imports. Every type name imported here is reserved by
-/// lowering ([`crate::model::lower::OPERATIONS_MODULE_NAMES`]), so no operation shadows it.
-fn operations_head() -> TokenStream {
-    quote! {
+/// The module's inner attributes and the imports its operations use. Every type name
+/// imported here is reserved by lowering ([`crate::model::lower::OPERATIONS_MODULE_NAMES`]),
+/// so no operation shadows it.
+fn operations_head(api: &Api) -> TokenStream {
+    let doc = quote! {
         //! One request builder per operation, with the types of its outcomes.
-        // Outcome types are the spec's (a list of maps of lists...), named or not.
-        #![allow(clippy::large_enum_variant, clippy::enum_variant_names, clippy::type_complexity)]
+    };
+    if api.operations.is_empty() {
+        return doc;
+    }
+    // `ResponseValue` carries a success; a spec may document only failures (`default`).
+    let response_value = if api
+        .operations
+        .iter()
+        .any(|op| op.success_responses().next().is_some() || stream_range(op).is_some())
+    {
+        quote!(ResponseValue,)
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        // Outcome types are the spec's (a list of maps of lists...), named or not; a builder's
+        // constructor takes each required input, which may well be more than seven.
+        #![allow(
+            clippy::large_enum_variant,
+            clippy::enum_variant_names,
+            clippy::type_complexity,
+            clippy::too_many_arguments
+        )]
 
         #[allow(unused_imports)]
         use super::types;
         use crate::error::ConstructionError;
         use crate::transport::{Reply, Request, Transport};
-        use crate::{Error, ResponseValue};
+        use crate::{Error, #response_value};
     }
 }
 
@@ -814,15 +837,18 @@ fn emit_response_arms(
             } else {
                 quote!(Err(Error::service(#value, raw)))
             };
-            (
-                pattern,
+            // A block only around a decoding step: `{ Err(..) }` alone is an unnecessary one.
+            let body = if decode.is_empty() {
+                result
+            } else {
                 quote! {
                     {
                         #decode
                         #result
                     }
-                },
-            )
+                }
+            };
+            (pattern, body)
         })
         .collect()
 }
@@ -834,7 +860,14 @@ mod tests {
     /// The names the module imports are the names lowering keeps operations away from.
     #[test]
     fn imported_names_are_reserved_for_the_module() {
-        let file: syn::File = syn::parse2(operations_head()).unwrap();
+        // An operation with a success: every import is in use.
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: {'200': {description: ok}}\n";
+        let spec = crate::load::load_spec_with(std::path::Path::new("t.yaml"), &mut |_| {
+            Ok(text.to_owned())
+        })
+        .unwrap();
+        let api = crate::model::lower(&spec, "t").unwrap();
+        let file: syn::File = syn::parse2(operations_head(&api)).unwrap();
         let mut imported = Vec::new();
         for item in &file.items {
             if let syn::Item::Use(u) = item {
