@@ -89,6 +89,17 @@ fn flatten(value: &Value) -> Flat {
     }
 }
 
+/// A parameter's value serialized, as the `name=value` pairs of [`query_pairs`].
+pub(crate) fn pairs<T: serde::Serialize + ?Sized>(
+    argument: &'static str,
+    name: &str,
+    value: &T,
+    style: Style,
+    explode: bool,
+) -> Result<Vec<(String, String)>, ConstructionError> {
+    Ok(query_pairs(name, &to_value(argument, value)?, style, explode))
+}
+
 /// The `name=value` pairs a query (or cookies) carries for one parameter, not yet encoded.
 pub(crate) fn query_pairs(name: &str, value: &Value, style: Style, explode: bool) -> Vec<(String, String)> {
     let mut pairs = Vec::new();

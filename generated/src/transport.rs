@@ -603,8 +603,7 @@ impl Request {
         style: params::Style,
         explode: bool,
     ) -> Result<(), ConstructionError> {
-        let value = params::to_value(argument, value)?;
-        for (key, text) in params::query_pairs(name, &value, style, explode) {
+        for (key, text) in params::pairs(argument, name, value, style, explode)? {
             self.query(&key, text);
         }
         Ok(())
@@ -632,8 +631,7 @@ impl Request {
         style: params::Style,
         explode: bool,
     ) -> Result<(), ConstructionError> {
-        let value = params::to_value(argument, value)?;
-        for (key, text) in params::query_pairs(name, &value, style, explode) {
+        for (key, text) in params::pairs(argument, name, value, style, explode)? {
             self.cookie(&key, text);
         }
         Ok(())

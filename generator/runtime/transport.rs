@@ -600,8 +600,7 @@ impl Request {
         style: params::Style,
         explode: bool,
     ) -> Result<(), ConstructionError> {
-        let value = params::to_value(argument, value)?;
-        for (key, text) in params::query_pairs(name, &value, style, explode) {
+        for (key, text) in params::pairs(argument, name, value, style, explode)? {
             self.query(&key, text);
         }
         Ok(())
@@ -629,8 +628,7 @@ impl Request {
         style: params::Style,
         explode: bool,
     ) -> Result<(), ConstructionError> {
-        let value = params::to_value(argument, value)?;
-        for (key, text) in params::query_pairs(name, &value, style, explode) {
+        for (key, text) in params::pairs(argument, name, value, style, explode)? {
             self.cookie(&key, text);
         }
         Ok(())

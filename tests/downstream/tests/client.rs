@@ -5,6 +5,14 @@ use downstream_example::api::Config;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+fn config(endpoint: &str) -> Config {
+    Config::builder()
+        .endpoint(endpoint)
+        .token("t")
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn the_generated_client_pages_and_decodes() {
     let server = MockServer::start().await;
@@ -24,12 +32,7 @@ async fn the_generated_client_pages_and_decodes() {
             .mount(&server)
             .await;
     }
-    let config = Config::builder()
-        .endpoint(server.uri())
-        .token("t")
-        .build()
-        .unwrap();
-    let client = Client::new(&config);
+    let client = Client::new(&config(&server.uri()));
     let names = tokio::time::timeout(
         std::time::Duration::from_secs(10),
         downstream_example::item_names(&client),
@@ -42,12 +45,11 @@ async fn the_generated_client_pages_and_decodes() {
 
 #[tokio::test]
 async fn invalid_arguments_are_refused_before_sending() {
-    let config = Config::builder()
-        .endpoint("http://127.0.0.1:9")
-        .token("t")
-        .build()
-        .unwrap();
-    let error = Client::new(&config).get_item("").send().await.unwrap_err();
+    let error = Client::new(&config("http://127.0.0.1:9"))
+        .get_item("")
+        .send()
+        .await
+        .unwrap_err();
     assert!(error.to_string().contains("id"), "{error}");
 }
 
@@ -64,14 +66,9 @@ async fn structured_parameters_are_written_in_their_styles() {
         .expect(1)
         .mount(&server)
         .await;
-    let config = Config::builder()
-        .endpoint(server.uri())
-        .token("t")
-        .build()
-        .unwrap();
     let items = tokio::time::timeout(
         std::time::Duration::from_secs(10),
-        Client::new(&config)
+        Client::new(&config(&server.uri()))
             .search_items("north, 2")
             .filter(SearchItemsFilter {
                 name: Some("bolt".into()),

@@ -105,7 +105,7 @@ impl<'a> Context<'a> {
             .push(Diagnostic::at(self.file, at, message).help(help));
     }
 
-    /// Reports what lowering approximates: generation goes on with the fallback `help`
+    /// Reports what lowering approximates: generation goes on with the fallback the message
     /// names (and the README documents).
     pub fn warn(
         &mut self,
@@ -113,8 +113,10 @@ impl<'a> Context<'a> {
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
-        self.diagnostics
-            .push(Diagnostic::at(self.file, at, message).help(help).warning());
+        self.error(at, message, help);
+        if let Some(last) = self.diagnostics.last_mut() {
+            last.severity = crate::diagnostics::Severity::Warning;
+        }
     }
 
     /// Component schemas are named before any is lowered, so references resolve in any order.
