@@ -5,6 +5,7 @@
 
 mod bundle;
 mod normalize;
+mod openapi31;
 mod parse;
 mod position;
 pub mod read;
@@ -106,6 +107,9 @@ pub fn load_spec_within(
     }
     let mut bundled = bundle::Bundler::new(&path, read).bundle(value)?;
     let mut warnings = std::mem::take(&mut bundled.warnings);
+    if openapi31::is_31(&bundled.value) {
+        warnings.extend(openapi31::to_30(&file, &mut bundled.value));
+    }
     warnings.extend(normalize::normalize_schemas(&file, &mut bundled.value));
     let document = deserialize(&file, &bundled.value)?;
     let stem = path
@@ -198,17 +202,23 @@ fn check_version(file: &str, value: &serde_json::Value) -> Result<(), Diagnostic
             .help("a spec must be an OpenAPI 3.0 document: a mapping with `openapi`, `info` and `paths`"));
     }
     match value.get("openapi") {
-        Some(serde_json::Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
-        Some(serde_json::Value::String(v)) if v.starts_with("3.1") => Err(Diagnostic::at(
+        Some(serde_json::Value::String(v))
+            if v.starts_with("3.0.") || v == "3.0" || v.starts_with("3.1.") || v == "3.1" =>
+        {
+            Ok(())
+        }
+        Some(other) => Err(Diagnostic::at(
             file,
             "/openapi",
-            format!("OpenAPI {v} is not supported"),
+            format!("unsupported OpenAPI version {other}"),
         )
-        .help("this generator reads OpenAPI 3.0.x; convert the document to 3.0 (e.g. `type: [x, 'null']` to `nullable: true`)")),
-        Some(other) => Err(Diagnostic::at(file, "/openapi", format!("unsupported OpenAPI version {other}"))
-            .help("set `openapi: 3.0.3`")),
-        None if value.get("swagger").is_some() => Err(Diagnostic::at(file, "/swagger", "Swagger 2.0 is not supported")
-            .help("convert the document to OpenAPI 3.0 first (e.g. with swagger2openapi)")),
+        .help("this generator reads OpenAPI 3.0.x and 3.1.x: set `openapi: 3.0.3` or `3.1.0`")),
+        None if value.get("swagger").is_some() => {
+            Err(
+                Diagnostic::at(file, "/swagger", "Swagger 2.0 is not supported")
+                    .help("convert the document to OpenAPI 3.0 first (e.g. with swagger2openapi)"),
+            )
+        }
         None => Err(Diagnostic::at(file, "", "missing `openapi` version field")
             .help("an OpenAPI 3.0 document starts with `openapi: 3.0.3`")),
     }
@@ -403,14 +413,22 @@ mod tests {
     fn rejects_other_versions_with_help() {
         let err = load(&[(
             "a.yaml",
-            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            "openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
         )])
         .unwrap_err();
         assert!(
             err.to_string()
-                .contains("a.yaml:#/openapi: error: OpenAPI 3.1.0 is not supported"),
+                .contains("a.yaml:#/openapi: error: unsupported OpenAPI version \"4.0.0\""),
             "{err}"
         );
+        // 3.1 is read, into the 3.0 shape.
+        let spec = load(&[(
+            "a.yaml",
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    N: {type: [string, 'null']}\n",
+        )])
+        .unwrap();
+        let schema = &spec.document.components.unwrap().schemas["N"];
+        assert!(matches!(schema, openapiv3::ReferenceOr::Item(s) if s.schema_data.nullable));
         let err = load(&[("a.yaml", "swagger: '2.0'\n")]).unwrap_err();
         assert!(err.to_string().contains("Swagger 2.0"), "{err}");
     }

@@ -120,6 +120,7 @@ fn valid_value(keyword: &str, value: &Value) -> Option<bool> {
         "required" => value
             .as_array()
             .is_some_and(|items| items.iter().all(Value::is_string)),
+        "type" => value.is_string(),
         _ => return None,
     })
 }
@@ -154,7 +155,7 @@ fn drop_invalid_keywords(
 
 /// The keyword set of a schema: the node has a `type`, or keywords only schemas have.
 fn is_schema(map: &Map<String, Value>) -> bool {
-    matches!(map.get("type"), Some(Value::String(_)))
+    map.contains_key("type")
         || ["properties", "allOf", "oneOf", "anyOf", "items", "pattern"]
             .iter()
             .any(|k| map.contains_key(*k))
