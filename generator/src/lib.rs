@@ -1,4 +1,4 @@
-//! `clientgen`: OpenAPI 3.0 specs in, an async Rust client crate out.
+//! `clientgen`: OpenAPI 3.0 and 3.1 specs in, an async Rust client crate out.
 //!
 //! The pipeline is visible in the modules, each feeding the next:
 //! [`load`] (YAML/JSON, `$ref`s) -> [`model`] (a plain description of the client) ->

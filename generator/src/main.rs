@@ -17,7 +17,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "clientgen",
     version,
-    about = "Generate async Rust clients from OpenAPI 3.0 specs"
+    about = "Generate async Rust clients from OpenAPI 3.0 and 3.1 specs"
 )]
 struct Cli {
     #[command(subcommand)]
