@@ -9,6 +9,7 @@ mod openapi31;
 mod parse;
 mod position;
 pub mod read;
+mod walk;
 
 pub use position::Positions;
 pub use read::FileReader;

@@ -17,32 +17,6 @@
 use crate::diagnostics::{pointer_token, Diagnostic};
 use serde_json::{Map, Value};
 
-/// Keys whose value is data, not a schema or part of one.
-const DATA: &[&str] = &["example", "examples", "default", "enum", "const"];
-
-/// Keys whose value maps names (of properties, components, paths, media types...) to objects:
-/// a child's key there is a name, even when it reads like a keyword.
-const NAMED_MAPS: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "schemas",
-    "definitions",
-    "$defs",
-    "parameters",
-    "responses",
-    "requestBodies",
-    "headers",
-    "securitySchemes",
-    "links",
-    "callbacks",
-    "paths",
-    "content",
-    "encoding",
-    "variables",
-    "mapping",
-    "dependentRequired",
-];
-
 const NUMERIC: &[&str] = &[
     "minimum",
     "maximum",
@@ -76,31 +50,9 @@ pub fn normalize_schemas(file: &str, document: &mut Value) -> Vec<Diagnostic> {
             }
         }
     }
-    // (node, its JSON pointer, whether its keys are names). Depth is bounded by the parser's
-    // nesting limit; the walk itself uses no recursion.
-    let mut stack: Vec<(&mut Value, String, bool)> = vec![(document, String::new(), false)];
-    while let Some((node, at, names)) = stack.pop() {
-        match node {
-            Value::Object(map) => {
-                if !names {
-                    normalize_one(file, map, &at, &mut warnings);
-                }
-                for (key, child) in map.iter_mut() {
-                    if !names && (DATA.contains(&key.as_str()) || key.starts_with("x-")) {
-                        continue;
-                    }
-                    let child_names = !names && NAMED_MAPS.contains(&key.as_str());
-                    stack.push((child, format!("{at}/{}", pointer_token(key)), child_names));
-                }
-            }
-            Value::Array(items) => {
-                for (i, child) in items.iter_mut().enumerate() {
-                    stack.push((child, format!("{at}/{i}"), false));
-                }
-            }
-            _ => {}
-        }
-    }
+    super::walk::objects(document, |map, at| {
+        normalize_one(file, map, at, &mut warnings)
+    });
     warnings.sort_by_key(|w| w.location.to_string());
     warnings
 }

@@ -22,33 +22,6 @@
 use crate::diagnostics::{pointer_token, Diagnostic};
 use serde_json::{Map, Value};
 
-/// Keys whose value is data, or maps of names (see `normalize`): their children are not
-/// schemas to rewrite as such, or not keywords.
-const DATA: &[&str] = &["example", "default", "enum", "const"];
-const NAMED_MAPS: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "schemas",
-    "$defs",
-    "definitions",
-    "parameters",
-    "responses",
-    "requestBodies",
-    "headers",
-    "securitySchemes",
-    "links",
-    "callbacks",
-    "paths",
-    "content",
-    "encoding",
-    "variables",
-    "mapping",
-    "dependentRequired",
-    "dependentSchemas",
-    "pathItems",
-    "webhooks",
-];
-
 /// Keywords the model has no shape for: checked by the server, not the client.
 const UNMODELLED: &[&str] = &[
     "patternProperties",
@@ -99,34 +72,9 @@ pub fn to_30(file: &str, document: &mut Value) -> Vec<Diagnostic> {
             }
         }
     }
-    let mut stack: Vec<(&mut Value, String, bool)> = vec![(document, String::new(), false)];
-    while let Some((node, at, names)) = stack.pop() {
-        match node {
-            Value::Object(map) => {
-                if !names {
-                    rewrite_schema(file, map, &at, &mut warnings);
-                }
-                for (key, child) in map.iter_mut() {
-                    let data = DATA.contains(&key.as_str())
-                        || key.starts_with("x-")
-                        // A schema's `examples` is a list of values; a media type's or a
-                        // parameter's a map of Example objects: data either way.
-                        || key == "examples";
-                    if !names && data {
-                        continue;
-                    }
-                    let child_names = !names && NAMED_MAPS.contains(&key.as_str());
-                    stack.push((child, format!("{at}/{}", pointer_token(key)), child_names));
-                }
-            }
-            Value::Array(items) => {
-                for (i, child) in items.iter_mut().enumerate() {
-                    stack.push((child, format!("{at}/{i}"), false));
-                }
-            }
-            _ => {}
-        }
-    }
+    super::walk::objects(document, |map, at| {
+        rewrite_schema(file, map, at, &mut warnings)
+    });
     warnings.sort_by_key(|w| w.location.to_string());
     warnings
 }
