@@ -96,6 +96,11 @@ fn snapshot_fixture_clash() {
 }
 
 #[test]
+fn snapshot_fixture_openapi31() {
+    snapshot_fixture("openapi31");
+}
+
+#[test]
 fn snapshot_fixture_styles() {
     snapshot_fixture("styles");
 }

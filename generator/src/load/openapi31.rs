@@ -175,6 +175,17 @@ fn rewrite_schema(
         }
     }
     if let Some(value) = map.remove("const") {
+        // A constant says its type too: `const: note` is a string.
+        let ty = match &value {
+            Value::String(_) => Some("string"),
+            Value::Bool(_) => Some("boolean"),
+            Value::Number(n) if n.is_i64() => Some("integer"),
+            Value::Number(_) => Some("number"),
+            _ => None,
+        };
+        if let (Some(ty), false) = (ty, map.contains_key("type")) {
+            map.insert("type".into(), ty.into());
+        }
         map.entry("enum")
             .or_insert_with(|| Value::Array(vec![value]));
     }
@@ -247,7 +258,7 @@ mod tests {
             s["N"],
             json!({"type": "string", "nullable": true, "example": "a"})
         );
-        assert_eq!(s["C"], json!({"enum": ["fixed"]}));
+        assert_eq!(s["C"], json!({"type": "string", "enum": ["fixed"]}));
         assert_eq!(
             s["E"],
             json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "maximum": 10, "exclusiveMaximum": true})
