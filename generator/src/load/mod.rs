@@ -6,6 +6,7 @@
 mod bundle;
 mod normalize;
 mod openapi31;
+mod openapi32;
 mod parse;
 mod position;
 pub mod read;
@@ -108,6 +109,9 @@ pub fn load_spec_within(
     }
     let mut bundled = bundle::Bundler::new(&path, read).bundle(value)?;
     let mut warnings = std::mem::take(&mut bundled.warnings);
+    if openapi32::is_32(&bundled.value) {
+        warnings.extend(openapi32::to_31(&file, &mut bundled.value));
+    }
     if openapi31::is_31(&bundled.value) {
         warnings.extend(openapi31::to_30(&file, &mut bundled.value));
     }
@@ -204,7 +208,9 @@ fn check_version(file: &str, value: &serde_json::Value) -> Result<(), Diagnostic
     }
     match value.get("openapi") {
         Some(serde_json::Value::String(v))
-            if v.starts_with("3.0.") || v == "3.0" || v.starts_with("3.1.") || v == "3.1" =>
+            if ["3.0", "3.1", "3.2"]
+                .iter()
+                .any(|minor| v == minor || v.starts_with(&format!("{minor}."))) =>
         {
             Ok(())
         }
@@ -213,7 +219,7 @@ fn check_version(file: &str, value: &serde_json::Value) -> Result<(), Diagnostic
             "/openapi",
             format!("unsupported OpenAPI version {other}"),
         )
-        .help("this generator reads OpenAPI 3.0.x and 3.1.x: set `openapi: 3.0.3` or `3.1.0`")),
+        .help("this generator reads OpenAPI 3.0.x, 3.1.x and 3.2.x: set `openapi: 3.0.3`, `3.1.1` or `3.2.0`")),
         None if value.get("swagger").is_some() => {
             Err(
                 Diagnostic::at(file, "/swagger", "Swagger 2.0 is not supported")

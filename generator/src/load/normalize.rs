@@ -123,6 +123,7 @@ fn normalize_one(
         return;
     }
     drop_invalid_keywords(file, map, at, warnings);
+    all_of_siblings(map);
     let Some(Value::String(ty)) = map.get("type") else {
         return;
     };
@@ -159,6 +160,40 @@ fn normalize_one(
                     .warning(),
             );
         }
+    }
+}
+
+/// `allOf` beside other keywords (`{type: object, allOf: [A], properties: {b: ..}}`, `{allOf:
+/// [N], maxLength: 5}`): JSON Schema applies them all, but the typed model reads such a node
+/// by one of its parts only (the object, dropping `allOf`, or none, an untyped value). The
+/// keywords that shape the value move into one more `allOf` member, so the node is an `allOf`
+/// and lowering merges or refines it; annotations (a description, `nullable`, a
+/// discriminator...) stay on the node, which they describe. The meaning is the same, so this
+/// is silent.
+fn all_of_siblings(map: &mut Map<String, Value>) {
+    /// Keywords about the node as a whole, and the alternatives, which stay where they are.
+    const STAY: &[&str] = &[
+        "allOf", "oneOf", "anyOf", "not", "description", "title", "nullable", "readOnly",
+        "writeOnly", "deprecated", "externalDocs", "example", "examples", "default",
+        "discriminator", "xml", "$ref",
+    ];
+    if !matches!(map.get("allOf"), Some(Value::Array(members)) if !members.is_empty()) {
+        return;
+    }
+    let moving: Vec<String> = map
+        .keys()
+        .filter(|k| !STAY.contains(&k.as_str()) && !k.starts_with("x-"))
+        .cloned()
+        .collect();
+    if moving.is_empty() {
+        return;
+    }
+    let member: Map<String, Value> = moving
+        .iter()
+        .filter_map(|k| map.shift_remove(k).map(|v| (k.clone(), v)))
+        .collect();
+    if let Some(Value::Array(members)) = map.get_mut("allOf") {
+        members.push(Value::Object(member));
     }
 }
 

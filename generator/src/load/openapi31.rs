@@ -37,9 +37,9 @@ const UNMODELLED: &[&str] = &[
     "propertyNames",
 ];
 
-/// Whether `document` is OpenAPI 3.1.
+/// Whether `document`'s schemas are JSON Schema 2020-12: OpenAPI 3.1 and 3.2.
 pub fn is_31(document: &Value) -> bool {
-    matches!(document.get("openapi"), Some(Value::String(v)) if v.starts_with("3.1"))
+    matches!(document.get("openapi"), Some(Value::String(v)) if v.starts_with("3.1") || v.starts_with("3.2"))
 }
 
 /// Rewrites a 3.1 document (in `file`) in place; returns the warnings.
@@ -136,6 +136,72 @@ fn boolean_schemas(
     }
 }
 
+/// In 2020-12 a schema's `$ref` sits beside other keywords and both apply, where 3.0 ignores
+/// a reference's siblings: `{$ref: X, description: d, minLength: 1}` is `{allOf: [{$ref: X}],
+/// description: d, minLength: 1}`, which `normalize` then reads as every `allOf` with
+/// siblings (`X` documented by `d`; an object's extra `properties` merged with `X`'s). Only
+/// references to schemas (every schema reference points into `components/schemas` once
+/// bundled): a 3.1 Reference Object elsewhere may carry a `summary` or `description`, which
+/// 3.0 ignores too.
+fn ref_with_siblings(map: &mut Map<String, Value>) {
+    let to_schema = map
+        .get("$ref")
+        .and_then(Value::as_str)
+        .is_some_and(|r| r.starts_with("#/components/schemas/"));
+    if !to_schema || map.len() == 1 {
+        return;
+    }
+    let Some(reference) = map.remove("$ref") else {
+        return;
+    };
+    let member = Value::Object(Map::from_iter([("$ref".to_owned(), reference)]));
+    match map.get_mut("allOf") {
+        Some(Value::Array(existing)) => existing.insert(0, member),
+        _ => {
+            map.insert("allOf".into(), Value::Array(vec![member]));
+        }
+    }
+}
+
+/// `anyOf: [X, {type: "null"}]` (the way 2020-12 writes an optional value, and what FastAPI
+/// and pydantic emit for every `Optional` field) is `X` made nullable: the null alternatives
+/// are removed and the schema marked `nullable`; one alternative left is `allOf: [X]`, which
+/// lowering reads as `X` itself.
+fn null_alternatives(map: &mut Map<String, Value>) {
+    let is_null = |member: &Value| {
+        let Value::Object(member) = member else {
+            return false;
+        };
+        let null_type = match member.get("type") {
+            Some(Value::String(t)) => t == "null",
+            Some(Value::Array(types)) => types.iter().all(|t| t == "null") && !types.is_empty(),
+            _ => false,
+        };
+        let null_value = member.get("const") == Some(&Value::Null)
+            || member.get("enum") == Some(&Value::Array(vec![Value::Null]));
+        (null_type || null_value)
+            && member
+                .keys()
+                .all(|k| ["type", "const", "enum", "title", "description"].contains(&k.as_str()))
+    };
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(members)) = map.get_mut(key) else {
+            continue;
+        };
+        let nulls = members.iter().filter(|m| is_null(m)).count();
+        if nulls == 0 || nulls == members.len() {
+            continue;
+        }
+        members.retain(|m| !is_null(m));
+        if members.len() == 1 && !map.contains_key("allOf") {
+            if let Some(Value::Array(only)) = map.shift_remove(key) {
+                map.insert("allOf".into(), Value::Array(only));
+            }
+        }
+        map.insert("nullable".into(), Value::Bool(true));
+    }
+}
+
 fn rewrite_schema(
     file: &str,
     map: &mut Map<String, Value>,
@@ -143,6 +209,8 @@ fn rewrite_schema(
     warnings: &mut Vec<Diagnostic>,
 ) {
     boolean_schemas(file, map, at, warnings);
+    ref_with_siblings(map);
+    null_alternatives(map);
     if let Some(Value::Array(types)) = map.get("type") {
         let nullable = types.iter().any(|t| t == "null");
         let others: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();

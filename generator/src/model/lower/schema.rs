@@ -636,7 +636,7 @@ pub fn resolve_schema<'d>(
 /// value), with its index. `allOf: [{$ref: X}, {description: ..}]` is how OpenAPI 3.0
 /// documents a reference: it means `X` itself (its type, recursion included), not a copy of
 /// `X`'s members. Beside one reference, a member that only restates a plain type
-/// (`{type: string}`) shapes nothing either. Constraints of the other members are not checked
+/// (`{type: string}`, `{type: object}`) shapes nothing either. Constraints of the other members are not checked
 /// by the client (the server still does).
 pub(super) fn sole_member(all_of: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>)> {
     use openapiv3::Type as T;
@@ -663,6 +663,8 @@ pub(super) fn sole_member(all_of: &[ReferenceOr<Schema>]) -> Option<(usize, &Ref
             SchemaKind::Type(T::Integer(t)) => t.enumeration.is_empty(),
             SchemaKind::Type(T::Number(t)) => t.enumeration.is_empty(),
             SchemaKind::Type(T::Boolean(_)) => true,
+            // `{type: object}` beside a reference restates that it is an object.
+            SchemaKind::Type(T::Object(o)) => o.properties.is_empty() && o.additional_properties.is_none(),
             _ => false,
         })
     };
