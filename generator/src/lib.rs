@@ -173,11 +173,7 @@ pub fn generate_from_files_reporting(
             read.sort();
             read.dedup();
             generation.read = read;
-            place(&mut generation.warnings, &specs, base);
-            // In the order of the files, as a reader goes through them.
-            generation
-                .warnings
-                .sort_by_key(|w| (w.file.clone(), w.line_column, w.location.to_string()));
+            settle(&mut generation.warnings, &specs, base);
             return Ok(generation);
         }
         Ok(_) => {}
@@ -220,6 +216,15 @@ pub fn lower_specs(
     }
     place(&mut problems, &specs, base);
     Err(Diagnostics(problems))
+}
+
+/// Places warnings where they are written, in the order of the files (as a reader goes
+/// through them), each once: a node copied to several places of the bundled document (a
+/// `$defs` schema a reference points at) is one place in the spec.
+fn settle(warnings: &mut Vec<Diagnostic>, specs: &[LoadedSpec], base: &std::path::Path) {
+    place(warnings, specs, base);
+    warnings.sort_by_key(|w| (w.file.clone(), w.line_column, w.location.to_string()));
+    warnings.dedup_by(|a, b| a == b);
 }
 
 /// Gives every problem located by a JSON pointer its file (a component imported from another
@@ -345,7 +350,7 @@ pub fn lint_specs(base: &std::path::Path, config: &Config) -> Result<Linted, Dia
         problems.extend(warnings.drain(..).map(strict_error));
     }
     if problems.is_empty() {
-        place(&mut warnings, &specs, base);
+        settle(&mut warnings, &specs, base);
         return Ok(Linted {
             checked: files.len(),
             warnings,
