@@ -48,6 +48,7 @@ pub fn to_30(file: &str, document: &mut Value) -> Vec<Diagnostic> {
     if let Value::Object(root) = document {
         // Requests the server makes; nothing a client sends.
         root.remove("webhooks");
+        summary_into_description(root);
         if let Some(Value::Object(components)) = root.get_mut("components") {
             components.remove("pathItems");
         }
@@ -77,6 +78,22 @@ pub fn to_30(file: &str, document: &mut Value) -> Vec<Diagnostic> {
     });
     warnings.sort_by_key(|w| w.location.to_string());
     warnings
+}
+
+/// 3.1's `info.summary` opens the API's documentation: the model documents an API by its
+/// description, so the summary becomes that description's first paragraph.
+fn summary_into_description(root: &mut Map<String, Value>) {
+    let Some(Value::Object(info)) = root.get_mut("info") else {
+        return;
+    };
+    let Some(Value::String(summary)) = info.get("summary").cloned() else {
+        return;
+    };
+    let description = match info.get("description") {
+        Some(Value::String(d)) if !d.trim().is_empty() => format!("{summary}\n\n{d}"),
+        _ => summary,
+    };
+    info.insert("description".into(), Value::String(description));
 }
 
 /// JSON Schema's boolean schemas, which 3.0 has no place for: `true` accepts anything (`{}`),
