@@ -1,6 +1,6 @@
 //! Generated code compiles warning-free: the fixture specs and the OpenAPI Initiative's
-//! example specs (`../shared/corpus/oai`, read from there) become one crate, which must pass
-//! `cargo clippy -D warnings` and `cargo doc` with warnings denied.
+//! example specs (`../shared/corpus/oai`, `oai31` and `swagger2`, read from there) become
+//! crates, which must pass `cargo clippy -D warnings` and `cargo doc` with warnings denied.
 //!
 //! The crate is built in its own target folder under `target/`, so this test never waits on
 //! the lock of the build that runs it. Outside CI a missing corpus is skipped with a note;
@@ -17,21 +17,20 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn corpus() -> Option<PathBuf> {
-    let dir = workspace_root().join("../shared/corpus/oai");
+/// A folder of `../shared/corpus`, if it is there: outside CI a missing corpus is skipped
+/// with a note, under CI it is a failure.
+fn corpus(name: &str) -> Option<PathBuf> {
+    let dir = workspace_root().join("../shared/corpus").join(name);
     if dir.is_dir() {
         return Some(dir);
     }
     if std::env::var_os("CI").is_some() {
         panic!(
-            "the OAI corpus is missing at {}: under CI it must be there",
+            "the corpus is missing at {}: under CI it must be there",
             dir.display()
         );
     }
-    eprintln!(
-        "note: {} is missing; checking the fixtures only",
-        dir.display()
-    );
+    eprintln!("note: {} is missing; not checked", dir.display());
     None
 }
 
@@ -55,16 +54,16 @@ fn cargo(dir: &Path, target: &Path, args: &[&str], rustdocflags: Option<&str>) {
     );
 }
 
-#[test]
-fn fixtures_and_oai_corpus_compile_warning_free() {
+/// Generates `specs` into the crate `name` (under `target/compile-check/`) and checks it with
+/// clippy and rustdoc, warnings denied. The crates share one target folder, so their
+/// dependencies build once.
+fn compiles_warning_free(name: &str, specs: Vec<PathBuf>) {
     let root = workspace_root();
-    let mut specs = vec![root.join("tests/fixtures")];
-    specs.extend(corpus());
     let config = Config {
         specs,
-        out_dir: root.join("target/compile-check/crate"),
+        out_dir: root.join("target/compile-check").join(name),
         // Capitals: the library gets a snake-case name, so rustc has nothing to warn about.
-        crate_name: "Compile-Check".into(),
+        crate_name: format!("Compile-Check-{name}"),
         ..Config::default()
     };
     let files =
@@ -83,4 +82,22 @@ fn fixtures_and_oai_corpus_compile_warning_free() {
         &["doc", "--quiet", "--no-deps"],
         Some("-D warnings"),
     );
+}
+
+/// One test, so the crates are checked one after the other (they share a target folder):
+/// the fixtures with the OAI 3.0 examples, the OAI 3.1 examples, and the Swagger 2.0 ones
+/// (each corpus a crate of its own: their files share names, `petstore.yaml`...).
+#[test]
+fn fixtures_and_oai_corpora_compile_warning_free() {
+    let mut specs = vec![workspace_root().join("tests/fixtures")];
+    specs.extend(corpus("oai"));
+    compiles_warning_free("fixtures", specs);
+    if let Some(oai31) = corpus("oai31") {
+        compiles_warning_free("oai31", vec![oai31]);
+    }
+    if let Some(swagger2) = corpus("swagger2") {
+        // The multi-file example: one spec whose parts sit in two folders.
+        let separate = swagger2.join("petstore-separate/spec/swagger.yaml");
+        compiles_warning_free("swagger2", vec![swagger2, separate]);
+    }
 }

@@ -390,6 +390,43 @@ fn diff_of_compatible_changes_exits_zero() {
     );
 }
 
+/// A Swagger 2.0 spec and its OpenAPI 3.1 successor describe one API: the clients are the
+/// same, and `diff` says so, whichever way round (the format change is nothing users see).
+/// A real change made in the successor is reported as one.
+#[test]
+fn diff_across_spec_versions_reports_what_users_see() {
+    let versions = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/diff/versions");
+    let swagger2 = versions.join("swagger2/shop.yaml");
+    let openapi31 = versions.join("openapi31/shop.yaml");
+    let dir = scratch("diff-versions");
+    for (old, new) in [(&swagger2, &openapi31), (&openapi31, &swagger2)] {
+        let output = clientgen(
+            &dir,
+            &["diff", &old.to_string_lossy(), &new.to_string_lossy()],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            "0 breaking, 0 compatible change(s)\n",
+            "{} -> {}",
+            old.display(),
+            new.display()
+        );
+    }
+    let changed = std::fs::read_to_string(&openapi31)
+        .unwrap()
+        .replace("        note: {type: [string, 'null']}\n", "");
+    std::fs::create_dir_all(dir.join("new")).unwrap();
+    std::fs::write(dir.join("new/shop.yaml"), changed).unwrap();
+    let output = clientgen(&dir, &["diff", &swagger2.to_string_lossy(), "new/shop.yaml"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        printed.contains("field `note` removed") && printed.ends_with("1 breaking, 0 compatible change(s)\n"),
+        "{printed}"
+    );
+}
+
 #[test]
 fn diff_of_a_broken_spec_reports_it_and_exits_two() {
     let dir = scratch("diff-broken");
