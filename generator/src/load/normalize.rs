@@ -279,6 +279,34 @@ mod tests {
     }
 
     #[test]
+    fn all_of_siblings_that_shape_the_value_become_a_member() {
+        let (value, warnings) = normalized(json!({"components": {"schemas": {
+            "B": {"type": "object", "description": "d", "x-a": 1,
+                  "allOf": [{"$ref": "#/components/schemas/A"}],
+                  "properties": {"b": {"type": "integer"}}, "required": ["b"]},
+            "N": {"allOf": [{"$ref": "#/components/schemas/S"}], "maxLength": 5, "nullable": true},
+            "P": {"allOf": [{"$ref": "#/components/schemas/S"}], "description": "only annotations"},
+        }}}));
+        let s = &value["components"]["schemas"];
+        assert_eq!(
+            s["B"],
+            json!({"description": "d", "x-a": 1, "allOf": [
+                {"$ref": "#/components/schemas/A"},
+                {"type": "object", "properties": {"b": {"type": "integer"}}, "required": ["b"]},
+            ]})
+        );
+        assert_eq!(
+            s["N"],
+            json!({"allOf": [{"$ref": "#/components/schemas/S"}, {"maxLength": 5}], "nullable": true})
+        );
+        assert_eq!(
+            s["P"],
+            json!({"allOf": [{"$ref": "#/components/schemas/S"}], "description": "only annotations"})
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
     fn keywords_of_other_types_are_removed_silently() {
         let (value, warnings) = normalized(json!({"components": {"schemas": {
             "A": {"type": "string", "minimum": 1, "items": {"type": "string"}, "maxLength": 3},

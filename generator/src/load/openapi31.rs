@@ -228,6 +228,10 @@ fn rewrite_schema(
     boolean_schemas(file, map, at, warnings);
     ref_with_siblings(map);
     null_alternatives(map);
+    if map.get("type").is_some_and(|t| t == "null") {
+        // `type: "null"`: only null, like `type: ["null"]`.
+        map.insert("type".into(), Value::Array(vec!["null".into()]));
+    }
     if let Some(Value::Array(types)) = map.get("type") {
         let nullable = types.iter().any(|t| t == "null");
         let others: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
@@ -351,6 +355,42 @@ mod tests {
         assert_eq!(s["B"], json!({"type": "string", "format": "byte"}));
         assert_eq!(s["F"], json!({"type": "string", "format": "binary"}));
         assert_eq!(s["Z"], json!({"nullable": true}));
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn references_with_siblings_and_null_alternatives() {
+        let (value, warnings) = converted(json!({"openapi": "3.1.0",
+        "info": {"title": "T", "version": "1", "summary": "S.", "description": "D."},
+        "components": {"schemas": {
+            "R": {"$ref": "#/components/schemas/X", "description": "d", "minLength": 1},
+            "Q": {"$ref": "#/components/schemas/X"},
+            "O": {"anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}], "default": null},
+            "M": {"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]},
+            "Z": {"anyOf": [{"type": "null"}]},
+        }},
+        "paths": {"/a": {"parameters": [{"$ref": "#/components/parameters/P", "description": "kept"}]}}}));
+        let s = &value["components"]["schemas"];
+        assert_eq!(value["info"]["description"], "S.\n\nD.");
+        assert_eq!(
+            s["R"],
+            json!({"description": "d", "minLength": 1, "allOf": [{"$ref": "#/components/schemas/X"}]})
+        );
+        assert_eq!(s["Q"], json!({"$ref": "#/components/schemas/X"}));
+        assert_eq!(
+            s["O"],
+            json!({"default": null, "allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true})
+        );
+        assert_eq!(
+            s["M"],
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})
+        );
+        assert_eq!(s["Z"], json!({"anyOf": [{"nullable": true}]}), "only null: left as it is");
+        assert_eq!(
+            value["paths"]["/a"]["parameters"][0],
+            json!({"$ref": "#/components/parameters/P", "description": "kept"}),
+            "a Reference Object outside schemas keeps its annotations"
+        );
         assert!(warnings.is_empty(), "{warnings:?}");
     }
 
