@@ -390,6 +390,30 @@ fn diff_of_compatible_changes_exits_zero() {
     );
 }
 
+/// `lint`, `generate` and `check` read every version: Swagger 2.0, OpenAPI 3.1 and 3.2 (3.0
+/// everywhere else), warnings printed, exit 0.
+#[test]
+fn every_command_reads_every_version() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for (name, spec) in [
+        ("swagger2", root.join("tests/diff/versions/swagger2/shop.yaml")),
+        ("openapi31", root.join("tests/fixtures/openapi31.yaml")),
+        ("openapi32", root.join("tests/fixtures/openapi32.yaml")),
+    ] {
+        let dir = scratch(&format!("versions-{name}"));
+        std::fs::remove_file(dir.join("specs/pets.yaml")).unwrap();
+        std::fs::copy(&spec, dir.join("specs").join(format!("{name}.yaml"))).unwrap();
+        for command in ["lint", "generate", "check"] {
+            let out = if command == "lint" {
+                clientgen(&dir, &["lint", "--spec", "specs"])
+            } else {
+                run(&dir, command)
+            };
+            assert_eq!(out.status.code(), Some(0), "{name}: {command}: {}", text(&out));
+        }
+    }
+}
+
 /// A Swagger 2.0 spec and its OpenAPI 3.1 successor describe one API: the clients are the
 /// same, and `diff` says so, whichever way round (the format change is nothing users see).
 /// A real change made in the successor is reported as one.
