@@ -10,6 +10,7 @@ mod openapi32;
 mod parse;
 mod position;
 pub mod read;
+pub mod streams;
 mod walk;
 
 pub use position::Positions;
@@ -115,6 +116,7 @@ pub fn load_spec_within(
     if openapi31::is_31(&bundled.value) {
         warnings.extend(openapi31::to_30(&file, &mut bundled.value));
     }
+    streams::carry_item_schemas(&file, &mut bundled.value, &mut bundled.origins);
     warnings.extend(normalize::normalize_schemas(&file, &mut bundled.value));
     let document = deserialize(&file, &bundled.value)?;
     let stem = path
