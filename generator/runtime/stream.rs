@@ -323,7 +323,8 @@ impl JsonFramer {
 }
 
 fn is_blank(item: &[u8]) -> bool {
-    item.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    item.iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 impl Framer for JsonFramer {
@@ -486,7 +487,9 @@ pub struct EventStream<T> {
 
 impl EventStream<String> {
     pub(crate) fn text(response: reqwest::Response) -> Self {
-        EventStream::with(response, |data: &[u8]| Ok(String::from_utf8_lossy(data).into_owned()))
+        EventStream::with(response, |data: &[u8]| {
+            Ok(String::from_utf8_lossy(data).into_owned())
+        })
     }
 }
 
@@ -638,7 +641,10 @@ mod tests {
             while let Some(frame) = framer.next_frame(&mut input) {
                 out.push(frame);
             }
-            assert!(input.is_empty(), "a framer stopped before the end of its input");
+            assert!(
+                input.is_empty(),
+                "a framer stopped before the end of its input"
+            );
         }
         out.extend(framer.finish());
         out
@@ -695,7 +701,10 @@ mod tests {
         let got = same_at_every_cut(|| EventFramer::new(64), mixed.as_bytes());
         assert_eq!(
             got,
-            vec![Ok(event("message", "1", None, None)), Ok(event("message", "2", None, None))]
+            vec![
+                Ok(event("message", "1", None, None)),
+                Ok(event("message", "2", None, None))
+            ]
         );
     }
 
@@ -736,7 +745,10 @@ mod tests {
         // Many short lines add up: the event's data counts, not only the line.
         let input = format!("{}\ndata: after\n\n", "data: 0123456789\n".repeat(10));
         let got = same_at_every_cut(|| EventFramer::new(64), input.as_bytes());
-        assert_eq!(got, vec![Err(Oversize), Ok(event("message", "after", None, None))]);
+        assert_eq!(
+            got,
+            vec![Err(Oversize), Ok(event("message", "after", None, None))]
+        );
     }
 
     #[test]
@@ -759,7 +771,12 @@ mod tests {
         let got = same_at_every_cut(|| JsonFramer::new(b'\n', 16), input.as_bytes());
         assert_eq!(
             got,
-            vec![Ok(b"1".to_vec()), Err(Oversize), Ok(b"2".to_vec()), Err(Oversize)]
+            vec![
+                Ok(b"1".to_vec()),
+                Err(Oversize),
+                Ok(b"2".to_vec()),
+                Err(Oversize)
+            ]
         );
     }
 
@@ -782,7 +799,10 @@ mod tests {
         struct Chunks(std::vec::IntoIter<&'static [u8]>);
         impl Stream for Chunks {
             type Item = reqwest::Result<Bytes>;
-            fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            fn poll_next(
+                mut self: Pin<&mut Self>,
+                _: &mut Context<'_>,
+            ) -> Poll<Option<Self::Item>> {
                 Poll::Ready(self.0.next().map(|c| Ok(Bytes::from_static(c))))
             }
         }
@@ -829,13 +849,17 @@ mod tests {
 
     #[test]
     fn typed_json_lines_name_the_limit() {
-        let chunks: Vec<&'static [u8]> = vec![&b"{\"n\":1}\n{\"n\":22222"[..], &b"2222}\n{\"n\":3}\n"[..]];
+        let chunks: Vec<&'static [u8]> =
+            vec![&b"{\"n\":1}\n{\"n\":22222"[..], &b"2222}\n{\"n\":3}\n"[..]];
         let stream = JsonStream::<Tick>::from_body(body(chunks), b'\n').max_item_bytes(10);
         let items = all(stream);
         assert_eq!(items.len(), 3);
         assert_eq!(items[0].as_ref().unwrap(), &Tick { n: 1 });
         let error = items[1].as_ref().unwrap_err();
-        assert!(matches!(error.kind(), StreamErrorKind::TooLarge { limit: 10 }));
+        assert!(matches!(
+            error.kind(),
+            StreamErrorKind::TooLarge { limit: 10 }
+        ));
         assert!(error.to_string().contains("10 bytes"), "{error}");
         assert_eq!(items[2].as_ref().unwrap(), &Tick { n: 3 });
     }
