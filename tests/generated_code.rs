@@ -100,6 +100,18 @@ fn snapshot_fixture_openapi31() {
     snapshot_fixture("openapi31");
 }
 
+/// Streamed responses with a plain `schema` (OpenAPI 3.0 and 3.1).
+#[test]
+fn snapshot_fixture_streams() {
+    snapshot_fixture("streams");
+}
+
+/// Streamed responses with OpenAPI 3.2's `itemSchema`.
+#[test]
+fn snapshot_fixture_streams32() {
+    snapshot_fixture("streams32");
+}
+
 #[test]
 fn snapshot_fixture_openapi32() {
     snapshot_fixture("openapi32");

@@ -694,6 +694,9 @@ fn body_text(body: &Body) -> String {
         Body::Json(t) => type_text(t),
         Body::Text => "text".into(),
         Body::Binary => "bytes".into(),
+        Body::Stream { framing, item } => {
+            format!("stream of {} ({})", type_text(item), framing.describe())
+        }
     }
 }
 

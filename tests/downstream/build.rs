@@ -1,9 +1,10 @@
-//! Generates the inventory client into `OUT_DIR` from this crate's own spec; Cargo runs this
-//! again only when a file the client was made from changes.
+//! Generates the inventory and events clients into `OUT_DIR` from this crate's own specs;
+//! Cargo runs this again only when a file the clients were made from changes.
 
 fn main() {
     clientgen::build::Builder::new("inventory_api")
         .spec("spec/inventory.yaml")
+        .spec("spec/events.yaml")
         .mount("crate::api")
         .run();
 }

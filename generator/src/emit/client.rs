@@ -200,5 +200,22 @@ fn method_doc(op: &Operation, arguments: &[&Input]) -> TokenStream {
             text.push_str(&format!("\n- {status}: {}", spec_text(first)));
         }
     }
+    for r in op.success_responses() {
+        if let crate::model::Body::Stream { framing, item } = &r.body {
+            let item = super::rust::rust_type(item, super::rust::Scope::Sibling)
+                .to_string()
+                .replace(' ', "");
+            let (runtime, unit) = match framing {
+                crate::model::Framing::EventStream => ("EventStream", "each event's data"),
+                _ => ("JsonStream", "each item"),
+            };
+            text.push_str(&format!(
+                "\n\nThe response streams {} (`{}`), {unit} decoded as `{item}` as it arrives \
+                 ([`{runtime}`](crate::{runtime}); one item is at most 1 MiB unless set otherwise).",
+                framing.describe(),
+                r.media_type.as_deref().unwrap_or_default(),
+            ));
+        }
+    }
     doc_lines(&text)
 }

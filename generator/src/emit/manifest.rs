@@ -103,6 +103,16 @@ pub fn lib_rs(apis: &[Api], for_include: bool) -> TokenStream {
             pub mod #m;
         }
     });
+    // Only crates that stream carry the stream decoders: unused, they would be dead code.
+    let stream = if apis.iter().any(Api::has_streams) {
+        quote! {
+            #[allow(dead_code)]
+            mod stream;
+            pub use stream::{Event, EventStream, JsonStream, StreamError, StreamErrorKind};
+        }
+    } else {
+        quote!()
+    };
     let head = if for_include {
         quote!()
     } else {
@@ -152,6 +162,7 @@ pub fn lib_rs(apis: &[Api], for_include: bool) -> TokenStream {
         pub use paginate::{Items, PageError, Pages};
         pub use retry::RetryConfig;
         pub use waiter::{WaitError, Waiter};
+        #stream
 
         #(#modules)*
     }

@@ -34,6 +34,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "response",
     "retry",
     "signing",
+    "stream",
     "transport",
     "waiter",
 ];
@@ -86,7 +87,11 @@ fn source_files(apis: &[Api], for_include: bool) -> Vec<GeneratedFile> {
         path: "src/lib.rs".into(),
         contents: render_rust(&from_specs, manifest::lib_rs(apis, for_include)),
     }];
-    for (name, source) in runtime::FILES {
+    let stream = apis
+        .iter()
+        .any(Api::has_streams)
+        .then_some(&runtime::STREAM);
+    for (name, source) in runtime::FILES.iter().chain(stream) {
         files.push(GeneratedFile {
             path: format!("src/{name}"),
             contents: format!("{}{source}", header("//", "the clientgen runtime")),

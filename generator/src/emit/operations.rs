@@ -5,7 +5,7 @@ use super::docs::{doc_lines, spec_text};
 use super::rust::{deprecated_attr, ident, rust_type, Scope};
 use crate::model::ValueShape;
 use crate::model::{
-    Api, Body, ConfigValue, Constraints, Operation, Param, ParamLocation, PathPart,
+    Api, Body, ConfigValue, Constraints, Framing, Operation, Param, ParamLocation, PathPart,
     RequestBodyKind, Response, Status, Type,
 };
 use crate::write::render_items;
@@ -622,6 +622,36 @@ fn body_type(body: &Body) -> TokenStream {
         Body::Json(ty) => rust_type(ty, Scope::Sibling),
         Body::Text => quote!(String),
         Body::Binary => quote!(bytes::Bytes),
+        Body::Stream { framing, item } => {
+            let item = rust_type(item, Scope::Sibling);
+            match framing {
+                Framing::EventStream => quote!(crate::EventStream<#item>),
+                Framing::JsonLines | Framing::JsonSeq => quote!(crate::JsonStream<#item>),
+            }
+        }
+    }
+}
+
+/// The runtime's constructor of a streamed body from the response, by framing and item.
+fn stream_constructor(body: &Body) -> TokenStream {
+    match body {
+        Body::Stream {
+            framing: Framing::EventStream,
+            item: Type::String,
+        } => quote!(crate::EventStream::text(response)),
+        Body::Stream {
+            framing: Framing::EventStream,
+            ..
+        } => quote!(crate::EventStream::json(response)),
+        Body::Stream {
+            framing: Framing::JsonLines,
+            ..
+        } => quote!(crate::JsonStream::lines(response)),
+        Body::Stream {
+            framing: Framing::JsonSeq,
+            ..
+        } => quote!(crate::JsonStream::seq(response)),
+        _ => quote!(crate::ByteStream::new(response)),
     }
 }
 
@@ -729,13 +759,18 @@ fn emit_error_enum(op: &Operation, name: &proc_macro2::Ident) -> TokenStream {
     }
 }
 
-/// The statuses whose body stays a stream: the binary body of the only success response.
-fn stream_range(op: &Operation) -> Option<(u16, u16)> {
+/// The only success response, when its body stays a stream (bytes, or items decoded as they
+/// arrive).
+fn streamed_success(op: &Operation) -> Option<&Response> {
     let mut successes = op.success_responses();
     let only = successes.next()?;
-    if successes.next().is_some() || only.body != Body::Binary {
-        return None;
-    }
+    let streamed = matches!(only.body, Body::Binary | Body::Stream { .. });
+    (successes.next().is_none() && streamed).then_some(only)
+}
+
+/// The statuses whose body stays a stream: those of [`streamed_success`].
+fn stream_range(op: &Operation) -> Option<(u16, u16)> {
+    let only = streamed_success(op)?;
     match only.status {
         Status::Code(c) => Some((c, c)),
         Status::Range(h) => Some((h * 100, h * 100 + 99)),
@@ -764,13 +799,14 @@ fn emit_decode(op: &Operation, error: &proc_macro2::Ident, output: &TokenStream)
             }
         }
     };
-    let raw = if stream_range(op).is_some() {
+    let raw = if let Some(streamed) = streamed_success(op).filter(|_| stream_range(op).is_some()) {
+        let body = stream_constructor(&streamed.body);
         quote! {
             let raw = match reply {
                 Reply::Stream(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
-                    return Ok(ResponseValue::new(crate::ByteStream::new(response), status, headers));
+                    return Ok(ResponseValue::new(#body, status, headers));
                 }
                 Reply::Read(raw) => raw,
             };
@@ -822,7 +858,8 @@ fn emit_response_arms(
                     quote!(let body: #ty = raw.json()?;)
                 }
                 Body::Text => quote!(let body = raw.text()?;),
-                Body::Binary => quote!(let body = raw.body().clone();),
+                // A stream is only ever the streamed success, answered before the match.
+                Body::Binary | Body::Stream { .. } => quote!(let body = raw.body().clone();),
             };
             let value = match r.body {
                 Body::Empty if r.status.is_success() && !multiple_successes => quote!(()),

@@ -16,3 +16,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("transport.rs", include_str!("../../runtime/transport.rs")),
     ("waiter.rs", include_str!("../../runtime/waiter.rs")),
 ];
+
+/// The decoders of streamed items, carried only by crates whose specs stream (its types
+/// would otherwise be unused).
+pub const STREAM: (&str, &str) = ("stream.rs", include_str!("../../runtime/stream.rs"));

@@ -28,6 +28,12 @@
 //! References inside a copied node are resolved relative to the file it came from; chains
 //! (a reference to a reference) are followed to their end, at most [`MAX_HOPS`] steps.
 //! Only the injected [`ReadFile`] reads files.
+//!
+//! A Swagger 2.0 document (its root has `swagger`) is bundled the same way before it is
+//! converted (`swagger2.rs`): its `definitions`, `parameters` and `responses` are its
+//! component sections (`#/definitions/Pet` becomes `#/components/schemas/Pet`, the name the
+//! conversion gives it), and a response's `schema` is a schema. Bundling it first keeps every
+//! problem found here at the 2.0 document's own pointers.
 
 use crate::diagnostics::{pointer, pointer_token, Diagnostic, Diagnostics};
 use serde_json::{Map, Value};
@@ -76,6 +82,22 @@ const COMPONENT_KINDS: &[&str] = &[
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
+
+/// Swagger 2.0's component sections (at its root, or at the top of a file it refers to) and
+/// the kind each becomes.
+const SWAGGER2_SECTIONS: &[(&str, &str)] = &[
+    ("definitions", "schemas"),
+    ("parameters", "parameters"),
+    ("responses", "responses"),
+];
+
+/// The component kind of a Swagger 2.0 section.
+fn swagger2_kind(section: &str) -> Option<&'static str> {
+    SWAGGER2_SECTIONS
+        .iter()
+        .find(|(s, _)| *s == section)
+        .map(|(_, kind)| *kind)
+}
 
 /// Steps a chain of references (`$ref` to a `$ref`, or through one inside a pointer) may take.
 const MAX_HOPS: usize = 32;
@@ -238,6 +260,26 @@ impl Ctx {
         }
     }
 
+    /// The place of the value under `key`, in a Swagger 2.0 document when `swagger2`.
+    fn child_in(self, key: &str, swagger2: bool) -> Ctx {
+        if swagger2 {
+            match (self, key) {
+                (Ctx::Node(Node::Root), _) if swagger2_kind(key).is_some() => {
+                    return swagger2_kind(key).map_or(Ctx::Data, |k| Ctx::Map(Node::of_kind(k)))
+                }
+                (
+                    Ctx::Node(Node::Root),
+                    "swagger" | "host" | "basePath" | "schemes" | "consumes" | "produces"
+                    | "securityDefinitions",
+                ) => return Ctx::Data,
+                // 2.0 responses hold their schema directly, not in `content`.
+                (Ctx::Node(Node::Response), "schema") => return Ctx::Node(Node::Schema),
+                _ => {}
+            }
+        }
+        self.child(key)
+    }
+
     /// The place of an array's elements.
     fn element(self) -> Ctx {
         match self {
@@ -350,6 +392,8 @@ pub struct Bundler<'r> {
     inline_origins: Vec<(String, PathBuf, String)>,
     /// True while walking the root document itself (not a copy of one of its nodes).
     walking_root: bool,
+    /// The root is a Swagger 2.0 document: its component sections and places are 2.0's.
+    swagger2: bool,
     diagnostics: Vec<Diagnostic>,
     /// References followed to something near what they name (a schema inside the parameter
     /// named where a schema is expected).
@@ -379,6 +423,7 @@ impl<'r> Bundler<'r> {
             inlined_nodes: 0,
             inline_origins: Vec::new(),
             walking_root: false,
+            swagger2: false,
             diagnostics: Vec::new(),
             warnings: Vec::new(),
             files_read: vec![normalize(root_path)],
@@ -390,6 +435,7 @@ impl<'r> Bundler<'r> {
     /// (or path item) from another file its pointer in the bundle and that file.
     pub fn bundle(mut self, root: Value) -> Result<Bundled, Diagnostics> {
         let root_path = self.root_path.clone();
+        self.swagger2 = super::swagger2::is_20(&root);
         let root = Rc::new(root);
         self.documents.insert(root_path.clone(), Rc::clone(&root));
         let mut edits = Vec::new();
@@ -578,11 +624,15 @@ impl<'r> Bundler<'r> {
                 }
                 let section = self.walking_root
                     && matches!(ctx, Ctx::Map(_))
-                    && at
+                    && (at
                         .strip_prefix("/components/")
-                        .is_some_and(|kind| COMPONENT_KINDS.contains(&kind));
+                        .is_some_and(|kind| COMPONENT_KINDS.contains(&kind))
+                        || (self.swagger2
+                            && at
+                                .strip_prefix('/')
+                                .is_some_and(|s| swagger2_kind(s).is_some())));
                 for (key, child) in map {
-                    let inner = ctx.child(key);
+                    let inner = ctx.child_in(key, self.swagger2);
                     if inner == Ctx::Data || !(child.is_object() || child.is_array()) {
                         continue;
                     }
@@ -629,7 +679,7 @@ impl<'r> Bundler<'r> {
         let mut misplaced_schema = false;
         for _ in 0..MAX_HOPS {
             let (file, tokens) = self.parse_reference(&from, &current)?;
-            if let Some((kind, name)) = component_of(&tokens) {
+            if let Some((kind, name)) = component_of(&tokens, self.swagger2) {
                 if file == self.root_path {
                     match want {
                         Want::Any => {
@@ -651,7 +701,7 @@ impl<'r> Bundler<'r> {
                 } else if !matches!(want, Want::Inline(_)) {
                     let name = name.to_owned();
                     return self
-                        .import(&from, file, kind, &name)
+                        .import(&from, file, kind, &name, tokens.clone())
                         .map(|id| Resolved::Ref(RefTo::Copy(id)));
                 }
             }
@@ -677,7 +727,13 @@ impl<'r> Bundler<'r> {
                 from = Site { file, at };
                 continue;
             }
-            let place = place_of(&self.root_path, &file, &tokens, &document);
+            let place = place_of(
+                &self.root_path,
+                &file,
+                &tokens,
+                &document,
+                self.swagger2,
+            );
             let wanted = match want {
                 Want::Component(kind) => Ctx::Node(Node::of_kind(kind)),
                 Want::Any => Ctx::Node(Node::Unknown),
@@ -886,28 +942,26 @@ impl<'r> Bundler<'r> {
                 .any(|k| node.contains_key(*k))
     }
 
-    /// The copy of `file#/components/<kind>/<name>`, keeping its name.
+    /// The copy of `file#/components/<kind>/<name>` (`tokens`; in a Swagger 2.0 bundle also
+    /// `file#/definitions/<name>` and the like), keeping its name.
     fn import(
         &mut self,
         from: &Site,
         file: PathBuf,
         kind: &'static str,
         name: &str,
+        tokens: Vec<String>,
     ) -> Option<usize> {
         let document = self.document(&file, from)?;
-        if document
-            .get("components")
-            .and_then(|c| c.get(kind))
-            .and_then(|c| c.get(name))
-            .is_none()
-        {
+        if document.pointer(&pointer_of(&tokens)).is_none() {
             self.diagnostics.push(
                 Diagnostic::at(
                     display(&from.file),
                     &from.at,
                     format!(
-                        "`{}` has no component `#/components/{kind}/{name}`",
-                        display(&file)
+                        "`{}` has no component `#{}`",
+                        display(&file),
+                        pointer_of(&tokens)
                     ),
                 )
                 .help("check the component's name and kind in the referenced file"),
@@ -933,7 +987,6 @@ impl<'r> Bundler<'r> {
             }
         }
         self.fixed_names.insert(key_name, file.clone());
-        let tokens = vec!["components".to_owned(), kind.to_owned(), name.to_owned()];
         let id = self.copy(file, tokens, kind, None);
         self.copies[id].fixed = Some(name.to_owned());
         self.copies[id].adopted = None;
@@ -1116,6 +1169,14 @@ impl<'r> Bundler<'r> {
                 }
             }
         }
+        if self.swagger2 {
+            for (section, kind) in SWAGGER2_SECTIONS {
+                if let Some(section) = root.get(*section).and_then(Value::as_object) {
+                    let set = taken.entry(kind).or_default();
+                    set.extend(section.keys().map(|n| name_key(n)));
+                }
+            }
+        }
         for (kind, name) in self.fixed_names.keys() {
             let kind = COMPONENT_KINDS
                 .iter()
@@ -1130,7 +1191,16 @@ impl<'r> Bundler<'r> {
                 names.push(name.clone());
                 continue;
             }
-            let base = synthesized_name(&copy.file, &copy.tokens, copy.file == self.root_path);
+            // A 2.0 section says no more than `components/<kind>` does.
+            let tokens = match copy.tokens.as_slice() {
+                [section, rest @ ..]
+                    if self.swagger2 && !rest.is_empty() && swagger2_kind(section).is_some() =>
+                {
+                    rest
+                }
+                all => all,
+            };
+            let base = synthesized_name(&copy.file, tokens, copy.file == self.root_path);
             let set = taken.entry(copy.kind).or_default();
             let mut name = base.clone();
             let mut n = 2;
@@ -1246,9 +1316,15 @@ impl<'r> Bundler<'r> {
 
 /// The place the node at `tokens` of `document` has in the OpenAPI object model, when known:
 /// `None` for a whole file other than the root, which is what its reference says it is.
-fn place_of(root: &Path, file: &Path, tokens: &[String], document: &Value) -> Option<Ctx> {
+fn place_of(
+    root: &Path,
+    file: &Path,
+    tokens: &[String],
+    document: &Value,
+    swagger2: bool,
+) -> Option<Ctx> {
     let openapi = file == root
-        || ["openapi", "paths", "components"]
+        || ["openapi", "swagger", "paths", "components"]
             .iter()
             .any(|k| document.get(*k).is_some());
     if tokens.is_empty() && file != root {
@@ -1264,7 +1340,7 @@ fn place_of(root: &Path, file: &Path, tokens: &[String], document: &Value) -> Op
         ctx = if node.is_array() {
             ctx.element()
         } else {
-            ctx.child(token)
+            ctx.child_in(token, swagger2)
         };
         node = step(node, token)?;
     }
@@ -1335,12 +1411,16 @@ fn local_ref(kind: &str, name: &str) -> String {
     format!("#/components/{kind}/{}", pointer_token(name))
 }
 
-/// `[components, schemas, Name]` to (`schemas`, `Name`).
-fn component_of(tokens: &[String]) -> Option<(&'static str, &str)> {
+/// `[components, schemas, Name]` to (`schemas`, `Name`); in a Swagger 2.0 bundle also
+/// `[definitions, Name]` (and `parameters`, `responses`).
+fn component_of(tokens: &[String], swagger2: bool) -> Option<(&'static str, &str)> {
     match tokens {
         [components, kind, name] if components == "components" && !name.is_empty() => {
             let kind = COMPONENT_KINDS.iter().find(|k| **k == kind.as_str())?;
             Some((kind, name.as_str()))
+        }
+        [section, name] if swagger2 && !name.is_empty() => {
+            swagger2_kind(section).map(|kind| (kind, name.as_str()))
         }
         _ => None,
     }

@@ -10,6 +10,8 @@ mod openapi32;
 mod parse;
 mod position;
 pub mod read;
+pub mod streams;
+mod swagger2;
 mod walk;
 
 pub use position::Positions;
@@ -109,14 +111,28 @@ pub fn load_spec_within(
     }
     let mut bundled = bundle::Bundler::new(&path, read).bundle(value)?;
     let mut warnings = std::mem::take(&mut bundled.warnings);
+    let swagger2 = swagger2::is_20(&bundled.value);
+    if swagger2 {
+        let origins = std::mem::take(&mut bundled.origins);
+        let converted = swagger2::to_30(&file, &mut bundled.value, origins)?;
+        bundled.origins = converted.origins;
+        warnings.extend(converted.warnings);
+    }
     if openapi32::is_32(&bundled.value) {
         warnings.extend(openapi32::to_31(&file, &mut bundled.value));
     }
     if openapi31::is_31(&bundled.value) {
         warnings.extend(openapi31::to_30(&file, &mut bundled.value));
     }
+    streams::carry_item_schemas(&file, &mut bundled.value, &mut bundled.origins);
     warnings.extend(normalize::normalize_schemas(&file, &mut bundled.value));
-    let document = deserialize(&file, &bundled.value)?;
+    let document = deserialize(&file, &bundled.value).map_err(|mut e| {
+        if swagger2 {
+            // Converted nodes are reported where the 2.0 document has them.
+            swagger2::relocate(std::slice::from_mut(&mut e), &file, &bundled.origins);
+        }
+        e
+    })?;
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -220,12 +236,16 @@ fn check_version(file: &str, value: &serde_json::Value) -> Result<(), Diagnostic
             format!("unsupported OpenAPI version {other}"),
         )
         .help("this generator reads OpenAPI 3.0.x, 3.1.x and 3.2.x: set `openapi: 3.0.3`, `3.1.1` or `3.2.0`")),
-        None if value.get("swagger").is_some() => {
-            Err(
-                Diagnostic::at(file, "/swagger", "Swagger 2.0 is not supported")
-                    .help("convert the document to OpenAPI 3.0 first (e.g. with swagger2openapi)"),
-            )
-        }
+        None if value.get("swagger").is_some_and(swagger2::is_version_20) => Ok(()),
+        None if value.get("swagger").is_some() => Err(Diagnostic::at(
+            file,
+            "/swagger",
+            format!(
+                "unsupported Swagger version {}",
+                value.get("swagger").unwrap_or(&serde_json::Value::Null)
+            ),
+        )
+        .help("this generator reads Swagger 2.0 (`swagger: \"2.0\"`) and OpenAPI 3.0, 3.1 and 3.2")),
         None => Err(Diagnostic::at(file, "", "missing `openapi` version field")
             .help("an OpenAPI 3.0 document starts with `openapi: 3.0.3`")),
     }
@@ -241,10 +261,12 @@ fn check_counts(
     const METHODS: &[&str] = &[
         "get", "put", "post", "delete", "options", "head", "patch", "trace",
     ];
-    let schemas = value
-        .pointer("/components/schemas")
-        .and_then(|s| s.as_object())
-        .map_or(0, |s| s.len());
+    // Swagger 2.0 keeps its schemas in `definitions`.
+    let schemas: usize = ["/components/schemas", "/definitions"]
+        .iter()
+        .filter_map(|at| value.pointer(at).and_then(|s| s.as_object()))
+        .map(|s| s.len())
+        .sum();
     let operations: usize = value
         .get("paths")
         .and_then(|p| p.as_object())
@@ -436,8 +458,13 @@ mod tests {
         .unwrap();
         let schema = &spec.document.components.unwrap().schemas["N"];
         assert!(matches!(schema, openapiv3::ReferenceOr::Item(s) if s.schema_data.nullable));
-        let err = load(&[("a.yaml", "swagger: '2.0'\n")]).unwrap_err();
-        assert!(err.to_string().contains("Swagger 2.0"), "{err}");
+        // 2.0 is read too (swagger2.rs); other Swagger versions are refused.
+        let err = load(&[("a.yaml", "swagger: '1.2'\n")]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("a.yaml:#/swagger: error: unsupported Swagger version \"1.2\""),
+            "{err}"
+        );
     }
 
     #[test]

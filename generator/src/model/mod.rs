@@ -28,6 +28,18 @@ pub struct Api {
     pub warnings: Vec<crate::Diagnostic>,
 }
 
+impl Api {
+    /// Whether an operation answers with a stream of items (the crate then carries the
+    /// runtime's `stream` module).
+    pub fn has_streams(&self) -> bool {
+        self.operations.iter().any(|op| {
+            op.responses
+                .iter()
+                .any(|r| matches!(r.body, Body::Stream { .. }))
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Server {
     /// The URL template, e.g. `https://rds.{region}.example.com`.
@@ -524,6 +536,52 @@ pub enum Body {
     Text,
     /// Streamed, never buffered by the client.
     Binary,
+    /// A sequence of items decoded one by one as they arrive (server-sent events, JSON
+    /// lines, JSON text sequences), never buffered whole. Only ever the body of an
+    /// operation's only success response: lowering reads any other sequential response whole.
+    Stream {
+        framing: Framing,
+        /// One item's type: for server-sent events the type of an event's `data` (a
+        /// `String` is the data's text as it is, any other type its JSON decoded), else the
+        /// JSON value of one line or record.
+        item: Type,
+    },
+}
+
+/// How the items of a streamed body are told apart on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// `text/event-stream` (WHATWG HTML, server-sent events).
+    EventStream,
+    /// `application/jsonl`, `application/x-ndjson`, `application/x-jsonlines`: one JSON value
+    /// per line.
+    JsonLines,
+    /// `application/json-seq` (RFC 7464): each JSON value after an RS (0x1E) byte.
+    JsonSeq,
+}
+
+impl Framing {
+    /// The framing of a sequential media type (its essence, lower case), if it is one.
+    pub fn of_media_type(essence: &str) -> Option<Framing> {
+        match essence {
+            "text/event-stream" => Some(Framing::EventStream),
+            "application/jsonl"
+            | "application/x-ndjson"
+            | "application/x-jsonlines"
+            | "application/jsonlines" => Some(Framing::JsonLines),
+            "application/json-seq" => Some(Framing::JsonSeq),
+            _ => None,
+        }
+    }
+
+    /// How the framing is named in documentation.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Framing::EventStream => "server-sent events",
+            Framing::JsonLines => "JSON lines",
+            Framing::JsonSeq => "a JSON text sequence",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,7 +1,7 @@
 //! A crate with its own OpenAPI spec, whose client is generated at build time (see
 //! `build.rs`) and used here like any other module.
 
-/// The client generated from `spec/inventory.yaml`.
+/// The clients generated from `spec/inventory.yaml` and `spec/events.yaml`.
 pub mod api {
     include!(concat!(env!("OUT_DIR"), "/inventory_api.rs"));
 }

@@ -7,7 +7,7 @@ use super::Context;
 use crate::diagnostics::pointer;
 use crate::model::naming::{self, Scope};
 use crate::model::{
-    Body, ConfigValue, HttpMethod, Operation, Param, ParamLocation, PathPart, RequestBody,
+    Body, ConfigValue, Framing, HttpMethod, Operation, Param, ParamLocation, PathPart, RequestBody,
     RequestBodyKind, Response, ResponseHeader, Status, Style, Type, TypeKind, ValueShape,
 };
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -710,6 +710,9 @@ fn lower_responses(
         entries.push((Status::Default, default, format!("{at}/responses/default")));
     }
     entries.sort_by_key(|(status, _, _)| *status);
+    // A body is streamed only as the one success of its operation: several successes make an
+    // enum of buffered values, and an error is read whole, within its size limit.
+    let one_success = entries.iter().filter(|(s, _, _)| s.is_success()).count() == 1;
     let mut scope = Scope::new();
     let mut out = Vec::new();
     for (status, response, here) in entries {
@@ -726,6 +729,7 @@ fn lower_responses(
             &response.content,
             &format!("{owner}_{variant}_body"),
             &format!("{here}/content"),
+            one_success && status.is_success(),
         );
         let mut headers = Vec::new();
         for (name, header) in &response.headers {
@@ -749,11 +753,14 @@ fn lower_responses(
     out
 }
 
+/// A response's body: JSON first, then (when `may_stream`) a sequential media type, then
+/// text, then anything else as bytes.
 fn lower_body(
     cx: &mut Context,
     content: &indexmap::IndexMap<String, MediaType>,
     hint: &str,
     at: &str,
+    may_stream: bool,
 ) -> (Option<String>, Body) {
     if let Some((media_type, media)) = content.iter().find(|(m, _)| is_json(m)) {
         let here = format!(
@@ -766,12 +773,73 @@ fn lower_body(
         };
         return (Some(essence(media_type)), Body::Json(ty));
     }
+    let sequential = content
+        .iter()
+        .find_map(|(m, media)| Framing::of_media_type(&essence(m)).map(|f| (m, media, f)));
+    if let (true, Some((media_type, media, framing))) = (may_stream, sequential) {
+        let here = format!(
+            "{at}/{}/schema",
+            crate::diagnostics::pointer_token(media_type)
+        );
+        let item = stream_item(cx, media, framing, hint, &here);
+        return (Some(essence(media_type)), Body::Stream { framing, item });
+    }
     if let Some(text) = content.keys().find(|m| essence(m).starts_with("text/")) {
         return (Some(essence(text)), Body::Text);
     }
     match content.keys().next() {
         Some(other) => (Some(essence(other)), Body::Binary),
         None => (None, Body::Empty),
+    }
+}
+
+/// The type of one item of a streamed body.
+///
+/// An item schema (OpenAPI 3.2's `itemSchema`, which the loader leaves as the media type's
+/// `schema`, marked [`ITEM_SCHEMA`](crate::load::streams::ITEM_SCHEMA)) is the item's. A plain
+/// `schema` (OpenAPI 3.0 and 3.1) describes one event's data for server-sent events, and
+/// the whole sequence for JSON lines and sequences: an array's items are the item type, any
+/// other schema is one item's. Without a schema an event's data is text, a line or record
+/// any JSON value.
+fn stream_item(
+    cx: &mut Context,
+    media: &MediaType,
+    framing: Framing,
+    hint: &str,
+    here: &str,
+) -> Type {
+    let Some(schema) = &media.schema else {
+        return match framing {
+            Framing::EventStream => Type::String,
+            Framing::JsonLines | Framing::JsonSeq => Type::Any,
+        };
+    };
+    let per_item = media
+        .extensions
+        .get(crate::load::streams::ITEM_SCHEMA)
+        .and_then(|v| v.as_bool())
+        == Some(true);
+    let items = match resolve_schema(cx.doc, schema).map(|s| &s.schema_kind) {
+        Some(openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)))
+            if !per_item && framing != Framing::EventStream =>
+        {
+            array.items.as_ref().map(|items| match items {
+                ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+                    reference: reference.clone(),
+                },
+                ReferenceOr::Item(item) => ReferenceOr::Item((**item).clone()),
+            })
+        }
+        _ => None,
+    };
+    let item = match &items {
+        Some(items) => cx.type_of(items, &format!("{hint}_item"), &format!("{here}/items")),
+        None => cx.type_of(schema, hint, here),
+    };
+    match (framing, item) {
+        // An event always has data: a nullable schema does not make it optional.
+        (Framing::EventStream, Type::Option(inner)) => *inner,
+        (_, item) => item,
     }
 }
 

@@ -25,7 +25,7 @@ pub(super) fn mark_usage(types: &mut [TypeDef], operations: &[Operation]) {
             }
         }
         for response in &op.responses {
-            if let Body::Json(ty) = &response.body {
+            if let Body::Json(ty) | Body::Stream { item: ty, .. } = &response.body {
                 reach(types, &index, ty, &mut received);
             }
         }
