@@ -449,3 +449,110 @@ fn reports_workflow_declarations_that_cannot_work() {
         "{errors}"
     );
 }
+
+/// Streamed bodies: the framing from the media type, the item from `itemSchema` (3.2) or the
+/// plain schema (3.0 and 3.1), and only for an operation's one success.
+#[test]
+fn sequential_media_types_become_typed_streams() {
+    use clientgen::model::Framing;
+    let spec = load_text(
+        "streams.yaml",
+        r#"openapi: 3.2.0
+info: {title: t, version: '1'}
+paths:
+  /events:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream:
+              itemSchema:
+                properties:
+                  data: {type: string, contentMediaType: application/json, contentSchema: {$ref: '#/components/schemas/Row'}}
+  /plain:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream: {schema: {type: string}}
+        default:
+          description: an error, read whole
+          content:
+            text/event-stream: {schema: {type: string}}
+  /lines:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/x-ndjson: {schema: {type: array, items: {$ref: '#/components/schemas/Row'}}}
+  /seq:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json-seq:
+              itemSchema:
+                $ref: '#/components/schemas/Nobody'
+  /two:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/jsonl: {}
+        '204':
+          description: none
+components:
+  schemas:
+    Row: {type: object, properties: {id: {type: integer}}}
+"#,
+    );
+    let api = model::lower(&spec, "streams").unwrap();
+    let bodies: Vec<&Body> = api
+        .operations
+        .iter()
+        .map(|op| &op.responses[0].body)
+        .collect();
+    let row = Type::Named("Row".into());
+    assert_eq!(
+        bodies,
+        [
+            &Body::Stream {
+                framing: Framing::EventStream,
+                item: row.clone()
+            },
+            &Body::Stream {
+                framing: Framing::EventStream,
+                item: Type::String
+            },
+            &Body::Stream {
+                framing: Framing::JsonLines,
+                item: row
+            },
+            &Body::Stream {
+                framing: Framing::JsonSeq,
+                item: Type::Any
+            },
+            &Body::Binary,
+        ]
+    );
+    assert_eq!(api.operations[1].responses[1].body, Body::Text);
+    // A problem inside an item schema is reported where the `itemSchema` is written.
+    let warnings: Vec<String> = api.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let moved = "/paths/~1seq/get/responses/200/content/application~1json-seq/schema";
+    assert!(warnings[0].contains(moved), "{}", warnings[0]);
+    let (file, written) = spec.source_of(moved);
+    assert_eq!(
+        (file, written.as_ref()),
+        (
+            "streams.yaml",
+            "/paths/~1seq/get/responses/200/content/application~1json-seq/itemSchema"
+        )
+    );
+    assert!(api.has_streams());
+}
