@@ -173,9 +173,23 @@ fn normalize_one(
 fn all_of_siblings(map: &mut Map<String, Value>) {
     /// Keywords about the node as a whole, and the alternatives, which stay where they are.
     const STAY: &[&str] = &[
-        "allOf", "oneOf", "anyOf", "not", "description", "title", "nullable", "readOnly",
-        "writeOnly", "deprecated", "externalDocs", "example", "examples", "default",
-        "discriminator", "xml", "$ref",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "not",
+        "description",
+        "title",
+        "nullable",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+        "externalDocs",
+        "example",
+        "examples",
+        "default",
+        "discriminator",
+        "xml",
+        "$ref",
     ];
     if !matches!(map.get("allOf"), Some(Value::Array(members)) if !members.is_empty()) {
         return;

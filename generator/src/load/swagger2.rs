@@ -300,7 +300,11 @@ impl Converter<'_> {
             Some(Value::String(h)) if !h.is_empty() => Some(h),
             Some(other) => {
                 root.insert("x-swagger-host".into(), other);
-                self.warn("/host", "`host` is not a string; it is ignored", "write the host name (and port) as a string, e.g. `api.example.com`");
+                self.warn(
+                    "/host",
+                    "`host` is not a string; it is ignored",
+                    "write the host name (and port) as a string, e.g. `api.example.com`",
+                );
                 None
             }
             None => None,
@@ -457,8 +461,7 @@ impl Converter<'_> {
                     self.add_component(&mut bodies, "requestBodies", name, body, &at);
                 }
                 Some("formData") => {
-                    self.parameters
-                        .insert(name, Shared::Form { parameter, at });
+                    self.parameters.insert(name, Shared::Form { parameter, at });
                 }
                 _ => {
                     if let Value::Object(p) = &mut parameter {
@@ -751,16 +754,21 @@ impl Converter<'_> {
             .collect();
         if let Some((first, old)) = bodies.first() {
             for (_, extra) in bodies.iter().skip(1) {
-                self.warn_old(extra, "a second body parameter; only the first is the request body", "an operation has one body: describe it with one schema");
+                self.warn_old(
+                    extra,
+                    "a second body parameter; only the first is the request body",
+                    "an operation has one body: describe it with one schema",
+                );
             }
             for (p, extra) in &members {
                 if location(&self.resolved(p)) == Some("formData") {
                     self.warn_old(extra, "a formData parameter beside a body parameter; it is left out (the body is the request body)", "an operation sends either a body or form members, not both");
                 }
             }
-            if let (Some(Shared::Body { .. }), Some(reference)) =
-                (self.shared(first), first.get("$ref").and_then(Value::as_str))
-            {
+            if let (Some(Shared::Body { .. }), Some(reference)) = (
+                self.shared(first),
+                first.get("$ref").and_then(Value::as_str),
+            ) {
                 // The shared request body has the document's media types.
                 if consumes == self.consumes.as_slice() {
                     let name = reference.trim_start_matches("#/components/parameters/");
@@ -850,9 +858,16 @@ impl Converter<'_> {
             let Value::Object(mut parameter) = parameter else {
                 continue;
             };
-            let Some(name) = parameter.get("name").and_then(Value::as_str).map(str::to_owned)
+            let Some(name) = parameter
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
             else {
-                self.warn_old(&old, "a formData parameter without a `name`; it is left out", "name the form member");
+                self.warn_old(
+                    &old,
+                    "a formData parameter without a `name`; it is left out",
+                    "name the form member",
+                );
                 continue;
             };
             if parameter.get("required") == Some(&Value::Bool(true)) {
@@ -861,7 +876,11 @@ impl Converter<'_> {
             }
             let format = parameter.remove("collectionFormat");
             let (mut schema, nested) = schema_of(&mut parameter);
-            let here = format!("{new}/content/{}/schema/properties/{}", pointer_token(&media_types[0]), pointer_token(&name));
+            let here = format!(
+                "{new}/content/{}/schema/properties/{}",
+                pointer_token(&media_types[0]),
+                pointer_token(&name)
+            );
             self.nested_formats(nested, &here);
             if let Some(description) = parameter.remove("description") {
                 schema.insert("description".into(), description);
@@ -891,7 +910,11 @@ impl Converter<'_> {
         let mut content = Map::new();
         for media in &media_types {
             for (name, old) in &placed {
-                let here = format!("{new}/content/{}/schema/properties/{}", pointer_token(media), pointer_token(name));
+                let here = format!(
+                    "{new}/content/{}/schema/properties/{}",
+                    pointer_token(media),
+                    pointer_token(name)
+                );
                 self.moved(here, old.clone());
             }
             let mut schema = Map::new();
@@ -924,7 +947,11 @@ impl Converter<'_> {
         {
             return;
         }
-        let Some(place) = parameter.get("in").and_then(Value::as_str).map(str::to_owned) else {
+        let Some(place) = parameter
+            .get("in")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+        else {
             return;
         };
         let format = parameter.remove("collectionFormat");
@@ -1049,11 +1076,18 @@ impl Converter<'_> {
         let Value::Object(header) = header else {
             return;
         };
-        if header.contains_key("$ref") || header.contains_key("schema") || header.contains_key("content") {
+        if header.contains_key("$ref")
+            || header.contains_key("schema")
+            || header.contains_key("content")
+        {
             return;
         }
         let format = header.remove("collectionFormat");
-        if let Some(written) = format.as_ref().and_then(Value::as_str).filter(|f| *f != "csv") {
+        if let Some(written) = format
+            .as_ref()
+            .and_then(Value::as_str)
+            .filter(|f| *f != "csv")
+        {
             self.warn(
                 under(at, "collectionFormat"),
                 format!("`collectionFormat: {written}` in a header: OpenAPI 3.0 headers are comma-separated; the value is read as `csv`"),
