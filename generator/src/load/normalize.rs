@@ -108,9 +108,17 @@ fn drop_invalid_keywords(
 /// The keyword set of a schema: the node has a `type`, or keywords only schemas have.
 fn is_schema(map: &Map<String, Value>) -> bool {
     map.contains_key("type")
-        || ["properties", "allOf", "oneOf", "anyOf", "items", "pattern", "enum"]
-            .iter()
-            .any(|k| map.contains_key(*k))
+        || [
+            "properties",
+            "allOf",
+            "oneOf",
+            "anyOf",
+            "items",
+            "pattern",
+            "enum",
+        ]
+        .iter()
+        .any(|k| map.contains_key(*k))
 }
 
 fn normalize_one(
@@ -311,7 +319,10 @@ mod tests {
             "U": {"enum": [1, 2, 1]},
         }}}));
         let s = &value["components"]["schemas"];
-        assert_eq!(s["T"]["enum"], json!(["production", "preview", "development"]));
+        assert_eq!(
+            s["T"]["enum"],
+            json!(["production", "preview", "development"])
+        );
         assert_eq!(s["U"]["enum"], json!([1, 2]));
         assert!(warnings.is_empty(), "{warnings:?}");
     }
