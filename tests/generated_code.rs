@@ -118,6 +118,11 @@ fn snapshot_fixture_security() {
 }
 
 #[test]
+fn snapshot_fixture_fastapi31() {
+    snapshot_fixture("fastapi31");
+}
+
+#[test]
 fn snapshot_fixture_openapi32() {
     snapshot_fixture("openapi32");
 }
