@@ -63,6 +63,7 @@ pub fn emit_module_root(api: &Api) -> TokenStream {
             quote!(),
         ),
     };
+    let security = super::security::emit_security_module(api);
     // `client` and `operations` allow their own lints as inner attributes: an outer one
     // here and a module doc there would mix attribute styles once a build script inlines them.
     quote! {
@@ -79,6 +80,8 @@ pub fn emit_module_root(api: &Api) -> TokenStream {
 
         #server
         #endpoint_fn
+
+        #security
     }
 }
 

@@ -128,6 +128,7 @@ pub fn lib_rs(apis: &[Api], for_include: bool) -> TokenStream {
 
         // The runtime supports every kind of parameter and response; a crate's specs may
         // not use them all.
+        pub mod auth;
         #[allow(dead_code)]
         mod body;
         #[allow(dead_code)]

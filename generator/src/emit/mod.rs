@@ -10,6 +10,7 @@ mod manifest;
 mod operations;
 mod runtime;
 mod rust;
+mod security;
 mod serde_impls;
 mod types;
 mod workflows;
@@ -24,6 +25,7 @@ use crate::Config;
 pub const RESERVED_MODULES: &[&str] = &[
     "lib",
     "main",
+    "auth",
     "body",
     "config",
     "de",

@@ -580,9 +580,11 @@ fn emit_build_request(op: &Operation) -> TokenStream {
             }
         }
     });
+    let security = super::security::emit_requirements(&op.security);
     quote! {
         #(#config_values)*
         let mut request = Request::new(reqwest::Method::#method, #accept, #operation_id, #path_template, #retry_safe);
+        #security
         #(#project_ids)*
         #(#path)*
         #(#fixed)*

@@ -3,6 +3,7 @@
 
 /// (file under `src/`, source).
 pub const FILES: &[(&str, &str)] = &[
+    ("auth.rs", include_str!("../../runtime/auth.rs")),
     ("body.rs", include_str!("../../runtime/body.rs")),
     ("config.rs", include_str!("../../runtime/config.rs")),
     ("de.rs", include_str!("../../runtime/de.rs")),

@@ -268,6 +268,8 @@ pub struct Operation {
 pub struct SecurityScheme {
     /// The scheme's name in the spec, which requirements and users' configurations name.
     pub name: String,
+    /// The constant describing it in the module's `security` module (`SCREAMING_CASE`).
+    pub const_name: String,
     pub description: Option<String>,
     pub kind: SchemeKind,
 }
@@ -296,6 +298,25 @@ pub enum SchemeKind {
     OpenIdConnect { url: String },
     /// A client certificate presented in the TLS handshake (3.1's `mutualTLS`).
     MutualTls,
+    /// Requests signed by a signer the runtime knows, declared by `x-clientgen-signer` on
+    /// the scheme (`SDK-HMAC-SHA256`: an access key and secret key).
+    Signed { algorithm: Signer },
+}
+
+/// The request signers the runtime implements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signer {
+    SdkHmacSha256,
+}
+
+impl Signer {
+    pub const ALL: &'static [(&'static str, Signer)] = &[("SDK-HMAC-SHA256", Signer::SdkHmacSha256)];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Signer::SdkHmacSha256 => "SDK-HMAC-SHA256",
+        }
+    }
 }
 
 impl SchemeKind {
@@ -317,6 +338,10 @@ impl SchemeKind {
             SchemeKind::OAuth2 { .. } => "an OAuth 2.0 bearer token".into(),
             SchemeKind::OpenIdConnect { .. } => "an OpenID Connect bearer token".into(),
             SchemeKind::MutualTls => "a TLS client certificate".into(),
+            SchemeKind::Signed { algorithm } => format!(
+                "requests signed with an access key and secret key, `{}`",
+                algorithm.name()
+            ),
         }
     }
 }
@@ -372,6 +397,8 @@ pub struct SecurityRequirement {
 pub struct SchemeUse {
     /// The name of a scheme of [`Api::security_schemes`].
     pub scheme: String,
+    /// That scheme's [`SecurityScheme::const_name`].
+    pub const_name: String,
     /// OAuth 2.0 / OpenID Connect scopes (role names for other schemes in 3.1).
     pub scopes: Vec<String>,
 }

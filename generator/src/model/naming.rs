@@ -72,6 +72,17 @@ pub fn value_name(raw: &str) -> String {
     }
 }
 
+/// A constant's name: `apiKeyHeader` -> `API_KEY_HEADER`, `2fa` -> `V2FA`.
+pub fn const_name(raw: &str) -> String {
+    use heck::ToShoutySnakeCase;
+    let name = words(raw).to_shouty_snake_case();
+    if name.is_empty() {
+        "SCHEME".to_owned()
+    } else {
+        prefix_digit(name, "V")
+    }
+}
+
 /// An enum variant for a wire value: `NOT_FAIL` -> `NotFail`, `30%` -> `V30`.
 pub fn variant_name(raw: &str) -> String {
     let name = words(raw).to_upper_camel_case();

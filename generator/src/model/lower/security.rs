@@ -4,7 +4,10 @@
 
 use super::Context;
 use crate::diagnostics::pointer_token;
-use crate::model::{ApiKeyLocation, SchemeKind, SchemeUse, SecurityRequirement, SecurityScheme};
+use crate::model::naming::Scope;
+use crate::model::{
+    ApiKeyLocation, SchemeKind, SchemeUse, SecurityRequirement, SecurityScheme, Signer,
+};
 use openapiv3::{ReferenceOr, SecurityScheme as Spec};
 
 /// How far a chain of references between schemes is followed.
@@ -17,14 +20,22 @@ pub(super) fn lower_schemes(cx: &mut Context) -> Vec<SecurityScheme> {
         return Vec::new();
     };
     let mut schemes = Vec::new();
+    let mut names = Scope::new();
     for (name, scheme) in &components.security_schemes {
         let at = format!("/components/securitySchemes/{}", pointer_token(name));
         match resolve(cx, scheme) {
-            Some(spec) => schemes.push(SecurityScheme {
-                name: name.clone(),
-                description: description(spec).cloned(),
-                kind: kind(spec),
-            }),
+            Some(spec) => {
+                let kind = match signer(cx, spec, &at) {
+                    Some(algorithm) => SchemeKind::Signed { algorithm },
+                    None => kind(spec),
+                };
+                schemes.push(SecurityScheme {
+                    name: name.clone(),
+                    const_name: names.claim(crate::model::naming::const_name(name)),
+                    description: description(spec).cloned(),
+                    kind,
+                })
+            }
             None => cx.warn(
                 at,
                 format!("security scheme `{name}` is a reference to no scheme; it is left out"),
@@ -33,6 +44,36 @@ pub(super) fn lower_schemes(cx: &mut Context) -> Vec<SecurityScheme> {
         }
     }
     schemes
+}
+
+/// The extension declaring that a scheme's requests are signed, and by which signer.
+pub const SIGNER: &str = "x-clientgen-signer";
+
+/// The signer `x-clientgen-signer` names, if the scheme declares one the runtime has; an
+/// unknown one is a warning, and the scheme is read as the spec's standard part says.
+fn signer(cx: &mut Context, spec: &Spec, at: &str) -> Option<Signer> {
+    let extensions = match spec {
+        Spec::APIKey { extensions, .. }
+        | Spec::HTTP { extensions, .. }
+        | Spec::OAuth2 { extensions, .. }
+        | Spec::OpenIDConnect { extensions, .. } => extensions,
+    };
+    let declared = extensions.get(SIGNER)?;
+    let found = declared.as_str().and_then(|name| {
+        Signer::ALL
+            .iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(name))
+            .map(|(_, signer)| *signer)
+    });
+    if found.is_none() {
+        let known: Vec<&str> = Signer::ALL.iter().map(|(n, _)| *n).collect();
+        cx.warn(
+            format!("{at}/{SIGNER}"),
+            format!("`{SIGNER}` names no signer the client has; the scheme is read without it"),
+            format!("name one of: {}", known.join(", ")),
+        );
+    }
+    found
 }
 
 fn resolve<'d>(cx: &Context<'d>, mut scheme: &'d ReferenceOr<Spec>) -> Option<&'d Spec> {
@@ -154,9 +195,13 @@ pub(super) fn requirements(
         out.push(SecurityRequirement {
             schemes: requirement
                 .iter()
-                .map(|(scheme, scopes)| SchemeUse {
-                    scheme: scheme.clone(),
-                    scopes: scopes.clone(),
+                .filter_map(|(scheme, scopes)| {
+                    let known = schemes.iter().find(|s| &s.name == scheme)?;
+                    Some(SchemeUse {
+                        scheme: scheme.clone(),
+                        const_name: known.const_name.clone(),
+                        scopes: scopes.clone(),
+                    })
                 })
                 .collect(),
         });
