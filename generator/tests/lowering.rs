@@ -678,7 +678,12 @@ components:
     assert_eq!(closed, ("A=a,B=b".to_owned(), false));
     assert_eq!(values("Open"), closed, "the same enum as the closed one");
     assert_eq!(
-        api.types.iter().find(|t| t.name == "Open").unwrap().doc.as_deref(),
+        api.types
+            .iter()
+            .find(|t| t.name == "Open")
+            .unwrap()
+            .doc
+            .as_deref(),
         Some("Known values, or any other string."),
     );
     assert_eq!(values("Reversed"), closed, "in either order, `oneOf` too");
@@ -723,7 +728,11 @@ components:
                 true,
                 Type::Named("HolderNullableMember".into())
             ),
-            ("inline".to_owned(), false, Type::Named("HolderInline".into())),
+            (
+                "inline".to_owned(),
+                false,
+                Type::Named("HolderInline".into())
+            ),
         ]
     );
     assert_eq!(values("HolderNullableOuter"), ("X=x".to_owned(), false));

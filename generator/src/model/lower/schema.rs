@@ -732,7 +732,10 @@ pub(super) struct OpenEnum<'d> {
 /// a closed enum with a catch-all means to this generator, so both give the same
 /// forward-compatible enum. Descriptions, titles and string constraints on the members
 /// change nothing.
-pub(super) fn open_enum<'d>(doc: &'d openapiv3::OpenAPI, schema: &'d Schema) -> Option<OpenEnum<'d>> {
+pub(super) fn open_enum<'d>(
+    doc: &'d openapiv3::OpenAPI,
+    schema: &'d Schema,
+) -> Option<OpenEnum<'d>> {
     open_enum_within(doc, schema, 0)
 }
 
@@ -806,11 +809,11 @@ fn open_enum_within<'d>(
 fn is_plain_string(schema: &Schema) -> bool {
     use openapiv3::{StringFormat, VariantOrUnknownOrEmpty};
     matches!(&schema.schema_kind, SchemaKind::Type(openapiv3::Type::String(string))
-        if string.enumeration.is_empty()
-            && !matches!(
-                string.format,
-                VariantOrUnknownOrEmpty::Item(StringFormat::Binary | StringFormat::Byte)
-            ))
+    if string.enumeration.is_empty()
+        && !matches!(
+            string.format,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary | StringFormat::Byte)
+        ))
 }
 
 fn is_object(schema: &Schema) -> bool {
