@@ -499,7 +499,9 @@ impl serde_json::ser::Formatter for SdkJsonFormatter {
         value: f32,
     ) -> std::io::Result<()> {
         // The float the caller wrote (`0.1`), not its widened double.
-        let value = format!("{value:?}").parse::<f64>().unwrap_or(f64::from(value));
+        let value = format!("{value:?}")
+            .parse::<f64>()
+            .unwrap_or(f64::from(value));
         writer.write_all(signing::python_float(value).as_bytes())
     }
 

@@ -243,10 +243,7 @@ impl fmt::Debug for SigningKey<'_> {
             .field("access_key", &self.access_key)
             .field("secret_key", &"<redacted>")
             .field("project_id", &self.project_id)
-            .field(
-                "security_token",
-                &self.security_token.map(|_| "<redacted>"),
-            )
+            .field("security_token", &self.security_token.map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -310,7 +307,10 @@ pub fn sign_request(request: &Unsigned<'_>, key: &SigningKey<'_>, date: &str) ->
         .map(|(_, v)| v.as_str());
     let unsigned = unsigned_payload(content_type);
     if unsigned && !has(&headers, CONTENT_SHA256_HEADER) {
-        headers.push((CONTENT_SHA256_HEADER.to_owned(), UNSIGNED_PAYLOAD.to_owned()));
+        headers.push((
+            CONTENT_SHA256_HEADER.to_owned(),
+            UNSIGNED_PAYLOAD.to_owned(),
+        ));
     }
     let date = match headers
         .iter()
@@ -594,7 +594,10 @@ mod tests {
     #[test]
     fn signing_adds_what_the_sdk_adds() {
         let headers = vec![
-            ("Content-Type".to_owned(), "application/octet-stream".to_owned()),
+            (
+                "Content-Type".to_owned(),
+                "application/octet-stream".to_owned(),
+            ),
             ("X-Language".to_owned(), " en-us ".to_owned()),
         ];
         let key = SigningKey {
@@ -603,7 +606,10 @@ mod tests {
             project_id: Some("p"),
             security_token: None,
         };
-        let query = vec![("n".to_owned(), QueryValue::from(10)), ("n".to_owned(), 9.into())];
+        let query = vec![
+            ("n".to_owned(), QueryValue::from(10)),
+            ("n".to_owned(), 9.into()),
+        ];
         let request = Unsigned {
             method: "PUT",
             host: "h:8080",

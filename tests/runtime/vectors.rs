@@ -315,7 +315,11 @@ fn reproduce(doc: &Value) {
             check(
                 "added_headers",
                 &show(&added),
-                Some(&show(&header_list(&outputs["added_headers"], "added_headers", name))),
+                Some(&show(&header_list(
+                    &outputs["added_headers"],
+                    "added_headers",
+                    name,
+                ))),
             );
         }
         let changed: Vec<(String, String)> = sent
@@ -342,7 +346,10 @@ fn reproduce(doc: &Value) {
         vectors.len(),
         failures.join("\n")
     );
-    assert!(compared >= vectors.len() * 9, "every field of every vector is compared");
+    assert!(
+        compared >= vectors.len() * 9,
+        "every field of every vector is compared"
+    );
 }
 
 #[test]

@@ -42,7 +42,9 @@ fn decode(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let digits = bytes.get(i + 1..i + 3).and_then(|d| std::str::from_utf8(d).ok());
+        let digits = bytes
+            .get(i + 1..i + 3)
+            .and_then(|d| std::str::from_utf8(d).ok());
         match digits.and_then(|d| u8::from_str_radix(d, 16).ok()) {
             Some(byte) if bytes[i] == b'%' => {
                 out.push(byte);
@@ -172,7 +174,9 @@ async fn a_get_with_repeated_integer_values_is_sent_as_the_sdk_sends_it() {
     // and floats written as the SDK writes them; the query sent is the canonical query.
     assert_eq!(
         request.url.query(),
-        Some("active=true&ids=-3&ids=1&ids=2&ids=10&names=10&names=9&names=a%20b&names=b&ratio=1.0")
+        Some(
+            "active=true&ids=-3&ids=1&ids=2&ids=10&names=10&names=9&names=a%20b&names=b&ratio=1.0"
+        )
     );
     check_sdk_headers(&request, &server, "application/json");
     assert_eq!(header(&request, "x-sdk-content-sha256"), None);
@@ -191,7 +195,10 @@ async fn a_bodiless_post_says_json_and_hashes_nothing() {
     client.start_job("j 1/x").send().await.expect("202");
     let request = last(&server).await;
     assert_eq!(request.method.as_str(), "POST");
-    assert_eq!(request.url.path(), format!("/v1/{PROJECT}/jobs/j%201%2Fx/start"));
+    assert_eq!(
+        request.url.path(),
+        format!("/v1/{PROJECT}/jobs/j%201%2Fx/start")
+    );
     assert_eq!(request.url.query(), None);
     check_sdk_headers(&request, &server, "application/json");
     assert_eq!(header(&request, "content-length"), Some("0"));
@@ -240,7 +247,10 @@ async fn a_binary_body_is_an_unsigned_payload() {
     let request = last(&server).await;
     assert_eq!(request.method.as_str(), "PUT");
     check_sdk_headers(&request, &server, "application/octet-stream");
-    assert_eq!(header(&request, "x-sdk-content-sha256"), Some("UNSIGNED-PAYLOAD"));
+    assert_eq!(
+        header(&request, "x-sdk-content-sha256"),
+        Some("UNSIGNED-PAYLOAD")
+    );
     assert_eq!(
         verify(&request),
         "content-type;host;user-agent;x-project-id;x-sdk-content-sha256;x-sdk-date"
