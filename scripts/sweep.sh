@@ -28,7 +28,7 @@ if [ ! -d "$api" ]; then
 fi
 
 cargo build --quiet --release -p clientgen >&2
-bin="$PWD/target/release/clientgen"
+bin="${CARGO_TARGET_DIR:-$PWD/target}/release/clientgen"
 
 list="$work/specs.txt"
 (cd "$api" && find . -name '*.json' | sed 's|^\./||' | LC_ALL=C sort) > "$list"

@@ -113,8 +113,25 @@ fn snapshot_fixture_streams32() {
 }
 
 #[test]
+fn snapshot_fixture_security() {
+    snapshot_fixture("security");
+}
+
+#[test]
+fn snapshot_fixture_fastapi31() {
+    snapshot_fixture("fastapi31");
+}
+
+#[test]
 fn snapshot_fixture_openapi32() {
     snapshot_fixture("openapi32");
+}
+
+/// A Swagger 2.0 document, converted on load: body and form parameters, collection formats,
+/// produces and consumes, securityDefinitions, host and schemes (compiled by `compile_check`).
+#[test]
+fn snapshot_fixture_swagger2() {
+    snapshot_fixture("swagger2");
 }
 
 #[test]

@@ -176,6 +176,11 @@ pub fn pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Reads one escaped JSON pointer token back (`~1` is `/`, then `~0` is `~`).
+pub fn unescape_pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// Joins tokens into a JSON pointer, escaping each.
 pub fn pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
     tokens

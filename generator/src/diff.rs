@@ -153,7 +153,10 @@ fn diff_api(out: &mut Changes, module: &str, old: &Api, new: &Api) {
         .collect();
     for (id, op) in &old_ops {
         match new_ops.get(id) {
-            Some(new_op) => diff_operation(out, module, op, new_op),
+            Some(new_op) => {
+                diff_operation(out, module, op, new_op);
+                diff_security(out, module, (op, old), (new_op, new));
+            }
             None => out.push(
                 Class::Breaking,
                 "operation-removed",
@@ -281,6 +284,92 @@ fn diff_operation(out: &mut Changes, module: &str, old: &Operation, new: &Operat
         ),
         _ => {}
     }
+}
+
+/// The credentials an operation accepts: an alternative removed, or credentials required
+/// where none were, is breaking (calls that worked are refused); an alternative added, or
+/// none required any more, is compatible. A scheme keeps its identity by name and kind.
+fn diff_security(
+    out: &mut Changes,
+    module: &str,
+    (old, old_api): (&Operation, &Api),
+    (new, new_api): (&Operation, &Api),
+) {
+    let item = old.operation_id.as_str();
+    let alternatives = |op: &Operation, api: &Api| -> BTreeMap<String, String> {
+        op.security
+            .iter()
+            .map(|requirement| {
+                let mut key: Vec<String> = requirement
+                    .schemes
+                    .iter()
+                    .map(|used| {
+                        let kind = api
+                            .security_schemes
+                            .iter()
+                            .find(|s| s.name == used.scheme)
+                            .map(|s| s.kind.describe())
+                            .unwrap_or_default();
+                        format!("{}={kind}", used.scheme)
+                    })
+                    .collect();
+                key.sort();
+                (key.join("&"), requirement.describe(&api.security_schemes))
+            })
+            .collect()
+    };
+    let (before, after) = (alternatives(old, old_api), alternatives(new, new_api));
+    if before.is_empty() || after.is_empty() {
+        if before.is_empty() && !after.is_empty() && !after.contains_key("") {
+            let accepted: Vec<&String> = after.values().collect();
+            out.push(
+                Class::Breaking,
+                "credentials-required",
+                module,
+                item,
+                format!("credentials now required: {}", join_or(&accepted)),
+            );
+        } else if !before.is_empty() && after.is_empty() {
+            out.push(
+                Class::Compatible,
+                "credentials-dropped",
+                module,
+                item,
+                "credentials no longer required".to_owned(),
+            );
+        }
+        return;
+    }
+    for (key, text) in &before {
+        if !after.contains_key(key) {
+            out.push(
+                Class::Breaking,
+                "credentials-removed",
+                module,
+                item,
+                format!("no longer accepts {text}"),
+            );
+        }
+    }
+    for (key, text) in &after {
+        if !before.contains_key(key) {
+            out.push(
+                Class::Compatible,
+                "credentials-added",
+                module,
+                item,
+                format!("also accepts {text}"),
+            );
+        }
+    }
+}
+
+fn join_or(texts: &[&String]) -> String {
+    texts
+        .iter()
+        .map(|t| t.as_str())
+        .collect::<Vec<_>>()
+        .join(", or ")
 }
 
 /// Whether a parameter is an argument of the client method (else a setter).
@@ -724,5 +813,56 @@ fn status_text(status: Status) -> String {
         Status::Code(c) => c.to_string(),
         Status::Range(h) => format!("{h}XX"),
         Status::Default => "default".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(security: &str) -> Api {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: S, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: A\n{security}      responses: {{'204': {{description: ok}}}}\ncomponents:\n  securitySchemes:\n    key: {{type: apiKey, in: header, name: X-Key}}\n    bearer: {{type: http, scheme: bearer}}\n"
+        );
+        let spec =
+            crate::load::load_spec_with(std::path::Path::new("s.yaml"), &mut |_| Ok(text.clone()))
+                .unwrap_or_else(|e| panic!("{e}"));
+        crate::model::lower(&spec, "s").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn changes(old: &str, new: &str) -> Vec<String> {
+        diff(&[api(old)], &[api(new)])
+            .changes
+            .iter()
+            .map(|c| format!("{:?} {}: {}", c.class, c.kind, c.detail))
+            .collect()
+    }
+
+    #[test]
+    fn credentials_an_operation_accepts() {
+        let key = "      security: [{key: []}]\n";
+        let key_or_bearer = "      security: [{key: []}, {bearer: []}]\n";
+        let key_or_none = "      security: [{key: []}, {}]\n";
+        assert!(changes(key, key).is_empty());
+        assert_eq!(
+            changes(key, key_or_bearer),
+            ["Compatible credentials-added: also accepts `bearer` (a bearer token)"]
+        );
+        assert_eq!(
+            changes(key_or_bearer, key),
+            ["Breaking credentials-removed: no longer accepts `bearer` (a bearer token)"]
+        );
+        assert_eq!(
+            changes("", key),
+            ["Breaking credentials-required: credentials now required: `key` (an API key in the header `X-Key`)"]
+        );
+        assert!(
+            changes("", key_or_none).is_empty(),
+            "anonymous still allowed"
+        );
+        assert_eq!(
+            changes(key, ""),
+            ["Compatible credentials-dropped: credentials no longer required"]
+        );
     }
 }

@@ -396,7 +396,10 @@ fn diff_of_compatible_changes_exits_zero() {
 fn every_command_reads_every_version() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     for (name, spec) in [
-        ("swagger2", root.join("tests/diff/versions/swagger2/shop.yaml")),
+        (
+            "swagger2",
+            root.join("tests/diff/versions/swagger2/shop.yaml"),
+        ),
         ("openapi31", root.join("tests/fixtures/openapi31.yaml")),
         ("openapi32", root.join("tests/fixtures/openapi32.yaml")),
     ] {
@@ -409,7 +412,12 @@ fn every_command_reads_every_version() {
             } else {
                 run(&dir, command)
             };
-            assert_eq!(out.status.code(), Some(0), "{name}: {command}: {}", text(&out));
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{name}: {command}: {}",
+                text(&out)
+            );
         }
     }
 }
@@ -442,11 +450,15 @@ fn diff_across_spec_versions_reports_what_users_see() {
         .replace("        note: {type: [string, 'null']}\n", "");
     std::fs::create_dir_all(dir.join("new")).unwrap();
     std::fs::write(dir.join("new/shop.yaml"), changed).unwrap();
-    let output = clientgen(&dir, &["diff", &swagger2.to_string_lossy(), "new/shop.yaml"]);
+    let output = clientgen(
+        &dir,
+        &["diff", &swagger2.to_string_lossy(), "new/shop.yaml"],
+    );
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
     let printed = String::from_utf8_lossy(&output.stdout);
     assert!(
-        printed.contains("field `note` removed") && printed.ends_with("1 breaking, 0 compatible change(s)\n"),
+        printed.contains("field `note` removed")
+            && printed.ends_with("1 breaking, 0 compatible change(s)\n"),
         "{printed}"
     );
 }

@@ -556,3 +556,113 @@ components:
     );
     assert!(api.has_streams());
 }
+
+/// Security: every kind of scheme, references between schemes, 3.1's `mutualTLS`, the
+/// document's default, an operation's own requirements (`[]`, `{}`, AND-combinations) and a
+/// requirement naming no scheme (left out, with a warning).
+#[test]
+fn security_schemes_and_requirements() {
+    use model::{ApiKeyLocation, SchemeKind};
+    let spec = load_text(
+        "security.yaml",
+        r#"
+openapi: 3.1.0
+info: {title: S, version: '1'}
+security: [{key: []}]
+paths:
+  /a:
+    get:
+      operationId: Default
+      responses: {'204': {description: ok}}
+  /b:
+    get:
+      operationId: Own
+      security: [{key: [], tls: []}, {}, {nobody: []}]
+      responses: {'204': {description: ok}}
+  /c:
+    get:
+      operationId: None
+      security: []
+      responses: {'204': {description: ok}}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: query, name: api_key}
+    alias: {$ref: '#/components/securitySchemes/bearer'}
+    bearer: {type: http, scheme: Bearer, bearerFormat: JWT}
+    tls: {type: mutualTLS}
+    oauth:
+      type: oauth2
+      flows:
+        clientCredentials: {tokenUrl: 'https://auth.example.com/token', scopes: {b: B, a: A}}
+"#,
+    );
+    let api = model::lower(&spec, "security").unwrap();
+    let kinds: Vec<(&str, &SchemeKind)> = api
+        .security_schemes
+        .iter()
+        .map(|s| (s.name.as_str(), &s.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (
+                "key",
+                &SchemeKind::ApiKey {
+                    location: ApiKeyLocation::Query,
+                    name: "api_key".into()
+                }
+            ),
+            (
+                "alias",
+                &SchemeKind::Bearer {
+                    format: Some("JWT".into())
+                }
+            ),
+            (
+                "bearer",
+                &SchemeKind::Bearer {
+                    format: Some("JWT".into())
+                }
+            ),
+            ("tls", &SchemeKind::MutualTls),
+            (
+                "oauth",
+                &SchemeKind::OAuth2 {
+                    client_credentials_token_url: Some("https://auth.example.com/token".into()),
+                    scopes: vec!["a".into(), "b".into()],
+                }
+            ),
+        ]
+    );
+    let described = |op: &str| -> Vec<String> {
+        let op = api
+            .operations
+            .iter()
+            .find(|o| o.operation_id == op)
+            .unwrap();
+        op.security
+            .iter()
+            .map(|r| r.describe(&api.security_schemes))
+            .collect()
+    };
+    assert_eq!(
+        described("Default"),
+        ["`key` (an API key in the query parameter `api_key`)"]
+    );
+    assert_eq!(
+        described("Own"),
+        [
+            "`key` (an API key in the query parameter `api_key`) and `tls` (a TLS client certificate)",
+            "no credentials (anonymous calls are allowed)",
+        ]
+    );
+    assert!(described("None").is_empty());
+    let warnings: Vec<String> = api.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains(
+            "/paths/~1b/get/security/2/nobody: warning: the security requirement names `nobody`"
+        ),
+        "{warnings:?}"
+    );
+}

@@ -43,6 +43,10 @@ impl Client {
     /// - 401: The request is not authenticated.
     /// - 429: The request is overloaded. Document discrepancy: the CloudDC documents show a 429 body of type String with no fields, while the wire may send an empty body; the body is therefore plain text, possibly empty, and carries no error_code or error_msg.
     /// - 500: Internal server error.
+    ///
+    /// Credentials, any one of:
+    /// - `token` (an API key in the header `X-Auth-Token`)
+    /// - `aksk` (HTTP authentication `SDK-HMAC-SHA256`)
     pub fn export_server_logs(
         &self,
         id: impl Into<String>,
@@ -68,6 +72,10 @@ impl Client {
     /// - 401: The request is not authenticated.
     /// - 429: The request is overloaded. Document discrepancy: the CloudDC documents show a 429 body of type String with no fields, while the wire may send an empty body; the body is therefore plain text, possibly empty, and carries no error_code or error_msg.
     /// - 500: Internal server error.
+    ///
+    /// Credentials, any one of:
+    /// - `token` (an API key in the header `X-Auth-Token`)
+    /// - `aksk` (HTTP authentication `SDK-HMAC-SHA256`)
     pub fn show_logs_export_status(
         &self,
         id: impl Into<String>,
@@ -104,6 +112,10 @@ impl Client {
     /// - 401: The request is not authenticated. Document discrepancy: no document describes this operation; this response is assumed from the sibling operations.
     /// - 429: The request is overloaded. Document discrepancy: the CloudDC documents show a 429 body of type String with no fields, while the wire may send an empty body; the body is therefore plain text, possibly empty, and carries no error_code or error_msg.
     /// - 500: Internal server error. Document discrepancy: no document describes this operation; this response is assumed from the sibling operations.
+    ///
+    /// Credentials, any one of:
+    /// - `token` (an API key in the header `X-Auth-Token`)
+    /// - `aksk` (HTTP authentication `SDK-HMAC-SHA256`)
     pub fn download_server_logs(
         &self,
         id: impl Into<String>,

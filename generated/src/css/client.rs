@@ -43,6 +43,10 @@ impl Client {
     /// - 400: Invalid request. Modify the request before retry. Document discrepancy: the document gives no body for this status; an ErrorResponse body (error_code, error_msg) is assumed, as error bodies carry those members on the wire.
     /// - 409: The request could not be completed due to a conflict with the current state of the resource. The resource that the client attempts to create already exists, or the update request fails to be processed because of a conflict. Document discrepancy: the document gives no body for this status; an ErrorResponse body (error_code, error_msg) is assumed, as error bodies carry those members on the wire.
     /// - 412: The server did not meet one of the preconditions contained in the request. Document discrepancy: the document gives no body for this status; an ErrorResponse body (error_code, error_msg) is assumed, as error bodies carry those members on the wire.
+    ///
+    /// Credentials, any one of:
+    /// - `token` (an API key in the header `X-Auth-Token`)
+    /// - `aksk` (HTTP authentication `SDK-HMAC-SHA256`)
     pub fn list_logs_job(
         &self,
         cluster_id: impl Into<String>,

@@ -46,6 +46,10 @@ impl Client {
     /// - 403: The request is rejected.
     /// - 404: The requested resource is not found.
     /// - 500: Internal service error.
+    ///
+    /// Credentials, any one of:
+    /// - `token` (an API key in the header `X-Auth-Token`)
+    /// - `aksk` (HTTP authentication `SDK-HMAC-SHA256`)
     pub fn create_redislog_download_link(
         &self,
         instance_id: impl Into<String>,

@@ -43,6 +43,10 @@ impl Client {
     /// Responses:
     /// - 200: Link for downloading error logs obtained successfully. (The document calls this the normal response without naming its status code; 200 is assumed.)
     /// - other: Abnormal response. Document discrepancy: the document lists no error status codes (it refers to "Abnormal Request Results" and the Status Codes page), while on the wire error bodies carry error_code and error_msg; every non-success status is therefore described by this default response with an ErrorResponse body.
+    ///
+    /// Credentials, any one of:
+    /// - `token` (an API key in the header `X-Auth-Token`)
+    /// - `aksk` (HTTP authentication `SDK-HMAC-SHA256`)
     pub fn download_errorlog(
         &self,
         instance_id: impl Into<String>,

@@ -126,7 +126,7 @@ pub fn render_client(api: &Api) -> String {
         }
     };
     render_items(&api.source, head, &api.operations, &|op| {
-        let method = emit_method(op);
+        let method = emit_method(op, &api.security_schemes);
         quote! {
             impl Client {
                 #method
@@ -135,7 +135,7 @@ pub fn render_client(api: &Api) -> String {
     })
 }
 
-fn emit_method(op: &Operation) -> TokenStream {
+fn emit_method(op: &Operation, schemes: &[crate::model::SecurityScheme]) -> TokenStream {
     let name = ident(&op.method_name);
     let builder = ident(&op.type_name);
     let inputs = inputs(op);
@@ -145,7 +145,7 @@ fn emit_method(op: &Operation) -> TokenStream {
         quote!(#name: #arg)
     });
     let names = arguments.iter().map(|i| &i.name);
-    let doc = method_doc(op, &arguments);
+    let doc = method_doc(op, &arguments, schemes);
     let deprecated = deprecated_attr(op.deprecated);
     let waiters = super::workflows::emit_client_waiters(op, &arguments);
     quote! {
@@ -159,7 +159,11 @@ fn emit_method(op: &Operation) -> TokenStream {
     }
 }
 
-fn method_doc(op: &Operation, arguments: &[&Input]) -> TokenStream {
+fn method_doc(
+    op: &Operation,
+    arguments: &[&Input],
+    schemes: &[crate::model::SecurityScheme],
+) -> TokenStream {
     let mut text = String::new();
     if let Some(summary) = &op.summary {
         text.push_str(&spec_text(summary));
@@ -198,6 +202,22 @@ fn method_doc(op: &Operation, arguments: &[&Input]) -> TokenStream {
             };
             let first = r.description.lines().next().unwrap_or("").trim();
             text.push_str(&format!("\n- {status}: {}", spec_text(first)));
+        }
+    }
+    match op.security.as_slice() {
+        [] => {}
+        [only] => text.push_str(&format!(
+            "\n\nCredentials: {}.",
+            spec_line(&only.describe(schemes))
+        )),
+        several => {
+            text.push_str("\n\nCredentials, any one of:");
+            for requirement in several {
+                text.push_str(&format!(
+                    "\n- {}",
+                    spec_line(&requirement.describe(schemes))
+                ));
+            }
         }
     }
     for r in op.success_responses() {

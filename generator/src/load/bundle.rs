@@ -269,7 +269,12 @@ impl Ctx {
                 }
                 (
                     Ctx::Node(Node::Root),
-                    "swagger" | "host" | "basePath" | "schemes" | "consumes" | "produces"
+                    "swagger"
+                    | "host"
+                    | "basePath"
+                    | "schemes"
+                    | "consumes"
+                    | "produces"
                     | "securityDefinitions",
                 ) => return Ctx::Data,
                 // 2.0 responses hold their schema directly, not in `content`.
@@ -727,13 +732,7 @@ impl<'r> Bundler<'r> {
                 from = Site { file, at };
                 continue;
             }
-            let place = place_of(
-                &self.root_path,
-                &file,
-                &tokens,
-                &document,
-                self.swagger2,
-            );
+            let place = place_of(&self.root_path, &file, &tokens, &document, self.swagger2);
             let wanted = match want {
                 Want::Component(kind) => Ctx::Node(Node::of_kind(kind)),
                 Want::Any => Ctx::Node(Node::Unknown),

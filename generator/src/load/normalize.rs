@@ -108,9 +108,17 @@ fn drop_invalid_keywords(
 /// The keyword set of a schema: the node has a `type`, or keywords only schemas have.
 fn is_schema(map: &Map<String, Value>) -> bool {
     map.contains_key("type")
-        || ["properties", "allOf", "oneOf", "anyOf", "items", "pattern"]
-            .iter()
-            .any(|k| map.contains_key(*k))
+        || [
+            "properties",
+            "allOf",
+            "oneOf",
+            "anyOf",
+            "items",
+            "pattern",
+            "enum",
+        ]
+        .iter()
+        .any(|k| map.contains_key(*k))
 }
 
 fn normalize_one(
@@ -123,6 +131,7 @@ fn normalize_one(
         return;
     }
     drop_invalid_keywords(file, map, at, warnings);
+    unique_enum_values(map);
     all_of_siblings(map);
     let Some(Value::String(ty)) = map.get("type") else {
         return;
@@ -163,6 +172,17 @@ fn normalize_one(
     }
 }
 
+/// An enum's values are a set: a value written twice (`[preview, development, preview]`)
+/// allows nothing more, and would be two variants of one wire value. Later copies go,
+/// silently, since the meaning is the same.
+fn unique_enum_values(map: &mut Map<String, Value>) {
+    let Some(Value::Array(values)) = map.get_mut("enum") else {
+        return;
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    values.retain(|value| seen.insert(value.to_string()));
+}
+
 /// `allOf` beside other keywords (`{type: object, allOf: [A], properties: {b: ..}}`, `{allOf:
 /// [N], maxLength: 5}`): JSON Schema applies them all, but the typed model reads such a node
 /// by one of its parts only (the object, dropping `allOf`, or none, an untyped value). The
@@ -173,9 +193,23 @@ fn normalize_one(
 fn all_of_siblings(map: &mut Map<String, Value>) {
     /// Keywords about the node as a whole, and the alternatives, which stay where they are.
     const STAY: &[&str] = &[
-        "allOf", "oneOf", "anyOf", "not", "description", "title", "nullable", "readOnly",
-        "writeOnly", "deprecated", "externalDocs", "example", "examples", "default",
-        "discriminator", "xml", "$ref",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "not",
+        "description",
+        "title",
+        "nullable",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+        "externalDocs",
+        "example",
+        "examples",
+        "default",
+        "discriminator",
+        "xml",
+        "$ref",
     ];
     if !matches!(map.get("allOf"), Some(Value::Array(members)) if !members.is_empty()) {
         return;
@@ -276,6 +310,21 @@ mod tests {
     fn normalized(mut value: Value) -> (Value, Vec<String>) {
         let warnings = normalize_schemas("a.json", &mut value);
         (value, warnings.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn enum_values_written_twice_are_one() {
+        let (value, warnings) = normalized(json!({"components": {"schemas": {
+            "T": {"type": "string", "enum": ["production", "preview", "development", "preview"]},
+            "U": {"enum": [1, 2, 1]},
+        }}}));
+        let s = &value["components"]["schemas"];
+        assert_eq!(
+            s["T"]["enum"],
+            json!(["production", "preview", "development"])
+        );
+        assert_eq!(s["U"]["enum"], json!([1, 2]));
+        assert!(warnings.is_empty(), "{warnings:?}");
     }
 
     #[test]

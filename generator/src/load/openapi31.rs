@@ -49,6 +49,7 @@ pub fn to_30(file: &str, document: &mut Value) -> Vec<Diagnostic> {
         // Requests the server makes; nothing a client sends.
         root.remove("webhooks");
         summary_into_description(root);
+        mutual_tls(root);
         if let Some(Value::Object(components)) = root.get_mut("components") {
             components.remove("pathItems");
         }
@@ -78,6 +79,26 @@ pub fn to_30(file: &str, document: &mut Value) -> Vec<Diagnostic> {
     });
     warnings.sort_by_key(|w| w.location.to_string());
     warnings
+}
+
+/// 3.1's `mutualTLS` scheme has no 3.0 type: it is read as an `http` scheme marked with
+/// `x-clientgen-mutual-tls`, which lowering reads back as mutual TLS.
+fn mutual_tls(root: &mut Map<String, Value>) {
+    let Some(Value::Object(schemes)) = root
+        .get_mut("components")
+        .and_then(|c| c.get_mut("securitySchemes"))
+    else {
+        return;
+    };
+    for scheme in schemes.values_mut() {
+        if let Value::Object(scheme) = scheme {
+            if scheme.get("type").is_some_and(|t| t == "mutualTLS") {
+                scheme.insert("type".into(), "http".into());
+                scheme.insert("scheme".into(), "mutualTLS".into());
+                scheme.insert("x-clientgen-mutual-tls".into(), Value::Bool(true));
+            }
+        }
+    }
 }
 
 /// 3.1's `info.summary` opens the API's documentation: the model documents an API by its
@@ -385,7 +406,11 @@ mod tests {
             s["M"],
             json!({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})
         );
-        assert_eq!(s["Z"], json!({"anyOf": [{"nullable": true}]}), "only null: left as it is");
+        assert_eq!(
+            s["Z"],
+            json!({"anyOf": [{"nullable": true}]}),
+            "only null: left as it is"
+        );
         assert_eq!(
             value["paths"]["/a"]["parameters"][0],
             json!({"$ref": "#/components/parameters/P", "description": "kept"}),

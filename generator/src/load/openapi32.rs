@@ -153,8 +153,11 @@ mod tests {
         assert_eq!(item["get"]["parameters"][0]["name"], "n");
         assert_eq!(warnings.len(), 3, "{warnings:?}");
         assert!(warnings[0].contains("/paths/~1a/query: warning: the QUERY method"));
-        assert!(warnings[1].contains("/paths/~1a/additionalOperations/LINK: warning: the LINK method"));
-        assert!(warnings[2].contains("/paths/~1a/get/parameters/0/in: warning: the query-string parameter `q`"));
+        assert!(
+            warnings[1].contains("/paths/~1a/additionalOperations/LINK: warning: the LINK method")
+        );
+        assert!(warnings[2]
+            .contains("/paths/~1a/get/parameters/0/in: warning: the query-string parameter `q`"));
         assert!(warnings[2].contains("the operation requires it"));
     }
 }

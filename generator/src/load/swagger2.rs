@@ -219,13 +219,13 @@ impl Converter<'_> {
         if let Some(list) = self.media_types(root, "produces", "") {
             self.produces = list;
         }
-        root.remove("swagger");
+        root.shift_remove("swagger");
         let servers = self.servers(root);
         if !matches!(root.get("components"), None | Some(Value::Object(_))) {
             // Not a 3.0 field in 2.0 either: left for the 3.0 reader to report.
             return;
         }
-        let mut components = match root.remove("components") {
+        let mut components = match root.shift_remove("components") {
             Some(Value::Object(components)) => components,
             _ => Map::new(),
         };
@@ -268,7 +268,7 @@ impl Converter<'_> {
         key: &str,
         at: &str,
     ) -> Option<Vec<String>> {
-        let value = holder.remove(key)?;
+        let value = holder.shift_remove(key)?;
         let list: Option<Vec<String>> = value.as_array().and_then(|items| {
             items
                 .iter()
@@ -293,14 +293,18 @@ impl Converter<'_> {
     /// `servers` from `host`, `basePath` and `schemes`: one server per scheme, `https` first;
     /// without a host, the base path alone (relative to wherever the client is pointed).
     fn servers(&mut self, root: &mut Map<String, Value>) -> Vec<Value> {
-        let host = root.remove("host");
-        let base = root.remove("basePath");
-        let schemes = root.remove("schemes");
+        let host = root.shift_remove("host");
+        let base = root.shift_remove("basePath");
+        let schemes = root.shift_remove("schemes");
         let host = match host {
             Some(Value::String(h)) if !h.is_empty() => Some(h),
             Some(other) => {
                 root.insert("x-swagger-host".into(), other);
-                self.warn("/host", "`host` is not a string; it is ignored", "write the host name (and port) as a string, e.g. `api.example.com`");
+                self.warn(
+                    "/host",
+                    "`host` is not a string; it is ignored",
+                    "write the host name (and port) as a string, e.g. `api.example.com`",
+                );
                 None
             }
             None => None,
@@ -365,7 +369,7 @@ impl Converter<'_> {
     /// Merges `definitions` into `components.schemas`, where the bundle put the schemas of
     /// other files.
     fn definitions(&mut self, root: &mut Map<String, Value>, components: &mut Map<String, Value>) {
-        let Some(definitions) = root.remove("definitions") else {
+        let Some(definitions) = root.shift_remove("definitions") else {
             return;
         };
         let Value::Object(definitions) = definitions else {
@@ -394,10 +398,8 @@ impl Converter<'_> {
         value: Value,
         old: &str,
     ) -> bool {
-        let own = format!("#/components/{kind}/{}", pointer_token(&name));
-        let alias = value.get("$ref").and_then(Value::as_str) == Some(own.as_str());
         if into.contains_key(&name) {
-            if !alias {
+            if !is_alias(&value, kind, &name) {
                 self.errors.push(
                     Diagnostic::at(
                         self.file,
@@ -422,13 +424,13 @@ impl Converter<'_> {
         components: &mut Map<String, Value>,
     ) {
         let mut all: Vec<(String, Value, String)> = Vec::new();
-        if let Some(Value::Object(imported)) = components.remove("parameters") {
+        if let Some(Value::Object(imported)) = components.shift_remove("parameters") {
             for (name, p) in imported {
                 let at = format!("/components/parameters/{}", pointer_token(&name));
                 all.push((name, p, at));
             }
         }
-        match root.remove("parameters") {
+        match root.shift_remove("parameters") {
             Some(Value::Object(own)) => {
                 for (name, p) in own {
                     let at = under("/parameters", &name);
@@ -443,6 +445,10 @@ impl Converter<'_> {
         let mut plain = Map::new();
         let mut bodies = take_section(components, "requestBodies");
         for (name, mut parameter, at) in all {
+            if is_alias(&parameter, "parameters", &name) {
+                // `p: {$ref: other.yaml#/P}`: the bundle's copy of `P` is `p` already.
+                continue;
+            }
             let new = format!("/components/parameters/{}", pointer_token(&name));
             match location(&parameter) {
                 Some("body") => {
@@ -457,8 +463,7 @@ impl Converter<'_> {
                     self.add_component(&mut bodies, "requestBodies", name, body, &at);
                 }
                 Some("formData") => {
-                    self.parameters
-                        .insert(name, Shared::Form { parameter, at });
+                    self.parameters.insert(name, Shared::Form { parameter, at });
                 }
                 _ => {
                     if let Value::Object(p) = &mut parameter {
@@ -490,7 +495,7 @@ impl Converter<'_> {
                 (name, r, at)
             })
             .collect();
-        match root.remove("responses") {
+        match root.shift_remove("responses") {
             Some(Value::Object(own)) => {
                 for (name, response) in own {
                     let at = under("/responses", &name);
@@ -532,7 +537,7 @@ impl Converter<'_> {
         root: &mut Map<String, Value>,
         components: &mut Map<String, Value>,
     ) {
-        let Some(definitions) = root.remove("securityDefinitions") else {
+        let Some(definitions) = root.shift_remove("securityDefinitions") else {
             return;
         };
         let Value::Object(definitions) = definitions else {
@@ -565,10 +570,10 @@ impl Converter<'_> {
                 scheme.insert("scheme".into(), "basic".into());
             }
             Some("oauth2") => {
-                let flow = scheme.remove("flow");
+                let flow = scheme.shift_remove("flow");
                 let mut body = Map::new();
                 for key in ["authorizationUrl", "tokenUrl", "scopes"] {
-                    if let Some(value) = scheme.remove(key) {
+                    if let Some(value) = scheme.shift_remove(key) {
                         body.insert(key.into(), value);
                     }
                 }
@@ -619,7 +624,7 @@ impl Converter<'_> {
             }
             *list = kept;
             if list.is_empty() {
-                item.remove("parameters");
+                item.shift_remove("parameters");
             }
         }
         for method in METHODS {
@@ -678,7 +683,7 @@ impl Converter<'_> {
             }
             *list = kept;
             if list.is_empty() {
-                operation.remove("parameters");
+                operation.shift_remove("parameters");
             }
         }
         // The path item's body and form members, unless the operation has its own.
@@ -710,7 +715,7 @@ impl Converter<'_> {
 
     /// An operation's own `schemes` as its `servers`.
     fn operation_servers(&mut self, operation: &mut Map<String, Value>, at: &str) {
-        let Some(schemes) = operation.remove("schemes") else {
+        let Some(schemes) = operation.shift_remove("schemes") else {
             return;
         };
         match self.host.clone() {
@@ -751,16 +756,21 @@ impl Converter<'_> {
             .collect();
         if let Some((first, old)) = bodies.first() {
             for (_, extra) in bodies.iter().skip(1) {
-                self.warn_old(extra, "a second body parameter; only the first is the request body", "an operation has one body: describe it with one schema");
+                self.warn_old(
+                    extra,
+                    "a second body parameter; only the first is the request body",
+                    "an operation has one body: describe it with one schema",
+                );
             }
             for (p, extra) in &members {
                 if location(&self.resolved(p)) == Some("formData") {
                     self.warn_old(extra, "a formData parameter beside a body parameter; it is left out (the body is the request body)", "an operation sends either a body or form members, not both");
                 }
             }
-            if let (Some(Shared::Body { .. }), Some(reference)) =
-                (self.shared(first), first.get("$ref").and_then(Value::as_str))
-            {
+            if let (Some(Shared::Body { .. }), Some(reference)) = (
+                self.shared(first),
+                first.get("$ref").and_then(Value::as_str),
+            ) {
                 // The shared request body has the document's media types.
                 if consumes == self.consumes.as_slice() {
                     let name = reference.trim_start_matches("#/components/parameters/");
@@ -850,20 +860,31 @@ impl Converter<'_> {
             let Value::Object(mut parameter) = parameter else {
                 continue;
             };
-            let Some(name) = parameter.get("name").and_then(Value::as_str).map(str::to_owned)
+            let Some(name) = parameter
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
             else {
-                self.warn_old(&old, "a formData parameter without a `name`; it is left out", "name the form member");
+                self.warn_old(
+                    &old,
+                    "a formData parameter without a `name`; it is left out",
+                    "name the form member",
+                );
                 continue;
             };
             if parameter.get("required") == Some(&Value::Bool(true)) {
                 required.push(Value::String(name.clone()));
                 required_body = true;
             }
-            let format = parameter.remove("collectionFormat");
+            let format = parameter.shift_remove("collectionFormat");
             let (mut schema, nested) = schema_of(&mut parameter);
-            let here = format!("{new}/content/{}/schema/properties/{}", pointer_token(&media_types[0]), pointer_token(&name));
+            let here = format!(
+                "{new}/content/{}/schema/properties/{}",
+                pointer_token(&media_types[0]),
+                pointer_token(&name)
+            );
             self.nested_formats(nested, &here);
-            if let Some(description) = parameter.remove("description") {
+            if let Some(description) = parameter.shift_remove("description") {
                 schema.insert("description".into(), description);
             }
             if schema.get("type").and_then(Value::as_str) == Some("array") {
@@ -891,7 +912,11 @@ impl Converter<'_> {
         let mut content = Map::new();
         for media in &media_types {
             for (name, old) in &placed {
-                let here = format!("{new}/content/{}/schema/properties/{}", pointer_token(media), pointer_token(name));
+                let here = format!(
+                    "{new}/content/{}/schema/properties/{}",
+                    pointer_token(media),
+                    pointer_token(name)
+                );
                 self.moved(here, old.clone());
             }
             let mut schema = Map::new();
@@ -924,10 +949,14 @@ impl Converter<'_> {
         {
             return;
         }
-        let Some(place) = parameter.get("in").and_then(Value::as_str).map(str::to_owned) else {
+        let Some(place) = parameter
+            .get("in")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+        else {
             return;
         };
-        let format = parameter.remove("collectionFormat");
+        let format = parameter.shift_remove("collectionFormat");
         let (schema, nested) = schema_of(parameter);
         if schema.get("type").and_then(Value::as_str) == Some("array") {
             self.style(parameter, &place, format.as_ref(), at);
@@ -1008,8 +1037,8 @@ impl Converter<'_> {
                 self.header(header, &here, &there);
             }
         }
-        let schema = response.remove("schema");
-        let examples = match response.remove("examples") {
+        let schema = response.shift_remove("schema");
+        let examples = match response.shift_remove("examples") {
             Some(Value::Object(examples)) => examples,
             Some(other) => {
                 response.insert("examples".into(), other);
@@ -1049,11 +1078,18 @@ impl Converter<'_> {
         let Value::Object(header) = header else {
             return;
         };
-        if header.contains_key("$ref") || header.contains_key("schema") || header.contains_key("content") {
+        if header.contains_key("$ref")
+            || header.contains_key("schema")
+            || header.contains_key("content")
+        {
             return;
         }
-        let format = header.remove("collectionFormat");
-        if let Some(written) = format.as_ref().and_then(Value::as_str).filter(|f| *f != "csv") {
+        let format = header.shift_remove("collectionFormat");
+        if let Some(written) = format
+            .as_ref()
+            .and_then(Value::as_str)
+            .filter(|f| *f != "csv")
+        {
             self.warn(
                 under(at, "collectionFormat"),
                 format!("`collectionFormat: {written}` in a header: OpenAPI 3.0 headers are comma-separated; the value is read as `csv`"),
@@ -1073,7 +1109,7 @@ impl Converter<'_> {
 fn schema_of(holder: &mut Map<String, Value>) -> (Map<String, Value>, Vec<(String, Value)>) {
     let mut schema = Map::new();
     for keyword in SCHEMA_KEYWORDS {
-        if let Some(value) = holder.remove(*keyword) {
+        if let Some(value) = holder.shift_remove(*keyword) {
             schema.insert((*keyword).to_owned(), value);
         }
     }
@@ -1082,7 +1118,7 @@ fn schema_of(holder: &mut Map<String, Value>) -> (Map<String, Value>, Vec<(Strin
     let mut level = schema.get_mut("items");
     let mut at = String::from("/items");
     while let Some(Value::Object(items)) = level {
-        if let Some(format) = items.remove("collectionFormat") {
+        if let Some(format) = items.shift_remove("collectionFormat") {
             nested.push((at.clone(), format));
         }
         level = items.get_mut("items");
@@ -1097,7 +1133,7 @@ fn rewrite_schema(map: &mut Map<String, Value>, _at: &str) {
         map.insert("type".into(), "string".into());
         map.insert("format".into(), "binary".into());
     }
-    if let Some(nullable) = map.remove("x-nullable") {
+    if let Some(nullable) = map.shift_remove("x-nullable") {
         if nullable.is_boolean() {
             map.insert("nullable".into(), nullable);
         } else {
@@ -1108,6 +1144,13 @@ fn rewrite_schema(map: &mut Map<String, Value>, _at: &str) {
         let property = property.clone();
         map.insert("discriminator".into(), json!({ "propertyName": property }));
     }
+}
+
+/// Whether `value` is only a reference to the `kind` component `name` (which the bundle
+/// made of what a component of that name in the document referred to).
+fn is_alias(value: &Value, kind: &str, name: &str) -> bool {
+    let own = format!("#/components/{kind}/{}", pointer_token(name));
+    value.get("$ref").and_then(Value::as_str) == Some(own.as_str())
 }
 
 /// A parameter's `in`.
@@ -1129,7 +1172,7 @@ fn unescape(token: &str) -> String {
 
 /// Removes a section of `components` as an object (an empty one when absent or not one).
 fn take_section(components: &mut Map<String, Value>, kind: &str) -> Map<String, Value> {
-    match components.remove(kind) {
+    match components.shift_remove(kind) {
         Some(Value::Object(section)) => section,
         Some(other) => {
             components.insert(kind.to_owned(), other);
@@ -1142,5 +1185,136 @@ fn take_section(components: &mut Map<String, Value>, kind: &str) -> Map<String, 
 fn put_section(components: &mut Map<String, Value>, kind: &str, section: Map<String, Value>) {
     if !section.is_empty() && !components.contains_key(kind) {
         components.insert(kind.to_owned(), Value::Object(section));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn convert(mut value: Value) -> (Value, Converted) {
+        let converted = to_30("a.yaml", &mut value, Vec::new()).unwrap_or_else(|e| panic!("{e}"));
+        (value, converted)
+    }
+
+    #[test]
+    fn versions_are_told_apart() {
+        assert!(is_version_20(&json!("2.0")));
+        assert!(is_version_20(&json!(2.0)));
+        assert!(!is_version_20(&json!("2")));
+        assert!(!is_version_20(&json!(3)));
+        assert!(is_20(&json!({"swagger": "2.0"})));
+        assert!(!is_20(&json!({"swagger": "2.0", "openapi": "3.0.3"})));
+    }
+
+    #[test]
+    fn the_document_is_written_as_30_with_openapi_first() {
+        let (doc, converted) = convert(json!({
+            "swagger": "2.0",
+            "info": {"title": "t", "version": "1"},
+            "host": "h",
+            "paths": {},
+            "definitions": {"A": {"type": "string"}},
+        }));
+        let keys: Vec<&String> = doc.as_object().expect("object").keys().collect();
+        assert_eq!(keys, ["openapi", "info", "servers", "paths", "components"]);
+        assert_eq!(
+            converted.origins,
+            [Origin {
+                at: "/components/schemas/A".into(),
+                file: "a.yaml".into(),
+                pointer: "/definitions/A".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn moved_nodes_are_traced_through_the_bundles_origins() {
+        // A body parameter imported from `p.yaml` by the bundle, used by an operation.
+        let mut doc = json!({
+            "swagger": "2.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"post": {
+                "consumes": ["text/plain"],
+                "parameters": [{"$ref": "#/components/parameters/B"}],
+                "responses": {},
+            }}},
+            "components": {"parameters": {"B": {"name": "b", "in": "body", "schema": {"type": "string"}}}},
+        });
+        let bundled = vec![Origin {
+            at: "/components/parameters/B".into(),
+            file: "p.yaml".into(),
+            pointer: "/B".into(),
+        }];
+        let converted = to_30("a.yaml", &mut doc, bundled).expect("converts");
+        // Another media type than the document's: inlined, written in `p.yaml`.
+        let at = "/paths/~1a/post/requestBody/content/text~1plain/schema/maxLength";
+        assert_eq!(
+            trace(&converted.origins, "a.yaml", at),
+            ("p.yaml".to_owned(), "/B/schema/maxLength".to_owned())
+        );
+        assert_eq!(
+            trace(
+                &converted.origins,
+                "a.yaml",
+                "/components/requestBodies/B/content/application~1json/schema"
+            ),
+            ("p.yaml".to_owned(), "/B/schema".to_owned())
+        );
+    }
+
+    #[test]
+    fn parameter_keywords_become_a_schema() {
+        let mut parameter = json!({
+            "name": "n", "in": "query", "description": "d", "required": true,
+            "type": "array", "items": {"type": "string", "enum": ["a"], "collectionFormat": "pipes", "items": {"type": "string"}},
+            "maxItems": 3, "x-nullable": true, "x-ext": 1,
+        });
+        let mut converter = Converter {
+            file: "a.yaml",
+            moves: Vec::new(),
+            warnings: Vec::new(),
+            left_out: Vec::new(),
+            errors: Vec::new(),
+            consumes: Vec::new(),
+            produces: Vec::new(),
+            parameters: BTreeMap::new(),
+            host: None,
+        };
+        if let Value::Object(p) = &mut parameter {
+            converter.parameter(p, "/p", "/p");
+        }
+        assert_eq!(
+            parameter,
+            json!({
+                "name": "n", "in": "query", "description": "d", "required": true, "x-ext": 1,
+                "style": "form", "explode": false,
+                "schema": {"type": "array", "items": {"type": "string", "enum": ["a"], "items": {"type": "string"}}, "maxItems": 3, "x-nullable": true},
+            })
+        );
+        assert_eq!(converter.moves, [("/p/schema".to_owned(), "/p".to_owned())]);
+        assert_eq!(converter.warnings.len(), 1);
+        assert!(converter.warnings[0].to_string().contains(
+            "a.yaml:#/p/items/collectionFormat: warning: `collectionFormat: pipes` of nested items"
+        ));
+    }
+
+    #[test]
+    fn schema_keywords_of_20() {
+        let mut schema = json!({"type": "file", "x-nullable": true, "discriminator": "kind"});
+        if let Value::Object(map) = &mut schema {
+            rewrite_schema(map, "");
+        }
+        assert_eq!(
+            schema,
+            json!({"type": "string", "format": "binary", "nullable": true, "discriminator": {"propertyName": "kind"}})
+        );
+    }
+
+    #[test]
+    fn media_types_compare_without_parameters() {
+        assert!(is_media("multipart/form-data; boundary=x", MULTIPART));
+        assert!(is_media("Application/X-WWW-Form-Urlencoded", URLENCODED));
+        assert!(!is_media("application/json", URLENCODED));
     }
 }

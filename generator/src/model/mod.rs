@@ -23,6 +23,8 @@ pub struct Api {
     /// Named types in document order: components first, then inline types as met.
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
+    /// The ways of proving who sends a request (`components.securitySchemes`), by name.
+    pub security_schemes: Vec<SecurityScheme>,
     /// What lowering approximated with a documented fallback, each located in the spec:
     /// generation reports them, and refuses the spec when configured to be strict.
     pub warnings: Vec<crate::Diagnostic>,
@@ -256,6 +258,122 @@ pub struct Operation {
     pub waiters: Vec<Waiter>,
     /// Offset/limit paging of this operation (`x-clientgen-paginator`).
     pub paginator: Option<Paginator>,
+    /// The credentials the operation accepts, alternatives in the spec's order (its own
+    /// `security`, else the document's); empty when the spec asks for none.
+    pub security: Vec<SecurityRequirement>,
+}
+
+/// A way of proving who sends a request: an entry of `components.securitySchemes`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    /// The scheme's name in the spec, which requirements and users' configurations name.
+    pub name: String,
+    pub description: Option<String>,
+    pub kind: SchemeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemeKind {
+    /// A key sent as a header, query parameter or cookie named `name`.
+    ApiKey {
+        location: ApiKeyLocation,
+        name: String,
+    },
+    /// `Authorization: Basic base64(user:password)`.
+    Basic,
+    /// `Authorization: Bearer <token>`.
+    Bearer { format: Option<String> },
+    /// Any other HTTP authentication scheme, as the spec names it: `Authorization: <scheme>
+    /// <credential>`, unless a signer is declared for it.
+    Http { scheme: String },
+    /// OAuth 2.0: a bearer token; the client-credentials flow's token URL and the scopes
+    /// when the spec gives them.
+    OAuth2 {
+        client_credentials_token_url: Option<String>,
+        scopes: Vec<String>,
+    },
+    /// OpenID Connect: a bearer token, discovered at `url`.
+    OpenIdConnect { url: String },
+    /// A client certificate presented in the TLS handshake (3.1's `mutualTLS`).
+    MutualTls,
+}
+
+impl SchemeKind {
+    /// What the scheme sends, in words, for documentation and `diff`.
+    pub fn describe(&self) -> String {
+        let code = |text: &str| format!("`{}`", text.replace('`', "'"));
+        match self {
+            SchemeKind::ApiKey { location, name } => {
+                let place = match location {
+                    ApiKeyLocation::Header => "header",
+                    ApiKeyLocation::Query => "query parameter",
+                    ApiKeyLocation::Cookie => "cookie",
+                };
+                format!("an API key in the {place} {}", code(name))
+            }
+            SchemeKind::Basic => "HTTP basic authentication, a user and a password".into(),
+            SchemeKind::Bearer { .. } => "a bearer token".into(),
+            SchemeKind::Http { scheme } => format!("HTTP authentication {}", code(scheme)),
+            SchemeKind::OAuth2 { .. } => "an OAuth 2.0 bearer token".into(),
+            SchemeKind::OpenIdConnect { .. } => "an OpenID Connect bearer token".into(),
+            SchemeKind::MutualTls => "a TLS client certificate".into(),
+        }
+    }
+}
+
+impl SecurityRequirement {
+    /// The alternative in words: its schemes (with scopes), joined by "and"; "no
+    /// credentials" when it has none.
+    pub fn describe(&self, schemes: &[SecurityScheme]) -> String {
+        if self.schemes.is_empty() {
+            return "no credentials (anonymous calls are allowed)".into();
+        }
+        let parts: Vec<String> = self
+            .schemes
+            .iter()
+            .map(|used| {
+                let kind = schemes
+                    .iter()
+                    .find(|s| s.name == used.scheme)
+                    .map(|s| s.kind.describe())
+                    .unwrap_or_default();
+                let scopes = if used.scopes.is_empty() {
+                    String::new()
+                } else {
+                    let listed: Vec<String> = used
+                        .scopes
+                        .iter()
+                        .map(|s| format!("`{}`", s.replace('`', "'")))
+                        .collect();
+                    format!(", scopes {}", listed.join(", "))
+                };
+                format!("`{}` ({kind}{scopes})", used.scheme.replace('`', "'"))
+            })
+            .collect();
+        parts.join(" and ")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// One alternative of an operation's `security`: every scheme listed, together. No schemes:
+/// the operation may be called without credentials.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SecurityRequirement {
+    pub schemes: Vec<SchemeUse>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemeUse {
+    /// The name of a scheme of [`Api::security_schemes`].
+    pub scheme: String,
+    /// OAuth 2.0 / OpenID Connect scopes (role names for other schemes in 3.1).
+    pub scopes: Vec<String>,
 }
 
 /// Polls an operation until a member of its response reaches a declared value.

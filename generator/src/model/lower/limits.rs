@@ -264,9 +264,8 @@ impl<'a> Walk<'a> {
                     let name = reference
                         .strip_prefix("#/components/")?
                         .strip_prefix(kind)?
-                        .strip_prefix('/')?
-                        .replace("~1", "/")
-                        .replace("~0", "~");
+                        .strip_prefix('/')
+                        .map(crate::diagnostics::unescape_pointer_token)?;
                     current = lookup(self.doc.components.as_ref()?).get(&name)?;
                     here = pointer(["components", kind, name.as_str()]);
                 }
@@ -281,9 +280,8 @@ impl<'a> Walk<'a> {
         let mut reference = reference;
         for _ in 0..MAX_ALL_OF_DEPTH {
             let name = reference
-                .strip_prefix("#/components/schemas/")?
-                .replace("~1", "/")
-                .replace("~0", "~");
+                .strip_prefix("#/components/schemas/")
+                .map(crate::diagnostics::unescape_pointer_token)?;
             let (name, schema) = schemas.get_key_value(&name)?;
             match schema {
                 ReferenceOr::Item(schema) => {

@@ -9,6 +9,7 @@ mod limits;
 mod operation;
 mod recursion;
 mod schema;
+mod security;
 mod usage;
 mod workflow;
 
@@ -36,6 +37,7 @@ pub fn lower_within(spec: &LoadedSpec, module: &str, limits: &Limits) -> Result<
         return Err(Diagnostics(problems));
     }
     let mut cx = Context::new(spec);
+    cx.security_schemes = security::lower_schemes(&mut cx);
     cx.name_component_schemas();
     cx.lower_component_schemas();
     let (mut operations, pending, mut methods) = operation::lower_operations(&mut cx);
@@ -60,6 +62,7 @@ pub fn lower_within(spec: &LoadedSpec, module: &str, limits: &Limits) -> Result<
         servers: lower_servers(doc),
         types: cx.types,
         operations,
+        security_schemes: cx.security_schemes,
         warnings,
     })
 }
@@ -75,6 +78,7 @@ pub(crate) struct Context<'a> {
     /// Type name to its place in `types`: lookups stay cheap on specs with thousands of types.
     pub type_index: BTreeMap<String, usize>,
     pub diagnostics: Vec<Diagnostic>,
+    pub security_schemes: Vec<super::SecurityScheme>,
 }
 
 impl<'a> Context<'a> {
@@ -87,6 +91,7 @@ impl<'a> Context<'a> {
             types: Vec::new(),
             type_index: BTreeMap::new(),
             diagnostics: Vec::new(),
+            security_schemes: Vec::new(),
         }
     }
 

@@ -85,6 +85,9 @@ pub(super) fn lower_operations(cx: &mut Context) -> (Vec<Operation>, Vec<Pending
             let responses = lower_responses(cx, &op.responses, &type_name, &at);
             let accept = accept_header(&responses);
             pending.extend(workflow::pending(operations.len(), &op.extensions, &at));
+            let schemes = std::mem::take(&mut cx.security_schemes);
+            let security = super::security::requirements(cx, &schemes, op.security.as_ref(), &at);
+            cx.security_schemes = schemes;
             operations.push(Operation {
                 operation_id,
                 method_name,
@@ -104,6 +107,7 @@ pub(super) fn lower_operations(cx: &mut Context) -> (Vec<Operation>, Vec<Pending
                 responses,
                 waiters: Vec::new(),
                 paginator: None,
+                security,
             });
         }
     }

@@ -621,9 +621,8 @@ pub fn resolve_schema<'d>(
             ReferenceOr::Item(item) => return Some(item),
             ReferenceOr::Reference { reference } => {
                 let name = reference
-                    .strip_prefix("#/components/schemas/")?
-                    .replace("~1", "/")
-                    .replace("~0", "~");
+                    .strip_prefix("#/components/schemas/")
+                    .map(crate::diagnostics::unescape_pointer_token)?;
                 current = doc.components.as_ref()?.schemas.get(&name)?;
             }
         }
