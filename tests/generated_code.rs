@@ -226,3 +226,10 @@ fn snapshot_fixture_workflows() {
 fn snapshot_fixture_schemas() {
     snapshot_fixture("schemas");
 }
+
+/// `anyOf`/`oneOf` of a string enum and a plain string: the same forward-compatible enums as
+/// closed ones (compiled by `compile_check`).
+#[test]
+fn snapshot_fixture_open_enums() {
+    snapshot_fixture("open_enums");
+}

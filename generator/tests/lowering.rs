@@ -557,6 +557,234 @@ components:
     assert!(api.has_streams());
 }
 
+/// The open-enum idiom (`anyOf`/`oneOf` of a string enum and a plain string) is the same
+/// forward-compatible enum as a closed string enum, in every spelling third-party specs use.
+#[test]
+fn an_open_enum_is_the_same_enum_as_a_closed_one() {
+    let spec = load_text(
+        "open.yaml",
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Closed:
+      type: string
+      enum: [a, b]
+    Open:
+      description: Known values, or any other string.
+      anyOf:
+        - type: string
+          description: known
+          enum: [a, b]
+        - type: string
+          description: anything else
+    Reversed:
+      oneOf:
+        - type: string
+        - type: string
+          enum: [a, b]
+    Typed:
+      type: string
+      anyOf:
+        - {type: string, enum: [a, b]}
+        - {type: string, maxLength: 64}
+    Insensitive:
+      x-clientgen-case-insensitive: true
+      anyOf:
+        - {type: string, enum: [FINISH]}
+        - {type: string}
+    InsensitiveMember:
+      anyOf:
+        - {type: string, enum: [FINISH], x-clientgen-case-insensitive: true}
+        - {type: string}
+    ByReference:
+      anyOf:
+        - $ref: '#/components/schemas/Closed'
+        - type: string
+    ByReferenceInsensitive:
+      x-clientgen-case-insensitive: true
+      oneOf:
+        - type: string
+        - $ref: '#/components/schemas/Closed'
+    OfAnOpenEnum:
+      anyOf:
+        - $ref: '#/components/schemas/Insensitive'
+        - type: string
+    Holder:
+      type: object
+      properties:
+        nullable_outer:
+          nullable: true
+          anyOf:
+            - {type: string, enum: [x]}
+            - {type: string}
+        nullable_member:
+          anyOf:
+            - {type: string, enum: [x]}
+            - {type: string, nullable: true}
+        inline:
+          anyOf:
+            - {type: string}
+            - {type: string, enum: [x, y]}
+    NotOpenInteger:
+      anyOf:
+        - {type: string, enum: [a]}
+        - {type: integer}
+    NotOpenThree:
+      anyOf:
+        - {type: string, enum: [a]}
+        - {type: string}
+        - {type: string, enum: [b]}
+    NotOpenBinary:
+      anyOf:
+        - {type: string, enum: [a]}
+        - {type: string, format: binary}
+"#,
+    );
+    let api = model::lower(&spec, "open").unwrap();
+    let types = &api.types;
+    let kind = |name: &str| -> &TypeKind {
+        &types
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap_or_else(|| panic!("no type {name}"))
+            .kind
+    };
+    // Equal types are merged into one (an alias), so follow aliases to the enum.
+    let enum_of = |name: &str| -> &TypeKind {
+        let mut name = name.to_owned();
+        for _ in 0..8 {
+            match kind(&name) {
+                TypeKind::Alias(Type::Named(target)) => name = target.clone(),
+                other => return other,
+            }
+        }
+        panic!("a chain of aliases")
+    };
+    let values = |name: &str| match enum_of(name) {
+        TypeKind::Enum(e) => (
+            e.values
+                .iter()
+                .map(|v| format!("{}={}", v.name, v.wire))
+                .collect::<Vec<_>>()
+                .join(","),
+            e.case_insensitive,
+        ),
+        other => panic!("{name} is not an enum: {other:?}"),
+    };
+    let closed = values("Closed");
+    assert_eq!(closed, ("A=a,B=b".to_owned(), false));
+    assert_eq!(values("Open"), closed, "the same enum as the closed one");
+    assert_eq!(
+        api.types
+            .iter()
+            .find(|t| t.name == "Open")
+            .unwrap()
+            .doc
+            .as_deref(),
+        Some("Known values, or any other string."),
+    );
+    assert_eq!(values("Reversed"), closed, "in either order, `oneOf` too");
+    assert_eq!(values("Typed"), closed, "beside `type: string`");
+    assert_eq!(values("Insensitive"), ("Finish=FINISH".to_owned(), true));
+    assert_eq!(
+        values("InsensitiveMember"),
+        ("Finish=FINISH".to_owned(), true),
+        "the flag on the enum member counts too"
+    );
+    assert_eq!(
+        kind("ByReference"),
+        &TypeKind::Alias(Type::Named("Closed".into())),
+        "a referenced enum component is that (already open) type"
+    );
+    assert_eq!(
+        values("ByReferenceInsensitive"),
+        ("A=a,B=b".to_owned(), true),
+        "made case-insensitive: the component's values in an enum of its own"
+    );
+    assert_eq!(
+        kind("OfAnOpenEnum"),
+        &TypeKind::Alias(Type::Named("Insensitive".into()))
+    );
+    let TypeKind::Struct { fields, .. } = kind("Holder") else {
+        panic!("a struct")
+    };
+    let shapes: Vec<(String, bool, Type)> = fields
+        .iter()
+        .map(|f| (f.wire_name.clone(), f.nullable, f.ty.clone()))
+        .collect();
+    assert_eq!(
+        shapes,
+        [
+            (
+                "nullable_outer".to_owned(),
+                true,
+                Type::Named("HolderNullableOuter".into())
+            ),
+            (
+                "nullable_member".to_owned(),
+                true,
+                Type::Named("HolderNullableMember".into())
+            ),
+            (
+                "inline".to_owned(),
+                false,
+                Type::Named("HolderInline".into())
+            ),
+        ]
+    );
+    assert_eq!(values("HolderNullableOuter"), ("X=x".to_owned(), false));
+    assert_eq!(values("HolderNullableMember"), ("X=x".to_owned(), false));
+    assert_eq!(values("HolderInline"), ("X=x,Y=y".to_owned(), false));
+    for name in ["NotOpenInteger", "NotOpenThree", "NotOpenBinary"] {
+        assert!(
+            matches!(kind(name), TypeKind::OneOf { .. }),
+            "{name} is not an open enum: {:?}",
+            kind(name)
+        );
+    }
+}
+
+/// OpenAPI 3.1's spelling of a nullable open enum (a `null` alternative) is read the same.
+#[test]
+fn an_open_enum_with_a_null_alternative_is_an_optional_enum() {
+    let spec = load_text(
+        "open31.yaml",
+        r#"
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Holder:
+      type: object
+      properties:
+        status:
+          anyOf:
+            - {type: string, enum: [on, off]}
+            - {type: string}
+            - {type: 'null'}
+"#,
+    );
+    let api = model::lower(&spec, "open31").unwrap();
+    let holder = api.types.iter().find(|t| t.name == "Holder").unwrap();
+    let TypeKind::Struct { fields, .. } = &holder.kind else {
+        panic!("a struct")
+    };
+    assert!(fields[0].nullable);
+    let Type::Named(name) = &fields[0].ty else {
+        panic!("a named type: {:?}", fields[0].ty)
+    };
+    let status = api.types.iter().find(|t| &t.name == name).unwrap();
+    let TypeKind::Enum(e) = &status.kind else {
+        panic!("an enum: {status:?}")
+    };
+    let wires: Vec<&str> = e.values.iter().map(|v| v.wire.as_str()).collect();
+    assert_eq!(wires, ["on", "off"]);
+}
+
 /// Security: every kind of scheme, references between schemes, 3.1's `mutualTLS`, the
 /// document's default, an operation's own requirements (`[]`, `{}`, AND-combinations) and a
 /// requirement naming no scheme (left out, with a warning).

@@ -108,7 +108,7 @@ impl Context<'_> {
         };
         let ty = if let Some((i, member)) = sole {
             self.type_of(member, hint, &format!("{at}/allOf/{i}"))
-        } else if needs_definition(schema) {
+        } else if needs_definition(schema) || open_enum(self.doc, schema).is_some() {
             let name = self.type_scope.claim(naming::type_name(hint));
             let slot = self.reserve(&name, doc_of(schema));
             self.types[slot].kind = self.definition(&name, schema, at);
@@ -120,7 +120,9 @@ impl Context<'_> {
         let annotated_nullable = sole.is_some()
             && matches!(&schema.schema_kind, SchemaKind::AllOf { all_of }
                 if all_of.iter().any(|m| matches!(m, ReferenceOr::Item(s) if s.schema_data.nullable)));
-        if schema.schema_data.nullable || annotated_nullable {
+        // An open enum allows `null` when one of its members does.
+        let open_nullable = open_enum(self.doc, schema).is_some_and(|open| open.nullable);
+        if schema.schema_data.nullable || annotated_nullable || open_nullable {
             Type::Option(Box::new(ty))
         } else {
             ty
@@ -148,21 +150,13 @@ impl Context<'_> {
                 TypeKind::Struct { fields, additional }
             }
             SchemaKind::Type(openapiv3::Type::String(string)) if !string.enumeration.is_empty() => {
-                // `Unknown` is the catch-all variant every generated enum has.
-                let mut scope = Scope::with_taken(["Unknown"]);
-                let values = string
-                    .enumeration
-                    .iter()
-                    .flatten()
-                    .map(|wire| EnumValue {
-                        wire: wire.clone(),
-                        name: scope.claim(naming::variant_name(wire)),
-                    })
-                    .collect();
-                TypeKind::Enum(StringEnum {
-                    values,
-                    case_insensitive: flag(schema, CASE_INSENSITIVE),
-                })
+                string_enum(
+                    string.enumeration.iter().flatten().cloned(),
+                    flag(schema, CASE_INSENSITIVE),
+                )
+            }
+            _ if open_enum(self.doc, schema).is_some() => {
+                self.open_enum_definition(name, schema, at)
             }
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
                 let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
@@ -197,6 +191,23 @@ impl Context<'_> {
             }
             _ => TypeKind::Alias(self.plain_type(schema, name, at)),
         }
+    }
+
+    /// The type of an open enum ([`open_enum`]): the enum it generates for a closed one, with
+    /// its `Unknown` catch-all. Matched regardless of case when the schema or its enum member
+    /// says `x-clientgen-case-insensitive`. A member that refers to an enum component stands
+    /// for that component (already forward compatible), unless the open enum adds case
+    /// insensitivity the component lacks: then its values are copied into an enum of its own.
+    fn open_enum_definition(&mut self, name: &str, schema: &Schema, at: &str) -> TypeKind {
+        let open = open_enum(self.doc, schema).expect("checked by the caller");
+        let outer = flag(schema, CASE_INSENSITIVE);
+        if let ReferenceOr::Reference { .. } = open.known {
+            if !outer || open.case_insensitive {
+                let here = format!("{at}/{}/{}", open.keyword, open.known_index);
+                return TypeKind::Alias(self.type_of(open.known, name, &here));
+            }
+        }
+        string_enum(open.values, outer || open.case_insensitive)
     }
 
     /// Collects the members of every object in an `allOf` (following references and nested
@@ -680,6 +691,128 @@ pub(super) fn sole_member(all_of: &[ReferenceOr<Schema>]) -> Option<(usize, &Ref
         (Some(only @ (_, ReferenceOr::Reference { .. })), None) => Some(*only),
         _ => None,
     }
+}
+
+/// A string enum type: `Unknown` is the catch-all variant every generated enum has.
+fn string_enum(values: impl IntoIterator<Item = String>, case_insensitive: bool) -> TypeKind {
+    let mut scope = Scope::with_taken(["Unknown"]);
+    let values = values
+        .into_iter()
+        .map(|wire| EnumValue {
+            name: scope.claim(naming::variant_name(&wire)),
+            wire,
+        })
+        .collect();
+    TypeKind::Enum(StringEnum {
+        values,
+        case_insensitive,
+    })
+}
+
+/// An open enum: "these values, or any other string", written in standard OpenAPI.
+pub(super) struct OpenEnum<'d> {
+    /// The member listing the known values (a string enum, or a reference to one).
+    pub known: &'d ReferenceOr<Schema>,
+    /// `oneOf` or `anyOf`, and the known member's index there.
+    pub keyword: &'static str,
+    pub known_index: usize,
+    /// The known values, in order.
+    pub values: Vec<String>,
+    /// The enum member (or what it refers to) is marked `x-clientgen-case-insensitive`.
+    pub case_insensitive: bool,
+    /// A member allows `null` (`nullable: true`).
+    pub nullable: bool,
+}
+
+/// Reads the open-enum idiom: a `oneOf` or `anyOf` (without a discriminator) of exactly two
+/// members, a string enum and a plain string, in either order, each inline or a `$ref` (the
+/// enum may itself be an open enum), beside at most `type: string`.
+/// `anyOf: [{type: string, enum: [a, b]}, {type: string}]` is how standard OpenAPI says what
+/// a closed enum with a catch-all means to this generator, so both give the same
+/// forward-compatible enum. Descriptions, titles and string constraints on the members
+/// change nothing.
+pub(super) fn open_enum<'d>(
+    doc: &'d openapiv3::OpenAPI,
+    schema: &'d Schema,
+) -> Option<OpenEnum<'d>> {
+    open_enum_within(doc, schema, 0)
+}
+
+fn open_enum_within<'d>(
+    doc: &'d openapiv3::OpenAPI,
+    schema: &'d Schema,
+    depth: usize,
+) -> Option<OpenEnum<'d>> {
+    if depth > 8 || schema.schema_data.discriminator.is_some() {
+        return None;
+    }
+    let (keyword, members) = match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => ("oneOf", one_of),
+        SchemaKind::AnyOf { any_of } => ("anyOf", any_of),
+        // `{type: string, anyOf: [..]}`: the parser keeps such a node untyped.
+        SchemaKind::Any(any)
+            if matches!(any.typ.as_deref(), None | Some("string"))
+                && any.properties.is_empty()
+                && any.additional_properties.is_none()
+                && any.items.is_none()
+                && any.enumeration.is_empty()
+                && any.all_of.is_empty()
+                && any.not.is_none()
+                && any.one_of.is_empty() != any.any_of.is_empty() =>
+        {
+            if any.one_of.is_empty() {
+                ("anyOf", &any.any_of)
+            } else {
+                ("oneOf", &any.one_of)
+            }
+        }
+        _ => return None,
+    };
+    let [first, second] = members.as_slice() else {
+        return None;
+    };
+    let resolved = |m| resolve_schema(doc, m);
+    let (known_index, known, other) = if is_plain_string(resolved(second)?) {
+        (0, first, second)
+    } else {
+        (1, second, first)
+    };
+    let other = resolved(other)?;
+    if !is_plain_string(other) {
+        return None;
+    }
+    let target = resolved(known)?;
+    let (values, case_insensitive, nullable) = match &target.schema_kind {
+        SchemaKind::Type(openapiv3::Type::String(string)) if !string.enumeration.is_empty() => (
+            string.enumeration.iter().flatten().cloned().collect(),
+            flag(target, CASE_INSENSITIVE),
+            target.schema_data.nullable,
+        ),
+        _ => {
+            let inner = open_enum_within(doc, target, depth + 1)?;
+            let case_insensitive = inner.case_insensitive || flag(target, CASE_INSENSITIVE);
+            (inner.values, case_insensitive, inner.nullable)
+        }
+    };
+    Some(OpenEnum {
+        known,
+        keyword,
+        known_index,
+        values,
+        case_insensitive,
+        nullable: nullable || other.schema_data.nullable,
+    })
+}
+
+/// A string without values or a binary format: the "anything else" of an open enum.
+fn is_plain_string(schema: &Schema) -> bool {
+    use openapiv3::{StringFormat, VariantOrUnknownOrEmpty};
+    matches!(&schema.schema_kind, SchemaKind::Type(openapiv3::Type::String(string))
+    if string.enumeration.is_empty()
+        && !matches!(
+            string.format,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary | StringFormat::Byte)
+        ))
 }
 
 fn is_object(schema: &Schema) -> bool {
