@@ -33,7 +33,13 @@ fn assert_envelope(request: &Request, accept: &str, extra_headers: &[&str]) {
     // The vendor's SDK says `Content-Type: application/json` on every request without a
     // body of another type, GETs and bodiless POSTs included.
     assert_eq!(header(request, "content-type"), Some("application/json"));
-    let mut expected = vec!["accept", "content-type", "host", "user-agent", "x-auth-token"];
+    let mut expected = vec![
+        "accept",
+        "content-type",
+        "host",
+        "user-agent",
+        "x-auth-token",
+    ];
     if request.method == "POST" {
         assert_eq!(header(request, "content-length"), Some("0"));
         expected.push("content-length");
