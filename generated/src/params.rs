@@ -13,7 +13,7 @@
 //! order of insertion (its `preserve_order` feature, which any crate in a build can turn on).
 
 use crate::error::ConstructionError;
-use crate::signing::ENCODE;
+use crate::signing::{QueryValue, ENCODE};
 use percent_encoding::utf8_percent_encode;
 use serde_json::Value;
 
@@ -102,26 +102,48 @@ pub(crate) fn pairs<T: serde::Serialize + ?Sized>(
 
 /// The `name=value` pairs a query (or cookies) carries for one parameter, not yet encoded.
 pub(crate) fn query_pairs(name: &str, value: &Value, style: Style, explode: bool) -> Vec<(String, String)> {
+    query_values(name, value, style, explode)
+        .into_iter()
+        .map(|(key, value)| (key, value.text().into_owned()))
+        .collect()
+}
+
+/// The pairs of [`query_pairs`], each scalar keeping its type (so that repeated values of one
+/// key are ordered as the vendor's SDK orders them, integers numerically); a joined or nested
+/// value is text.
+pub(crate) fn query_values(name: &str, value: &Value, style: Style, explode: bool) -> Vec<(String, QueryValue)> {
     let mut pairs = Vec::new();
     match style {
         Style::Json => {
             if !value.is_null() {
-                pairs.push((name.to_owned(), value.to_string()));
+                pairs.push((name.to_owned(), QueryValue::Text(value.to_string())));
             }
         }
         Style::DeepObject => deep(name.to_owned(), value, &mut pairs),
-        _ => match flatten(value) {
-            Flat::Absent => {}
-            Flat::One(text) => pairs.push((name.to_owned(), text)),
-            Flat::List(items) if explode => {
-                pairs.extend(items.into_iter().map(|item| (name.to_owned(), item)));
-            }
-            Flat::List(items) => pairs.push((name.to_owned(), items.join(style.separator()))),
-            Flat::Pairs(members) if explode => pairs.extend(members),
-            Flat::Pairs(members) => {
-                let joined: Vec<String> = members.into_iter().flat_map(|(k, v)| [k, v]).collect();
-                pairs.push((name.to_owned(), joined.join(style.separator())));
-            }
+        _ => match value {
+            Value::Null => {}
+            Value::Array(items) if explode => pairs.extend(
+                items
+                    .iter()
+                    .filter(|v| !v.is_null())
+                    .map(|item| (name.to_owned(), QueryValue::from_json(item))),
+            ),
+            Value::Object(members) if explode => pairs.extend(
+                sorted(members)
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k.clone(), QueryValue::from_json(v))),
+            ),
+            Value::Array(_) | Value::Object(_) => match flatten(value) {
+                Flat::List(items) => {
+                    pairs.push((name.to_owned(), QueryValue::Text(items.join(style.separator()))));
+                }
+                Flat::Pairs(members) => {
+                    let joined: Vec<String> = members.into_iter().flat_map(|(k, v)| [k, v]).collect();
+                    pairs.push((name.to_owned(), QueryValue::Text(joined.join(style.separator()))));
+                }
+                Flat::Absent | Flat::One(_) => {}
+            },
+            scalar => pairs.push((name.to_owned(), QueryValue::from_json(scalar))),
         },
     }
     pairs
@@ -129,7 +151,7 @@ pub(crate) fn query_pairs(name: &str, value: &Value, style: Style, explode: bool
 
 /// deepObject: every scalar under its bracketed key path. Depth is the value's own, which
 /// serde built from a Rust value (no input controls it).
-fn deep(key: String, value: &Value, pairs: &mut Vec<(String, String)>) {
+fn deep(key: String, value: &Value, pairs: &mut Vec<(String, QueryValue)>) {
     match value {
         Value::Null => {}
         Value::Object(members) => {
@@ -142,7 +164,7 @@ fn deep(key: String, value: &Value, pairs: &mut Vec<(String, String)>) {
                 deep(format!("{key}[{i}]"), v, pairs);
             }
         }
-        scalar => pairs.push((key, text(scalar))),
+        scalar => pairs.push((key, QueryValue::from_json(scalar))),
     }
 }
 

@@ -300,29 +300,43 @@ impl Transport {
         }
         // What is signed is the path as sent, an endpoint's path prefix included.
         let sent_path = url.path().to_owned();
-        let mut headers: Vec<(String, String)> = vec![
-            ("Accept".to_owned(), request.accept.to_owned()),
-            (
-                "User-Agent".to_owned(),
-                self.config
-                    .user_agent()
-                    .to_str()
-                    .unwrap_or_default()
-                    .to_owned(),
-            ),
-        ];
+        // The headers the request carries (signed, when signing): the user agent, the
+        // operation's headers and cookies, and the content type.
+        let mut headers: Vec<(String, String)> = vec![(
+            "User-Agent".to_owned(),
+            self.config
+                .user_agent()
+                .to_str()
+                .unwrap_or_default()
+                .to_owned(),
+        )];
         headers.extend(request.headers.iter().cloned());
         if !request.cookies.is_empty() {
             headers.push(("Cookie".to_owned(), request.cookies.join("; ")));
         }
-        let (content_type, body) = match &request.body {
-            Some(Body::Bytes { content_type, data }) => (Some(*content_type), data.as_slice()),
-            Some(Body::Multipart(_)) => (Some("multipart/form-data"), &[][..]),
-            None => (None, &[][..]),
+        // A multipart body is built now, so that its boundary is known to the signature.
+        let form = match &request.body {
+            Some(Body::Multipart(parts)) => Some(
+                parts
+                    .to_form()
+                    .map_err(|reason| ConstructionError::new("body", reason))?,
+            ),
+            _ => None,
         };
-        if let (Some(ct), Some(Body::Bytes { .. })) = (content_type, &request.body) {
-            headers.push(("Content-Type".to_owned(), ct.to_owned()));
-        }
+        let multipart_type = form
+            .as_ref()
+            .map(|form| format!("multipart/form-data; boundary={}", form.boundary()));
+        let (body_type, body, has_body) = match &request.body {
+            Some(Body::Bytes { content_type, data }) => {
+                (Some(*content_type), data.as_slice(), !data.is_empty())
+            }
+            Some(Body::Multipart(_)) => (multipart_type.as_deref(), &[][..], true),
+            None => (None, &[][..], false),
+        };
+        headers.push((
+            "Content-Type".to_owned(),
+            content_type_by_vendor_convention(body_type).to_owned(),
+        ));
         let mut sensitive = Vec::new();
         match self.config.credentials() {
             Some(Credentials::Token(token)) => {
@@ -344,10 +358,8 @@ impl Transport {
                         .duration_since(std::time::UNIX_EPOCH)
                         .map_or(0, |d| d.as_secs()),
                 );
-                headers.push(("Host".to_owned(), host));
-                headers.push((signing::DATE_HEADER.to_owned(), date.clone()));
-                if let Some(project_id) = request.project_id.as_deref().or(self.config.project_id())
-                {
+                let project_id = request.project_id.as_deref().or(self.config.project_id());
+                if let Some(project_id) = project_id {
                     if !crate::config::header_safe(project_id)
                         || reqwest::header::HeaderValue::from_str(project_id).is_err()
                     {
@@ -356,34 +368,37 @@ impl Transport {
                             "cannot be sent in the signed X-Project-Id header (use visible ASCII)",
                         ));
                     }
-                    headers.push(("X-Project-Id".to_owned(), project_id.to_owned()));
                 }
-                if let Some(token) = security_token {
-                    headers.push(("X-Security-Token".to_owned(), token.expose().to_owned()));
-                    sensitive.push("X-Security-Token");
-                }
-                let payload_hash = signing::payload_hash(content_type, body);
-                if payload_hash == signing::UNSIGNED_PAYLOAD {
-                    headers.push(("X-Sdk-Content-Sha256".to_owned(), payload_hash.clone()));
-                }
-                let input = signing::SigningInput {
+                let key = signing::SigningKey {
+                    access_key,
+                    secret_key: secret_key.expose(),
+                    project_id,
+                    security_token: security_token.as_ref().map(|token| token.expose()),
+                };
+                let unsigned = signing::Unsigned {
                     method: request.method.as_str(),
+                    host: &host,
                     path: &sent_path,
                     query: &request.query,
                     headers: &headers,
-                    payload_hash: &payload_hash,
+                    body,
+                    has_body,
                 };
-                let signature = signing::sign(&input, &date, secret_key.expose().as_bytes());
-                headers.push((
-                    "Authorization".to_owned(),
-                    signature.authorization(access_key),
-                ));
+                headers = signing::sign_request(&unsigned, &key, &date).headers;
+                sensitive.push("X-Security-Token");
                 sensitive.push("Authorization");
             }
             None => {}
         }
+        // `Accept` is the transport's, as the HTTP library's own headers are the SDK's: sent,
+        // not signed.
+        headers.push(("Accept".to_owned(), request.accept.to_owned()));
         let mut builder = self.config.http().request(request.method.clone(), url);
         for (name, value) in &headers {
+            if form.is_some() && name == "Content-Type" {
+                // `multipart` below sends this very value (with the boundary signed above).
+                continue;
+            }
             // Values were checked when the request was assembled and the config built.
             let mut value = reqwest::header::HeaderValue::from_str(value.trim()).map_err(|_| {
                 ConstructionError::new("headers", format!("`{name}` cannot be sent"))
@@ -391,26 +406,120 @@ impl Transport {
             value.set_sensitive(sensitive.contains(&name.as_str()));
             builder = builder.header(name.as_str(), value);
         }
-        builder = match &request.body {
-            Some(Body::Bytes { data, .. }) => builder.body(data.clone()),
-            Some(Body::Multipart(parts)) => builder.multipart(
-                parts
-                    .to_form()
-                    .map_err(|reason| ConstructionError::new("body", reason))?,
-            ),
-            None if matches!(
-                request.method,
-                reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH
-            ) =>
-            {
-                // The service expects an explicit empty body on bodiless writes.
+        builder = match (&request.body, form) {
+            (Some(Body::Bytes { data, .. }), _) => builder.body(data.clone()),
+            (_, Some(form)) => builder.multipart(form),
+            _ if !matches!(request.method, reqwest::Method::GET | reqwest::Method::HEAD) => {
+                // Bodiless writes carry an explicit empty body, as the SDK's HTTP library
+                // sends them.
                 builder
                     .header(reqwest::header::CONTENT_LENGTH, "0")
                     .body(Vec::new())
             }
-            None => builder,
+            _ => builder,
         };
         Ok(builder)
+    }
+}
+
+/// Vendor convention (issue #14; to become a convention the spec declares): the vendor's SDK
+/// sends `Content-Type: application/json` on every request without a body of another type
+/// (GETs, DELETEs and bodiless POSTs included), and signs it with the other headers. A body's
+/// own media type wins.
+pub(crate) const VENDOR_DEFAULT_CONTENT_TYPE: &str = "application/json";
+
+/// The `Content-Type` a request carries by the vendor convention: the body's media type, or
+/// [`VENDOR_DEFAULT_CONTENT_TYPE`] when there is no body.
+pub(crate) fn content_type_by_vendor_convention(body_type: Option<&str>) -> &str {
+    body_type.unwrap_or(VENDOR_DEFAULT_CONTENT_TYPE)
+}
+
+/// Vendor convention (issue #14; to become a convention the spec declares): JSON bodies are
+/// written as the vendor's SDK writes them (Python's `json.dumps` defaults): `", "` between
+/// items, `": "` after keys, every character outside printable ASCII as a `\uXXXX` escape,
+/// floats as Python writes them. The same JSON, byte for byte what the SDK sends and hashes.
+pub(crate) fn json_by_vendor_convention<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = Vec::with_capacity(128);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, SdkJsonFormatter);
+    value.serialize(&mut serializer)?;
+    Ok(out)
+}
+
+/// The formatter of [`json_by_vendor_convention`].
+struct SdkJsonFormatter;
+
+impl serde_json::ser::Formatter for SdkJsonFormatter {
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
+        }
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
+        }
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn write_f64<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        value: f64,
+    ) -> std::io::Result<()> {
+        writer.write_all(signing::python_float(value).as_bytes())
+    }
+
+    fn write_f32<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        value: f32,
+    ) -> std::io::Result<()> {
+        // The float the caller wrote (`0.1`), not its widened double.
+        let value = format!("{value:?}")
+            .parse::<f64>()
+            .unwrap_or(f64::from(value));
+        writer.write_all(signing::python_float(value).as_bytes())
+    }
+
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        // serde_json escapes quotes, backslashes and control characters itself; what is left
+        // outside printable ASCII is escaped here, as UTF-16 units.
+        let mut rest = fragment;
+        while let Some(at) = rest.find(|c: char| !(' '..='~').contains(&c)) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            let c = rest[at..].chars().next().unwrap_or(' ');
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(writer, "\\u{unit:04x}")?;
+            }
+            rest = &rest[at + c.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
     }
 }
 
@@ -425,7 +534,8 @@ pub(crate) struct Request {
     /// The project id the path uses, sent as `X-Project-Id` when signing.
     project_id: Option<String>,
     path: String,
-    query: Vec<(String, String)>,
+    /// Typed, so that repeated values of one key are ordered as the vendor's SDK orders them.
+    query: Vec<(String, signing::QueryValue)>,
     headers: Vec<(String, String)>,
     cookies: Vec<String>,
     body: Option<Body>,
@@ -540,10 +650,27 @@ impl Request {
         Ok(())
     }
 
-    /// A query pair; the query is sent sorted and encoded, exactly as it is signed.
-    pub(crate) fn query(&mut self, name: &str, value: impl Display) {
-        let value = value.to_string();
-        let encoded: usize = utf8_percent_encode(&value, ENCODE).map(str::len).sum();
+    /// A query pair, its value typed as it serializes (a string, a number, a boolean); the
+    /// query is sent sorted and encoded, exactly as it is signed.
+    pub(crate) fn query<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), ConstructionError> {
+        let value = serde_json::to_value(value).map_err(|e| {
+            ConstructionError::new(
+                name.to_owned(),
+                format!("cannot be written as a query value: {e}"),
+            )
+        })?;
+        self.query_value(name, signing::QueryValue::from_json(&value));
+        Ok(())
+    }
+
+    fn query_value(&mut self, name: &str, value: signing::QueryValue) {
+        let encoded: usize = utf8_percent_encode(&value.text(), ENCODE)
+            .map(str::len)
+            .sum();
         self.url_parts.push((name.to_owned().into(), encoded));
         self.query.push((name.to_owned(), value));
     }
@@ -600,8 +727,9 @@ impl Request {
         style: params::Style,
         explode: bool,
     ) -> Result<(), ConstructionError> {
-        for (key, text) in params::pairs(argument, name, value, style, explode)? {
-            self.query(&key, text);
+        let value = params::to_value(argument, value)?;
+        for (key, value) in params::query_values(name, &value, style, explode) {
+            self.query_value(&key, value);
         }
         Ok(())
     }
@@ -646,7 +774,7 @@ impl Request {
         content_type: &'static str,
         value: &T,
     ) -> Result<(), ConstructionError> {
-        let data = serde_json::to_vec(value).map_err(|e| {
+        let data = json_by_vendor_convention(value).map_err(|e| {
             ConstructionError::new("body", format!("cannot be written as JSON: {e}"))
         })?;
         self.body = Some(Body::Bytes { content_type, data });
@@ -863,10 +991,55 @@ mod tests {
     fn query_is_sorted_on_raw_values_and_encoded() {
         let mut r = request();
         r.literal("/x");
-        r.query("b", "2 3");
-        r.query("a", "é&=");
-        r.query("b", "1");
+        r.query("b", "2 3").unwrap();
+        r.query("a", "é&=").unwrap();
+        r.query("b", "1").unwrap();
         assert_eq!(r.target(), "/x?a=%C3%A9%26%3D&b=1&b=2%203");
+    }
+
+    #[test]
+    fn repeated_query_values_are_ordered_by_type() {
+        let mut r = request();
+        r.literal("/x");
+        for n in [10, 1, 2] {
+            r.query("n", &n).unwrap();
+        }
+        r.query("f", &true).unwrap();
+        r.query("s", "10").unwrap();
+        r.query("s", "9").unwrap();
+        r.query("x", &1.0).unwrap();
+        assert_eq!(r.target(), "/x?f=true&n=1&n=2&n=10&s=10&s=9&x=1.0");
+        let mut r = request();
+        r.literal("/x");
+        r.query_styled("ids", "ids", &[3u8, 20, 1], params::Style::Form, true)
+            .unwrap();
+        assert_eq!(r.target(), "/x?ids=1&ids=3&ids=20");
+    }
+
+    #[test]
+    fn json_bodies_are_written_as_the_sdk_writes_them() {
+        #[derive(serde::Serialize)]
+        struct Body {
+            name: &'static str,
+            count: u32,
+            flag: bool,
+            items: Vec<&'static str>,
+            ratio: f64,
+            nested: std::collections::BTreeMap<&'static str, Option<u8>>,
+        }
+        let body = Body {
+            name: "caf\u{e9} \u{65e5}\u{672c} \u{1f600}\"\\\n\u{7f}",
+            count: 3,
+            flag: true,
+            items: vec!["b", "a"],
+            ratio: 1.0,
+            nested: [("k", None)].into_iter().collect(),
+        };
+        assert_eq!(
+            String::from_utf8(json_by_vendor_convention(&body).unwrap()).unwrap(),
+            r#"{"name": "caf\u00e9 \u65e5\u672c \ud83d\ude00\"\\\n\u007f", "count": 3, "flag": true, "items": ["b", "a"], "ratio": 1.0, "nested": {"k": null}}"#
+        );
+        assert_eq!(json_by_vendor_convention(&Vec::<u8>::new()).unwrap(), b"[]");
     }
 
     #[test]

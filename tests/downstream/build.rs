@@ -5,6 +5,7 @@ fn main() {
     clientgen::build::Builder::new("inventory_api")
         .spec("spec/inventory.yaml")
         .spec("spec/events.yaml")
+        .spec("spec/jobs.yaml")
         .spec("spec/secure.yaml")
         .mount("crate::api")
         .run();

@@ -30,7 +30,16 @@ fn assert_envelope(request: &Request, accept: &str, extra_headers: &[&str]) {
         "unexpected body {:?}",
         request.body
     );
-    let mut expected = vec!["accept", "host", "user-agent", "x-auth-token"];
+    // The vendor's SDK says `Content-Type: application/json` on every request without a
+    // body of another type, GETs and bodiless POSTs included.
+    assert_eq!(header(request, "content-type"), Some("application/json"));
+    let mut expected = vec![
+        "accept",
+        "content-type",
+        "host",
+        "user-agent",
+        "x-auth-token",
+    ];
     if request.method == "POST" {
         assert_eq!(header(request, "content-length"), Some("0"));
         expected.push("content-length");
@@ -333,7 +342,10 @@ async fn no_token_means_no_auth_header() {
         .expect("200 with the example body");
     let request = single_request(&server).await;
     assert_eq!(header(&request, "x-auth-token"), None);
-    assert_eq!(header_names(&request), ["accept", "host", "user-agent"]);
+    assert_eq!(
+        header_names(&request),
+        ["accept", "content-type", "host", "user-agent"]
+    );
 }
 
 #[tokio::test]

@@ -144,9 +144,27 @@ fn verify(request: &Request, access_key: &str, secret_key: &str) -> Result<Verif
     let date = header(request, "x-sdk-date")
         .ok_or("no X-Sdk-Date")?
         .to_owned();
-    let payload_hash = match header(request, "content-type") {
-        Some(ct) if !ct.to_ascii_lowercase().contains("json") => "UNSIGNED-PAYLOAD".to_owned(),
-        _ => sha256_hex(&request.body),
+    // The SDK's rule: a body whose content type is not JSON (nor BSON) is not hashed, and
+    // `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` says so (signed); no body hashes as empty.
+    let content_type = header(request, "content-type");
+    let unsigned = content_type.is_some_and(|ct| {
+        !ct.starts_with("application/json") && !ct.starts_with("application/bson")
+    });
+    let content_sha256 = header(request, "x-sdk-content-sha256");
+    if unsigned != (content_sha256 == Some("UNSIGNED-PAYLOAD")) {
+        return Err(format!(
+            "Content-Type {content_type:?} with X-Sdk-Content-Sha256 {content_sha256:?}"
+        ));
+    }
+    if content_sha256.is_some() && !names.iter().any(|n| n == "x-sdk-content-sha256") {
+        return Err("X-Sdk-Content-Sha256 is not signed".to_owned());
+    }
+    let payload_hash = if request.body.is_empty() {
+        EMPTY_SHA256.to_owned()
+    } else if unsigned {
+        "UNSIGNED-PAYLOAD".to_owned()
+    } else {
+        sha256_hex(&request.body)
     };
     let canonical_request = format!(
         "{}\n{}\n{}\n{}\n{}\n{}",
@@ -292,7 +310,9 @@ async fn check_last(
 async fn every_operation_is_signed_verifiably() {
     let server = server_responding(answer).await;
     let config = aksk_builder(&server).build().unwrap();
-    let base = "accept;host;user-agent;x-project-id;x-sdk-date";
+    // As the SDK signs: its own headers (`Content-Type` on every request, the user agent), not
+    // the HTTP library's (`Accept`, `Content-Length`).
+    let base = "content-type;host;user-agent;x-project-id;x-sdk-date";
 
     let css = css::Client::new(&config);
     css.list_logs_job("cl-1")
@@ -310,8 +330,9 @@ async fn every_operation_is_signed_verifiably() {
         base,
     )
     .await;
-    assert_eq!(header(&request, "content-type"), None);
+    assert_eq!(header(&request, "content-type"), Some("application/json"));
     assert_eq!(header(&request, "accept"), Some("application/json"));
+    assert_eq!(header(&request, "x-sdk-content-sha256"), None);
 
     // Values that need encoding, in the path and in the query.
     css.list_logs_job("cl ü+1")
@@ -340,10 +361,11 @@ async fn every_operation_is_signed_verifiably() {
         "POST",
         &format!("/v3/{PROJECT}/instances/rds-inst-1/errorlog-download"),
         None,
-        "accept;host;user-agent;x-language;x-project-id;x-sdk-date",
+        "content-type;host;user-agent;x-language;x-project-id;x-sdk-date",
     )
     .await;
     assert_eq!(header(&request, "x-language"), Some("en-us"));
+    assert_eq!(header(&request, "content-type"), Some("application/json"));
     assert_eq!(header(&request, "content-length"), Some("0"));
     assert!(request.body.is_empty());
 
@@ -428,7 +450,7 @@ async fn a_security_token_is_sent_and_signed() {
     assert_eq!(header(&request, "x-security-token"), Some(SECURITY_TOKEN));
     assert_eq!(
         verified.signed_headers.join(";"),
-        "accept;host;user-agent;x-project-id;x-sdk-date;x-security-token"
+        "content-type;host;user-agent;x-project-id;x-sdk-date;x-security-token"
     );
 }
 
@@ -464,7 +486,14 @@ async fn a_token_is_sent_without_signing() {
         .expect("ListLogsJob");
     let request = requests(&server).await.remove(0);
     assert_eq!(header(&request, "x-auth-token"), Some(TOKEN));
-    for absent in ["authorization", "x-sdk-date", "x-security-token"] {
+    // The SDK's convention holds with a token too: a GET says `Content-Type: application/json`.
+    assert_eq!(header(&request, "content-type"), Some("application/json"));
+    for absent in [
+        "authorization",
+        "x-sdk-date",
+        "x-security-token",
+        "x-sdk-content-sha256",
+    ] {
         assert_eq!(header(&request, absent), None, "{absent} sent with a token");
     }
 }

@@ -166,7 +166,7 @@ impl ListLogsJob {
                 Some((1i32, false)),
                 Some((1000i32, false)),
             )?;
-            request.query("offset", value);
+            request.query("offset", value)?;
         }
         if let Some(value) = &self.limit {
             crate::transport::check_range(
@@ -175,10 +175,10 @@ impl ListLogsJob {
                 Some((1i32, false)),
                 Some((1000i32, false)),
             )?;
-            request.query("limit", value);
+            request.query("limit", value)?;
         }
         if let Some(value) = &self.status {
-            request.query("status", value);
+            request.query("status", value)?;
         }
         Ok(request)
     }

@@ -525,12 +525,18 @@ fn emit_build_request(op: &Operation) -> TokenStream {
                     let header = wire.to_ascii_lowercase();
                     quote!(request.header_styled(#arg, #header, value, #style, #explode)?;)
                 }
+                // Each item keeps its type (the order of repeated values depends on it); a
+                // value given as one or several is serialized as it is (a scalar or an array).
+                ParamLocation::Query if p.shape == ValueShape::Either && p.explode => {
+                    quote!(request.query_styled(#arg, #wire, value, #style, #explode)?;)
+                }
                 ParamLocation::Query if many.is_some() && p.explode => quote! {
                     for item in #many {
-                        request.query(#wire, item);
+                        request.query(#wire, item)?;
                     }
                 },
-                ParamLocation::Query => quote!(request.query(#wire, #text);),
+                ParamLocation::Query if many.is_some() => quote!(request.query(#wire, &#text)?;),
+                ParamLocation::Query => quote!(request.query(#wire, #text)?;),
                 ParamLocation::Cookie => quote!(request.cookie(#wire, #text);),
                 ParamLocation::Header | ParamLocation::Path => {
                     let header = wire.to_ascii_lowercase();
@@ -557,7 +563,7 @@ fn emit_build_request(op: &Operation) -> TokenStream {
     let fixed = op
         .fixed_query
         .iter()
-        .map(|(name, value)| quote!(request.query(#name, #value);));
+        .map(|(name, value)| quote!(request.query(#name, #value)?;));
     let body = op.body.as_ref().map(|body| {
         let media = &body.media_type;
         let send = match &body.kind {
