@@ -33,24 +33,76 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// How requests prove who sends them.
-#[derive(Clone, Debug)]
+/// How requests prove who sends them: one credential, for the security schemes of its kind
+/// (or for one scheme, named with [`ConfigBuilder::credential_for`]).
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum Credentials {
-    /// A token, sent as `X-Auth-Token`.
+    /// A token or API key, sent where the spec's API-key scheme says (a header, a query
+    /// parameter or a cookie).
     Token(Secret),
-    /// An access key and secret key: every request is signed (`SDK-HMAC-SHA256`). A security
-    /// token (temporary credentials) is sent as `X-Security-Token` and signed too.
+    /// An access key and secret key: every request is signed (`SDK-HMAC-SHA256`, for a
+    /// scheme declaring that signer). A security token (temporary credentials) is sent as
+    /// `X-Security-Token` and signed too.
     AkSk {
         access_key: String,
         secret_key: Secret,
         security_token: Option<Secret>,
     },
+    /// A user and password: HTTP basic authentication.
+    Basic { user: String, password: Secret },
+    /// Bearer tokens from a source (a fixed token, a callback, the OAuth 2.0
+    /// client-credentials flow): HTTP bearer, OAuth 2.0 and OpenID Connect schemes.
+    Bearer(Arc<dyn crate::auth::TokenSource>),
+    /// The credential of another HTTP scheme, sent as `Authorization: <scheme> <value>`.
+    Http(Secret),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::Token(token) => f.debug_tuple("Token").field(token).finish(),
+            Credentials::AkSk {
+                access_key,
+                secret_key,
+                security_token,
+            } => f
+                .debug_struct("AkSk")
+                .field("access_key", access_key)
+                .field("secret_key", secret_key)
+                .field("security_token", security_token)
+                .finish(),
+            Credentials::Basic { user, password } => f
+                .debug_struct("Basic")
+                .field("user", user)
+                .field("password", password)
+                .finish(),
+            Credentials::Bearer(_) => f.write_str("Bearer(..)"),
+            Credentials::Http(value) => f.debug_tuple("Http").field(value).finish(),
+        }
+    }
 }
 
 impl Credentials {
     pub fn token(token: impl Into<String>) -> Self {
         Credentials::Token(Secret::new(token))
+    }
+
+    /// A fixed bearer token.
+    pub fn bearer(token: impl Into<String>) -> Self {
+        Credentials::Bearer(Arc::new(crate::auth::StaticToken::new(token)))
+    }
+
+    /// Bearer tokens from `source` (e.g. [`crate::auth::ClientCredentials`]).
+    pub fn token_source(source: impl crate::auth::TokenSource + 'static) -> Self {
+        Credentials::Bearer(Arc::new(source))
+    }
+
+    pub fn basic(user: impl Into<String>, password: impl Into<String>) -> Self {
+        Credentials::Basic {
+            user: user.into(),
+            password: Secret::new(password),
+        }
     }
 
     pub fn aksk(access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
@@ -93,13 +145,25 @@ impl Credentials {
     fn check(&self) -> Result<(), ConfigError> {
         let header_safe = header_safe;
         match self {
-            Credentials::Token(token) if token.expose().is_empty() => {
+            Credentials::Token(token) | Credentials::Http(token)
+                if token.expose().is_empty() =>
+            {
                 Err(ConfigError::InvalidCredentials("the token is empty"))
             }
-            Credentials::Token(token) if !header_safe(token.expose()) => {
+            Credentials::Token(token) | Credentials::Http(token)
+                if !header_safe(token.expose()) || token.expose().contains(';') =>
+            {
                 Err(ConfigError::InvalidCredentials(
-                    "the token contains a control character (CR, LF, ...) or non-ASCII",
+                    "the token contains a control character (CR, LF, ...), `;` or non-ASCII",
                 ))
+            }
+            Credentials::Basic { user, password } => {
+                if user.contains(':') || !header_safe(user) || !header_safe(password.expose()) {
+                    return Err(ConfigError::InvalidCredentials(
+                        "the user contains `:`, or the user or password a control character or non-ASCII",
+                    ));
+                }
+                Ok(())
             }
             Credentials::AkSk {
                 access_key,
@@ -126,8 +190,21 @@ impl Credentials {
                 }
                 Ok(())
             }
-            Credentials::Token(_) => Ok(()),
+            Credentials::Token(_) | Credentials::Http(_) | Credentials::Bearer(_) => Ok(()),
         }
+    }
+
+    /// Whether this credential serves a scheme of `kind`.
+    fn fits(&self, kind: &crate::auth::SchemeKind) -> bool {
+        use crate::auth::SchemeKind as K;
+        matches!(
+            (self, kind),
+            (Credentials::Token(_), K::ApiKey { .. })
+                | (Credentials::AkSk { .. }, K::Signed)
+                | (Credentials::Basic { .. }, K::Basic)
+                | (Credentials::Bearer(_), K::Bearer)
+                | (Credentials::Http(_), K::Http { .. })
+        )
     }
 }
 
@@ -209,7 +286,8 @@ pub struct Config {
 struct Inner {
     endpoint: Option<reqwest::Url>,
     region: Option<String>,
-    credentials: Option<Credentials>,
+    credentials: Vec<(Option<String>, Credentials)>,
+    client_identity: bool,
     project_id: Option<String>,
     user_agent: reqwest::header::HeaderValue,
     timeouts: Timeouts,
@@ -289,8 +367,24 @@ impl Config {
         )
     }
 
-    pub(crate) fn credentials(&self) -> Option<&Credentials> {
-        self.inner.credentials.as_ref()
+    /// The credential for `scheme`: the one configured for its name, else the first of its
+    /// kind configured without a name.
+    pub(crate) fn credential_for(&self, scheme: &crate::auth::Scheme) -> Option<&Credentials> {
+        let credentials = &self.inner.credentials;
+        credentials
+            .iter()
+            .find(|(name, _)| name.as_deref() == Some(scheme.name))
+            .or_else(|| {
+                credentials
+                    .iter()
+                    .find(|(name, c)| name.is_none() && c.fits(&scheme.kind))
+            })
+            .map(|(_, c)| c)
+    }
+
+    /// Whether the HTTP client presents a TLS client certificate (mutual TLS schemes).
+    pub(crate) fn has_client_identity(&self) -> bool {
+        self.inner.client_identity
     }
 
     pub(crate) fn classifier(&self) -> &dyn RetryClassifier {
@@ -324,6 +418,7 @@ impl fmt::Debug for Config {
             .field("region", &self.inner.region)
             .field("project_id", &self.inner.project_id)
             .field("credentials", &self.inner.credentials)
+            .field("client_identity", &self.inner.client_identity)
             .field("timeouts", &self.inner.timeouts)
             .field("limits", &self.inner.limits)
             .field("retry", &self.inner.retry)
@@ -336,7 +431,8 @@ impl fmt::Debug for Config {
 pub struct ConfigBuilder {
     endpoint: Option<String>,
     region: Option<String>,
-    credentials: Option<Credentials>,
+    credentials: Vec<(Option<String>, Credentials)>,
+    client_identity: Option<reqwest::Identity>,
     project_id: Option<String>,
     user_agent: Option<String>,
     timeouts: Timeouts,
@@ -372,19 +468,66 @@ impl ConfigBuilder {
         self
     }
 
+    /// Credentials for every scheme of their kind (an API key for the API-key schemes, a
+    /// token source for the bearer and OAuth schemes...); they replace earlier ones of the
+    /// same kind. Each operation uses the first alternative of its spec's `security` that
+    /// the configuration has credentials for, sends them to the endpoint only, and refuses
+    /// to send a request whose credentials are missing.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        let kind = std::mem::discriminant(&credentials);
+        self.credentials
+            .retain(|(name, c)| name.is_some() || std::mem::discriminant(c) != kind);
+        self.credentials.push((None, credentials));
         self
     }
 
-    /// A token sent as `X-Auth-Token` with every request to the endpoint.
+    /// Credentials for the scheme named `scheme` in the spec (`components.securitySchemes`),
+    /// before any configured for its whole kind.
+    pub fn credential_for(mut self, scheme: impl Into<String>, credentials: Credentials) -> Self {
+        let scheme = scheme.into();
+        self.credentials
+            .retain(|(name, _)| name.as_deref() != Some(scheme.as_str()));
+        self.credentials.push((Some(scheme), credentials));
+        self
+    }
+
+    /// A token or API key for the specs' API-key schemes.
     pub fn token(self, token: impl Into<String>) -> Self {
         self.credentials(Credentials::token(token))
     }
 
-    /// AK/SK signing of every request.
+    /// An API key for the specs' API-key schemes (the same as [`token`](Self::token)).
+    pub fn api_key(self, key: impl Into<String>) -> Self {
+        self.token(key)
+    }
+
+    /// A fixed bearer token for the specs' bearer, OAuth 2.0 and OpenID Connect schemes.
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.credentials(Credentials::bearer(token))
+    }
+
+    /// Bearer tokens from `source`: a callback ([`crate::auth::TokenFn`]) or the OAuth 2.0
+    /// client-credentials flow ([`crate::auth::ClientCredentials`]), refreshed before they
+    /// expire, and once more when the server refuses one (401).
+    pub fn token_source(self, source: impl crate::auth::TokenSource + 'static) -> Self {
+        self.credentials(Credentials::token_source(source))
+    }
+
+    /// A user and password for the specs' HTTP basic schemes.
+    pub fn basic(self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        self.credentials(Credentials::basic(user, password))
+    }
+
+    /// AK/SK signing of every request whose operation accepts a signed scheme.
     pub fn aksk(self, access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
         self.credentials(Credentials::aksk(access_key, secret_key))
+    }
+
+    /// The TLS client certificate presented to the endpoint (mutual TLS schemes), e.g.
+    /// `reqwest::Identity::from_pem(&pem)`.
+    pub fn client_identity(mut self, identity: reqwest::Identity) -> Self {
+        self.client_identity = Some(identity);
+        self
     }
 
     /// The project id for paths that contain `{project_id}` (and for `X-Project-Id` when
@@ -479,7 +622,7 @@ impl ConfigBuilder {
     /// Checks the values and builds the HTTP client.
     pub fn build(self) -> Result<Config, ConfigError> {
         let endpoint = self.endpoint.as_deref().map(parse_endpoint).transpose()?;
-        if let Some(credentials) = &self.credentials {
+        for (_, credentials) in &self.credentials {
             credentials.check()?;
         }
         if self.project_id.as_deref() == Some("") {
@@ -530,16 +673,24 @@ impl ConfigBuilder {
             if let Some(read) = self.timeouts.read {
                 builder = builder.read_timeout(read);
             }
-            builder.build().map_err(ConfigError::HttpClient)
+            builder
         };
         // Credentials go to the endpoint only: a redirect elsewhere must not carry them.
-        let http = client(reqwest::redirect::Policy::none())?;
-        let link_http = client(reqwest::redirect::Policy::limited(5))?;
+        let mut http = client(reqwest::redirect::Policy::none());
+        if let Some(identity) = self.client_identity.clone() {
+            http = http.identity(identity);
+        }
+        let http = http.build().map_err(ConfigError::HttpClient)?;
+        // Pre-signed links carry no credential, the client certificate included.
+        let link_http = client(reqwest::redirect::Policy::limited(5))
+            .build()
+            .map_err(ConfigError::HttpClient)?;
         Ok(Config {
             inner: Arc::new(Inner {
                 endpoint,
                 region: self.region,
                 credentials: self.credentials,
+                client_identity: self.client_identity.is_some(),
                 project_id: self.project_id,
                 user_agent,
                 timeouts: self.timeouts,

@@ -11,6 +11,7 @@
 //! Every service client is built from one shared [`Config`] (endpoint, credentials); each method returns a request builder whose `send` checks the arguments, sends the request and decodes the documented responses.
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
+pub mod auth;
 #[allow(dead_code)]
 mod body;
 #[allow(dead_code)]

@@ -184,9 +184,12 @@ impl Transport {
         let timeouts = self.config.timeouts();
         let mut waited = Duration::ZERO;
         let mut attempt = 1;
+        let mut token_refused = false;
         loop {
             self.attempts.store(attempt, Ordering::Relaxed);
-            let prepared = self.prepare(&request, endpoint)?;
+            let credentials =
+                crate::auth::select(&self.config, request.operation, request.security).await?;
+            let prepared = self.prepare(&request, endpoint, &credentials)?;
             // One attempt: the response's head, then its body unless it is streamed.
             let exchange = async {
                 let mut response = prepared.send().await.map_err(Failure::Send)?;
@@ -258,6 +261,22 @@ impl Transport {
                     ))),
                 ),
             };
+            // A token the server refused (401) is replaced, and the request sent once more
+            // with the new one: the request was refused, not performed.
+            if let (Some(source), Ok(reply), false) =
+                (&credentials.token_source, &result, token_refused)
+            {
+                let status = match reply {
+                    Reply::Read(raw) => raw.status(),
+                    Reply::Stream(response) => response.status(),
+                };
+                if status == reqwest::StatusCode::UNAUTHORIZED {
+                    source.invalidate();
+                    token_refused = true;
+                    attempt += 1;
+                    continue;
+                }
+            }
             // A request that may have reached the server is repeated only when the operation
             // is safe to repeat.
             let wait = match classification {
@@ -288,10 +307,25 @@ impl Transport {
         &self,
         request: &Request,
         endpoint: &reqwest::Url,
+        credentials: &crate::auth::Applied,
     ) -> Result<reqwest::RequestBuilder, ConstructionError> {
         let mut url = endpoint.as_str().trim_end_matches('/').to_owned();
         url.push_str(&request.path);
-        let canonical_query = signing::canonical_query(&request.query);
+        // API keys in the query are query pairs like the others (signed, when signing).
+        let query: std::borrow::Cow<'_, [(String, signing::QueryValue)]> =
+            if credentials.query.is_empty() {
+                std::borrow::Cow::Borrowed(&request.query)
+            } else {
+                let mut query = request.query.clone();
+                query.extend(
+                    credentials
+                        .query
+                        .iter()
+                        .map(|(k, v)| (k.clone(), signing::QueryValue::Text(v.clone()))),
+                );
+                std::borrow::Cow::Owned(query)
+            };
+        let canonical_query = signing::canonical_query(&query);
         if !canonical_query.is_empty() {
             url.push('?');
             url.push_str(&canonical_query);
@@ -314,8 +348,19 @@ impl Transport {
                 .to_owned(),
         )];
         headers.extend(request.headers.iter().cloned());
-        if !request.cookies.is_empty() {
-            headers.push(("Cookie".to_owned(), request.cookies.join("; ")));
+        headers.extend(credentials.headers.iter().cloned());
+        let mut sensitive: Vec<&str> = credentials.sensitive.iter().map(String::as_str).collect();
+        if !request.cookies.is_empty() || !credentials.cookies.is_empty() {
+            let cookies: Vec<&str> = request
+                .cookies
+                .iter()
+                .chain(&credentials.cookies)
+                .map(String::as_str)
+                .collect();
+            headers.push(("Cookie".to_owned(), cookies.join("; ")));
+            if !credentials.cookies.is_empty() {
+                sensitive.push("Cookie");
+            }
         }
         // A multipart body is built now, so that its boundary is known to the signature.
         let form = match &request.body {
@@ -340,58 +385,51 @@ impl Transport {
             "Content-Type".to_owned(),
             content_type_by_vendor_convention(body_type).to_owned(),
         ));
-        let mut sensitive = Vec::new();
-        match self.config.credentials() {
-            Some(Credentials::Token(token)) => {
-                headers.push(("X-Auth-Token".to_owned(), token.expose().to_owned()));
-                sensitive.push("X-Auth-Token");
-            }
-            Some(Credentials::AkSk {
-                access_key,
-                secret_key,
-                security_token,
-            }) => {
-                let host = match url.port() {
-                    Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
-                    None => url.host_str().unwrap_or_default().to_owned(),
-                };
-                let date = signing::format_date(
-                    self.config
-                        .now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| d.as_secs()),
-                );
-                let project_id = request.project_id.as_deref().or(self.config.project_id());
-                if let Some(project_id) = project_id {
-                    if !crate::config::header_safe(project_id)
-                        || reqwest::header::HeaderValue::from_str(project_id).is_err()
-                    {
-                        return Err(ConstructionError::new(
-                            "project_id",
-                            "cannot be sent in the signed X-Project-Id header (use visible ASCII)",
-                        ));
-                    }
+        if let Some(Credentials::AkSk {
+            access_key,
+            secret_key,
+            security_token,
+        }) = &credentials.signer
+        {
+            let host = match url.port() {
+                Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+                None => url.host_str().unwrap_or_default().to_owned(),
+            };
+            let date = signing::format_date(
+                self.config
+                    .now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs()),
+            );
+            let project_id = request.project_id.as_deref().or(self.config.project_id());
+            if let Some(project_id) = project_id {
+                if !crate::config::header_safe(project_id)
+                    || reqwest::header::HeaderValue::from_str(project_id).is_err()
+                {
+                    return Err(ConstructionError::new(
+                        "project_id",
+                        "cannot be sent in the signed X-Project-Id header (use visible ASCII)",
+                    ));
                 }
-                let key = signing::SigningKey {
-                    access_key,
-                    secret_key: secret_key.expose(),
-                    project_id,
-                    security_token: security_token.as_ref().map(|token| token.expose()),
-                };
-                let unsigned = signing::Unsigned {
-                    method: request.method.as_str(),
-                    host: &host,
-                    path: &sent_path,
-                    query: &request.query,
-                    headers: &headers,
-                    body,
-                    has_body,
-                };
-                headers = signing::sign_request(&unsigned, &key, &date).headers;
-                sensitive.push("X-Security-Token");
-                sensitive.push("Authorization");
             }
-            None => {}
+            let key = signing::SigningKey {
+                access_key,
+                secret_key: secret_key.expose(),
+                project_id,
+                security_token: security_token.as_ref().map(|token| token.expose()),
+            };
+            let unsigned = signing::Unsigned {
+                method: request.method.as_str(),
+                host: &host,
+                path: &sent_path,
+                query: &query,
+                headers: &headers,
+                body,
+                has_body,
+            };
+            headers = signing::sign_request(&unsigned, &key, &date).headers;
+            sensitive.push("X-Security-Token");
+            sensitive.push("Authorization");
         }
         // `Accept` is the transport's, as the HTTP library's own headers are the SDK's: sent,
         // not signed.
@@ -406,8 +444,11 @@ impl Transport {
             let mut value = reqwest::header::HeaderValue::from_str(value.trim()).map_err(|_| {
                 ConstructionError::new("headers", format!("`{name}` cannot be sent"))
             })?;
-            value.set_sensitive(sensitive.contains(&name.as_str()));
+            value.set_sensitive(sensitive.iter().any(|s| s.eq_ignore_ascii_case(name)));
             builder = builder.header(name.as_str(), value);
+        }
+        if let Some((user, password)) = &credentials.basic {
+            builder = builder.basic_auth(user, Some(password.expose()));
         }
         builder = match (&request.body, form) {
             (Some(Body::Bytes { data, .. }), _) => builder.body(data.clone()),
@@ -544,6 +585,8 @@ pub(crate) struct Request {
     body: Option<Body>,
     /// What each argument adds to the URL, encoded: (argument, bytes).
     url_parts: Vec<(std::borrow::Cow<'static, str>, usize)>,
+    /// The credentials the operation accepts: any one alternative, each of its schemes.
+    security: &'static [&'static [&'static crate::auth::Scheme]],
 }
 
 /// `Debug` shows where a request goes, never header values, cookies or the body.
@@ -595,6 +638,7 @@ impl Request {
             cookies: Vec::new(),
             body: None,
             url_parts: Vec::new(),
+            security: &[],
         }
     }
 
@@ -623,6 +667,11 @@ impl Request {
     }
 
     /// Literal text of the path template.
+    /// The credentials the operation accepts (its spec's `security`).
+    pub(crate) fn security(&mut self, alternatives: &'static [&'static [&'static crate::auth::Scheme]]) {
+        self.security = alternatives;
+    }
+
     pub(crate) fn literal(&mut self, text: &str) {
         self.path.push_str(text);
     }

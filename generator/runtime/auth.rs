@@ -2,7 +2,7 @@
 //!
 //! Each generated module describes its spec's schemes as [`Scheme`] constants, and each
 //! operation the alternatives it accepts (`&[&[&Scheme]]`: any one alternative, every
-//! scheme of it together). Before a request is sent, [`select`] picks the first alternative
+//! scheme of it together). Before a request is sent, the transport picks the first alternative
 //! the configuration has credentials for; a request whose operation needs credentials that
 //! are not configured is refused before anything is sent, naming the schemes.
 //!
@@ -115,6 +115,7 @@ pub trait TokenSource: Send + Sync {
 }
 
 /// A token that never changes.
+#[derive(Debug)]
 pub struct StaticToken(Secret);
 
 impl StaticToken {
@@ -135,6 +136,12 @@ impl TokenSource for StaticToken {
 
 /// Tokens from a callback (a secrets manager, a token cache the user keeps...).
 pub struct TokenFn<F>(pub F);
+
+impl<F> fmt::Debug for TokenFn<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenFn(..)")
+    }
+}
 
 impl<F, Fut> TokenSource for TokenFn<F>
 where

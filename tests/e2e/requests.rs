@@ -327,25 +327,29 @@ async fn per_call_project_id_works_without_a_configured_one() {
     assert_eq!(received_paths(&server).await, OTHER_PROJECT_PATHS);
 }
 
+/// The spec says each operation takes a token or AK/SK signing: without either, the call is
+/// refused before anything is sent, naming both.
 #[tokio::test]
-async fn no_token_means_no_auth_header() {
+async fn no_credentials_means_nothing_is_sent() {
     let server = server_answering(json(200, LIST_LOGS_JOB_200)).await;
     let config = Config::builder()
         .endpoint(server.uri())
         .project_id(PROJECT)
         .build()
-        .expect("a config without token is valid");
-    css::Client::new(&config)
+        .expect("a config without credentials is valid");
+    let error = css::Client::new(&config)
         .list_logs_job("cluster-1")
         .send()
         .await
-        .expect("200 with the example body");
-    let request = single_request(&server).await;
-    assert_eq!(header(&request, "x-auth-token"), None);
-    assert_eq!(
-        header_names(&request),
-        ["accept", "content-type", "host", "user-agent"]
+        .expect_err("refused without credentials");
+    let text = error.to_string();
+    assert!(
+        matches!(error, cloud_logs_client::Error::Construction(_))
+            && text.contains("`token` (an API key in the header `X-Auth-Token`)")
+            && text.contains("`aksk` (an access key and secret key)"),
+        "{text}"
     );
+    assert!(received_paths(&server).await.is_empty());
 }
 
 #[tokio::test]

@@ -46,7 +46,7 @@ impl Client {
     ///
     /// Credentials, any one of:
     /// - `token` (an API key in the header `X-Auth-Token`)
-    /// - `aksk` (HTTP authentication `SDK-HMAC-SHA256`)
+    /// - `aksk` (requests signed with an access key and secret key, `SDK-HMAC-SHA256`)
     pub fn export_server_logs(
         &self,
         id: impl Into<String>,
@@ -75,7 +75,7 @@ impl Client {
     ///
     /// Credentials, any one of:
     /// - `token` (an API key in the header `X-Auth-Token`)
-    /// - `aksk` (HTTP authentication `SDK-HMAC-SHA256`)
+    /// - `aksk` (requests signed with an access key and secret key, `SDK-HMAC-SHA256`)
     pub fn show_logs_export_status(
         &self,
         id: impl Into<String>,
@@ -115,7 +115,7 @@ impl Client {
     ///
     /// Credentials, any one of:
     /// - `token` (an API key in the header `X-Auth-Token`)
-    /// - `aksk` (HTTP authentication `SDK-HMAC-SHA256`)
+    /// - `aksk` (requests signed with an access key and secret key, `SDK-HMAC-SHA256`)
     pub fn download_server_logs(
         &self,
         id: impl Into<String>,

@@ -126,6 +126,7 @@ impl ExportServerLogs {
             "/v1/{project_id}/physicalservers/{id}/logs/exports",
             false,
         );
+        request.security(&[&[&super::security::TOKEN], &[&super::security::AKSK]]);
         request.project_id(project_id);
         request.literal("/v1/");
         {
@@ -292,6 +293,7 @@ impl ShowLogsExportStatus {
             "/v1/{project_id}/physicalservers/{id}/logs/exports/{export_id}",
             true,
         );
+        request.security(&[&[&super::security::TOKEN], &[&super::security::AKSK]]);
         request.project_id(project_id);
         request.literal("/v1/");
         {
@@ -479,6 +481,7 @@ impl DownloadServerLogs {
             "/v1/{project_id}/physicalservers/{id}/logs/exports/{export_id}/content",
             true,
         );
+        request.security(&[&[&super::security::TOKEN], &[&super::security::AKSK]]);
         request.project_id(project_id);
         request.literal("/v1/");
         {

@@ -145,6 +145,7 @@ impl ListLogsJob {
             "/v1.0/{project_id}/clusters/{cluster_id}/logs/records",
             true,
         );
+        request.security(&[&[&super::security::TOKEN], &[&super::security::AKSK]]);
         request.project_id(project_id);
         request.literal("/v1.0/");
         {

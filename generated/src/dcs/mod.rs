@@ -23,3 +23,45 @@ pub(crate) const SERVER: Option<crate::transport::Server> = Some(crate::transpor
 pub fn endpoint_for_region(region: &str) -> String {
     SERVER.map(|s| s.resolve(Some(region))).unwrap_or_default()
 }
+/// The spec's security schemes (`components.securitySchemes`). Configure credentials
+/// for one by its name (`ConfigBuilder::credential_for(TOKEN.name, ...)`), or for every
+/// scheme of a kind (`ConfigBuilder::token`, `bearer_token`, `basic`...).
+#[allow(clippy::module_inception)]
+pub mod security {
+    /// `token`: an API key in the header `X-Auth-Token`.
+    ///
+    /// Token authentication. The documents list X-Auth-Token as a mandatory request header parameter ("Requests for calling an API can be authenticated using a token. If token-based authentication is used, this parameter is mandatory and must be set to a user token"; the user token is the response to the API used to obtain a user token); it is recorded here as the security scheme instead. Either this scheme or `aksk` authenticates a request.
+    pub const TOKEN: crate::auth::Scheme = crate::auth::Scheme {
+        name: "token",
+        kind: crate::auth::SchemeKind::ApiKey {
+            location: crate::auth::KeyLocation::Header,
+            name: "X-Auth-Token",
+        },
+    };
+    /// `aksk`: requests signed with an access key and secret key, `SDK-HMAC-SHA256`.
+    ///
+    /// AK/SK request signing (`SDK-HMAC-SHA256`), which the vendor's SDKs use by
+    /// default. Either this scheme or `token` authenticates a request. The signer:
+    /// 1. Add the headers ‘X-Project-Id: \<project_id\>‘, ‘X-Sdk-Date: \<UTC time as
+    ///    %Y%m%dT%H%M%SZ\>‘ and ‘Host‘ (with the port when the endpoint has one).
+    /// 2. Build the canonical request: method, canonical URI, canonical query,
+    ///    canonical headers, signed headers and payload hash, joined by newlines.
+    ///    Canonical URI: each path segment percent-encoded (RFC 3986 unreserved
+    ///    characters kept, upper-case hex) with a trailing `/` appended.
+    ///    Canonical query: pairs sorted, key and value encoded the same way (the
+    ///    query actually sent is the canonical query). Canonical headers: every
+    ///    header whose name has no `_`, lower-cased, sorted, as
+    ///    `name:trimmed-value\n`. Signed headers: those names joined by `;`.
+    ///    Payload hash: hex SHA-256 of the body (of the empty string when there
+    ///    is none), or `UNSIGNED-PAYLOAD` when the content type is not JSON.
+    /// 3. String to sign: ‘SDK-HMAC-SHA256\\n\<X-Sdk-Date\>\\n\<hex SHA-256 of the
+    ///    canonical request\>‘.
+    /// 4. Signature: hex HMAC-SHA256 of the string to sign, keyed by the secret
+    ///    key (SK).
+    /// 5. Send the header ‘Authorization: SDK-HMAC-SHA256 Access=\<AK\>,
+    ///    SignedHeaders=\<signed headers\>, Signature=\<signature\>‘.
+    pub const AKSK: crate::auth::Scheme = crate::auth::Scheme {
+        name: "aksk",
+        kind: crate::auth::SchemeKind::Signed,
+    };
+}

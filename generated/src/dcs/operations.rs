@@ -153,6 +153,7 @@ impl CreateRedislogDownloadLink {
             "/v2/{project_id}/instances/{instance_id}/redislog/{id}/links",
             false,
         );
+        request.security(&[&[&super::security::TOKEN], &[&super::security::AKSK]]);
         request.project_id(project_id);
         request.literal("/v2/");
         {

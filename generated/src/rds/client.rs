@@ -46,7 +46,7 @@ impl Client {
     ///
     /// Credentials, any one of:
     /// - `token` (an API key in the header `X-Auth-Token`)
-    /// - `aksk` (HTTP authentication `SDK-HMAC-SHA256`)
+    /// - `aksk` (requests signed with an access key and secret key, `SDK-HMAC-SHA256`)
     pub fn download_errorlog(
         &self,
         instance_id: impl Into<String>,

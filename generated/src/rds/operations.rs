@@ -111,6 +111,7 @@ impl DownloadErrorlog {
             "/v3/{project_id}/instances/{instance_id}/errorlog-download",
             true,
         );
+        request.security(&[&[&super::security::TOKEN], &[&super::security::AKSK]]);
         request.project_id(project_id);
         request.literal("/v3/");
         {

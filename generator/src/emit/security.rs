@@ -17,6 +17,8 @@ pub fn emit_security_module(api: &Api) -> TokenStream {
         /// The spec's security schemes (`components.securitySchemes`). Configure credentials
         /// for one by its name (`ConfigBuilder::credential_for(TOKEN.name, ...)`), or for every
         /// scheme of a kind (`ConfigBuilder::token`, `bearer_token`, `basic`...).
+        // A spec named `security` has a `security::security`.
+        #[allow(clippy::module_inception)]
         pub mod security {
             #(#constants)*
         }
@@ -26,11 +28,7 @@ pub fn emit_security_module(api: &Api) -> TokenStream {
 fn scheme_constant(scheme: &SecurityScheme) -> TokenStream {
     let name = &scheme.name;
     let constant = ident(&scheme.const_name);
-    let mut text = format!(
-        "`{}`: {}.",
-        name.replace('`', "'"),
-        scheme.kind.describe()
-    );
+    let mut text = format!("`{}`: {}.", name.replace('`', "'"), scheme.kind.describe());
     if let Some(description) = &scheme.description {
         text.push_str("\n\n");
         text.push_str(&spec_text(description));

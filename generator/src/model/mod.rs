@@ -310,7 +310,8 @@ pub enum Signer {
 }
 
 impl Signer {
-    pub const ALL: &'static [(&'static str, Signer)] = &[("SDK-HMAC-SHA256", Signer::SdkHmacSha256)];
+    pub const ALL: &'static [(&'static str, Signer)] =
+        &[("SDK-HMAC-SHA256", Signer::SdkHmacSha256)];
 
     pub fn name(self) -> &'static str {
         match self {

@@ -3,7 +3,7 @@
 //! OAuth 2.0 client-credentials flow (a token kept, refreshed before it expires, replaced
 //! once when the server refuses it).
 
-use downstream_example::api::auth::{ClientCredentials, TokenFn, AccessToken, TokenError};
+use downstream_example::api::auth::{AccessToken, ClientCredentials, TokenError, TokenFn};
 use downstream_example::api::secure::{security, Client};
 use downstream_example::api::{Config, Credentials};
 use std::time::Duration;
@@ -17,11 +17,20 @@ async fn bounded<T>(call: impl std::future::Future<Output = T>) -> T {
         .expect("the call finishes within 10 s")
 }
 
-fn client(endpoint: &str, configure: impl FnOnce(downstream_example::api::ConfigBuilder) -> downstream_example::api::ConfigBuilder) -> Client {
+fn client(
+    endpoint: &str,
+    configure: impl FnOnce(
+        downstream_example::api::ConfigBuilder,
+    ) -> downstream_example::api::ConfigBuilder,
+) -> Client {
     let builder = Config::builder()
         .endpoint(endpoint)
         .attempt_timeout(Some(Duration::from_secs(5)));
-    Client::new(&configure(builder).build().expect("the configuration is valid"))
+    Client::new(
+        &configure(builder)
+            .build()
+            .expect("the configuration is valid"),
+    )
 }
 
 async fn no_content(server: &MockServer, at: &str) {
@@ -86,7 +95,9 @@ async fn each_scheme_sends_its_credential_where_the_spec_says() {
             .credential_for(security::QUERY_KEY.name, Credentials::token("q key"))
             .credential_for(security::COOKIE_KEY.name, Credentials::token("c-key"))
             .basic("user", "pa:ss")
-            .credentials(Credentials::Http(downstream_example::api::Secret::new("d-value")))
+            .credentials(Credentials::Http(downstream_example::api::Secret::new(
+                "d-value",
+            )))
     });
     let ok = bounded(client.by_default().send()).await.unwrap();
     assert_eq!(ok.into_inner().ok, Some(true));
@@ -114,7 +125,9 @@ async fn a_missing_credential_is_refused_before_anything_is_sent() {
     let error = bounded(client.by_keys().send()).await.unwrap_err();
     assert!(text.contains("credentials"), "{error}");
     assert!(
-        error.to_string().contains("`headerKey` (an API key in the header `X-Api-Key`) and"),
+        error
+            .to_string()
+            .contains("`headerKey` (an API key in the header `X-Api-Key`) and"),
         "{error}"
     );
 }
@@ -162,14 +175,22 @@ async fn secrets_never_show_in_debug() {
         .bearer_token("bearer-secret")
         .api_key("key-secret")
         .basic("user", "password-secret")
-        .credentials(Credentials::Http(downstream_example::api::Secret::new("http-secret")))
+        .credentials(Credentials::Http(downstream_example::api::Secret::new(
+            "http-secret",
+        )))
         .token_source(
             ClientCredentials::new("http://127.0.0.1:9/token", "id", "client-secret").unwrap(),
         )
         .build()
         .unwrap();
     let shown = format!("{config:?} {:?}", Client::new(&config));
-    for secret in ["bearer-secret", "key-secret", "password-secret", "http-secret", "client-secret"] {
+    for secret in [
+        "bearer-secret",
+        "key-secret",
+        "password-secret",
+        "http-secret",
+        "client-secret",
+    ] {
         assert!(!shown.contains(secret), "{secret} shows in {shown}");
     }
 }
@@ -250,11 +271,11 @@ async fn client_credentials_are_kept_refreshed_and_replaced_on_401() {
     let flow = ClientCredentials::new(&format!("{}/token", auth.uri()), "client", "secret")
         .unwrap()
         .scopes(["read"]);
-    let client = client(&api.uri(), |b| b.token_source(flow));
-    bounded(client.by_o_auth().send()).await.unwrap();
+    let oauth = client(&api.uri(), |b| b.token_source(flow));
+    bounded(oauth.by_o_auth().send()).await.unwrap();
     // The same token, kept; the server refuses it; a new one, and the request again.
-    bounded(client.by_o_auth().send()).await.unwrap();
-    bounded(client.by_o_auth().send()).await.unwrap();
+    bounded(oauth.by_o_auth().send()).await.unwrap();
+    bounded(oauth.by_o_auth().send()).await.unwrap();
     assert_eq!(issued.load(std::sync::atomic::Ordering::SeqCst), 2);
     let requests = api.received_requests().await.unwrap();
     let sent: Vec<Option<String>> = received(&requests).into_iter().map(|(_, a)| a).collect();
@@ -290,7 +311,7 @@ async fn client_credentials_are_kept_refreshed_and_replaced_on_401() {
     let flow = ClientCredentials::new(&format!("{}/token", short.uri()), "client", "secret")
         .unwrap()
         .refresh_before(Duration::from_secs(60));
-    let client = client(&api.uri(), |b| b.token_source(flow));
-    bounded(client.by_o_auth().send()).await.unwrap();
-    bounded(client.by_o_auth().send()).await.unwrap();
+    let refreshing = client(&api.uri(), |b| b.token_source(flow));
+    bounded(refreshing.by_o_auth().send()).await.unwrap();
+    bounded(refreshing.by_o_auth().send()).await.unwrap();
 }
