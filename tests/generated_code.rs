@@ -113,6 +113,11 @@ fn snapshot_fixture_streams32() {
 }
 
 #[test]
+fn snapshot_fixture_conventions() {
+    snapshot_fixture("conventions");
+}
+
+#[test]
 fn snapshot_fixture_security() {
     snapshot_fixture("security");
 }

@@ -68,17 +68,20 @@ impl<E> Error<E> {
         self.raw_response().map(RawResponse::status)
     }
 
-    /// The service's error code (`error_code`), when the body carries one.
+    /// The service's error code, when the body carries one where the spec's conventions say
+    /// (`<module>::CONVENTIONS`).
     pub fn code(&self) -> Option<&str> {
         self.raw_response().and_then(RawResponse::error_code)
     }
 
-    /// The service's error message (`error_msg`), when the body carries one.
+    /// The service's error message, when the body carries one where the spec's conventions
+    /// say.
     pub fn message(&self) -> Option<&str> {
         self.raw_response().and_then(RawResponse::error_message)
     }
 
-    /// The `X-Request-Id` the service gave the call, for support requests.
+    /// The request id the service gave the call (in a header the spec's conventions name),
+    /// for support requests.
     pub fn request_id(&self) -> Option<&str> {
         self.raw_response().and_then(RawResponse::request_id)
     }
@@ -524,6 +527,8 @@ pub struct RawResponse {
     attempts: u32,
     /// The body was cut at this many bytes (the rest was never read).
     truncated_at: Option<usize>,
+    /// The conventions of the call: where the request id and the error fields are.
+    conventions: &'static crate::conventions::Conventions,
 }
 
 /// How much of a body is read into memory.
@@ -547,6 +552,7 @@ impl RawResponse {
     /// The status and headers of `response`, without its body.
     pub(crate) fn head_only(response: reqwest::Response) -> Self {
         RawResponse {
+            conventions: crate::conventions::of(&response),
             status: response.status(),
             headers: response.headers().clone(),
             body: Bytes::new(),
@@ -579,7 +585,9 @@ impl RawResponse {
             limits.error_prefix
         };
         let announced = response.content_length();
+        let conventions = crate::conventions::of(&response);
         let mut raw = RawResponse {
+            conventions,
             status,
             headers,
             body: Bytes::new(),
@@ -624,7 +632,7 @@ impl RawResponse {
         }
         raw.body = Bytes::from(body);
         if !status.is_success() {
-            (raw.error_code, raw.error_message) = error_fields(&raw.body);
+            (raw.error_code, raw.error_message) = error_fields(&raw.body, conventions);
         }
         Ok(raw)
     }
@@ -676,19 +684,27 @@ impl RawResponse {
         &self.body
     }
 
-    /// The `X-Request-Id` header.
+    /// The request id, from the first header of the spec's conventions present
+    /// (`<module>::CONVENTIONS.request_id_headers`).
     pub fn request_id(&self) -> Option<&str> {
-        request_id(&self.headers)
+        self.conventions.request_id(&self.headers)
     }
 
-    /// `error_code` (or `code`) from a JSON error body, as the server sent it (not escaped:
-    /// the `Display` of errors escapes it).
+    /// The conventions the response was read with.
+    pub(crate) fn conventions(&self) -> &'static crate::conventions::Conventions {
+        self.conventions
+    }
+
+    /// The error code from a JSON error body, from the first member of the spec's
+    /// conventions present (`<module>::CONVENTIONS.error_code`), as the server sent it (not
+    /// escaped: the `Display` of errors escapes it).
     pub fn error_code(&self) -> Option<&str> {
         self.error_code.as_deref()
     }
 
-    /// `error_msg` (or `message`) from a JSON error body, as the server sent it (not escaped:
-    /// the `Display` of errors escapes and shortens it).
+    /// The error message from a JSON error body, from the first member of the spec's
+    /// conventions present (`<module>::CONVENTIONS.error_message`), as the server sent it (not
+    /// escaped: the `Display` of errors escapes and shortens it).
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_deref()
     }
@@ -764,42 +780,50 @@ impl fmt::Display for Untrusted<'_> {
     }
 }
 
-pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok())
-}
-
-/// Finds the error code and message in the usual places of a JSON error body:
-/// `{"error_code", "error_msg"}`, `{"code", "message"}`, or either nested under `"error"`.
+/// Finds the error code and message where `conventions` says a JSON error body keeps them:
+/// the first of its member paths (`error_code`, `error.code`) holding a string or a number.
 ///
 /// The body is read member by member, keeping what was found before any syntax error: an error
 /// body cut at `ConfigBuilder::error_body_prefix` still yields the members in its prefix.
-fn error_fields(body: &[u8]) -> (Option<String>, Option<String>) {
+fn error_fields(
+    body: &[u8],
+    conventions: &crate::conventions::Conventions,
+) -> (Option<String>, Option<String>) {
     use serde::de::Deserializer as _;
-    const CODES: &[&str] = &["error_code", "errorCode", "code"];
-    const MESSAGES: &[&str] = &["error_msg", "errorMsg", "error_message", "message", "msg"];
+    let kept: Vec<&str> = conventions.error_members().collect();
+    if kept.is_empty() {
+        return (None, None);
+    }
     let found = std::cell::RefCell::new(serde_json::Map::new());
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     // A syntax error (a cut-off body) ends the reading; what was found before it is kept.
-    let _ = deserializer.deserialize_map(Members(&found));
+    let _ = deserializer.deserialize_map(Members(&found, &kept));
     let object = found.into_inner();
-    let pick = |object: &serde_json::Map<String, serde_json::Value>, keys: &[&str]| {
-        keys.iter().find_map(|k| match object.get(*k) {
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
-            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-            _ => None,
+    let pick = |paths: &[&str]| {
+        paths.iter().find_map(|path| {
+            let mut parts = path.split('.');
+            let mut value = object.get(parts.next()?)?;
+            for part in parts {
+                value = value.as_object()?.get(part)?;
+            }
+            match value {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            }
         })
     };
-    let mut code = pick(&object, CODES);
-    let mut message = pick(&object, MESSAGES);
-    if let Some(serde_json::Value::Object(inner)) = object.get("error") {
-        code = code.or_else(|| pick(inner, CODES));
-        message = message.or_else(|| pick(inner, MESSAGES));
-    }
-    (code, message)
+    (
+        pick(conventions.error_code),
+        pick(conventions.error_message),
+    )
 }
 
-/// Collects the members of a JSON object that may name an error, one at a time.
-struct Members<'a>(&'a std::cell::RefCell<serde_json::Map<String, serde_json::Value>>);
+/// Collects the members of a JSON object that may name an error (those listed), one at a time.
+struct Members<'a>(
+    &'a std::cell::RefCell<serde_json::Map<String, serde_json::Value>>,
+    &'a [&'a str],
+);
 
 impl<'de> serde::de::Visitor<'de> for Members<'_> {
     type Value = ();
@@ -809,19 +833,8 @@ impl<'de> serde::de::Visitor<'de> for Members<'_> {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        const KEPT: &[&str] = &[
-            "error_code",
-            "errorCode",
-            "code",
-            "error_msg",
-            "errorMsg",
-            "error_message",
-            "message",
-            "msg",
-            "error",
-        ];
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if KEPT.contains(&key.as_ref()) {
+            if self.1.contains(&key.as_ref()) {
                 let value: serde_json::Value = map.next_value()?;
                 self.0.borrow_mut().insert(key.into_owned(), value);
             } else {
@@ -851,6 +864,16 @@ mod tests {
         );
     }
 
+    const VENDOR: crate::conventions::Conventions = crate::conventions::Conventions {
+        error_code: &["error_code", "code", "error.code"],
+        error_message: &["error_msg", "message", "error.message"],
+        ..crate::conventions::Conventions::DEFAULT
+    };
+
+    fn error_fields(body: &[u8]) -> (Option<String>, Option<String>) {
+        super::error_fields(body, &VENDOR)
+    }
+
     #[test]
     fn error_fields_are_found_flat_or_nested() {
         let (code, message) = error_fields(br#"{"error_code":"APIGW.0301","error_msg":"bad"}"#);
@@ -872,6 +895,39 @@ mod tests {
         );
         let (code, message) = error_fields(br#"{"error_code":"X.1","error_msg":"cut"#);
         assert_eq!((code.as_deref(), message), (Some("X.1"), None));
+    }
+
+    #[test]
+    fn default_error_fields_read_the_common_shapes() {
+        let default = crate::conventions::Conventions::DEFAULT;
+        let read = |body: &str| {
+            let (code, message) = super::error_fields(body.as_bytes(), &default);
+            (code, message)
+        };
+        let problem = r#"{"type":"https://example.com/out-of-credit","title":"No credit","status":403,"detail":"Balance is 30"}"#;
+        assert_eq!(
+            read(problem),
+            (
+                Some("https://example.com/out-of-credit".to_owned()),
+                Some("Balance is 30".to_owned())
+            )
+        );
+        assert_eq!(
+            read(r#"{"title":"Not Found","status":404}"#),
+            (None, Some("Not Found".to_owned()))
+        );
+        assert_eq!(
+            read(r#"{"error":{"code":"E1","message":"nested"}}"#),
+            (Some("E1".to_owned()), Some("nested".to_owned()))
+        );
+        assert_eq!(read(r#"{"message":"flat"}"#), (None, Some("flat".to_owned())));
+        assert_eq!(read(r#"{"error":"text"}"#), (None, Some("text".to_owned())));
+        assert_eq!(
+            read(r#"{"code":7,"message":"m"}"#),
+            (Some("7".to_owned()), Some("m".to_owned()))
+        );
+        // The vendor's members are not the default's.
+        assert_eq!(read(r#"{"error_code":"X.1","error_msg":"m"}"#), (None, None));
     }
 
     #[test]

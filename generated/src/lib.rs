@@ -16,6 +16,7 @@ pub mod auth;
 mod body;
 #[allow(dead_code)]
 mod config;
+pub mod conventions;
 #[allow(dead_code)]
 mod de;
 #[allow(dead_code)]

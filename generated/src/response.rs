@@ -4,7 +4,7 @@
 //! Successful responses: the decoded body with the status and headers it came with, or a
 //! body streamed as it arrives.
 
-use crate::error::{request_id, DispatchError, StreamLimit};
+use crate::error::{DispatchError, StreamLimit};
 use bytes::Bytes;
 use futures_core::Stream;
 use reqwest::header::HeaderMap;
@@ -27,14 +27,21 @@ pub struct ResponseValue<T> {
     inner: T,
     status: StatusCode,
     headers: HeaderMap,
+    conventions: &'static crate::conventions::Conventions,
 }
 
 impl<T> ResponseValue<T> {
-    pub(crate) fn new(inner: T, status: StatusCode, headers: HeaderMap) -> Self {
+    pub(crate) fn new(
+        inner: T,
+        status: StatusCode,
+        headers: HeaderMap,
+        conventions: &'static crate::conventions::Conventions,
+    ) -> Self {
         ResponseValue {
             inner,
             status,
             headers,
+            conventions,
         }
     }
 
@@ -51,9 +58,10 @@ impl<T> ResponseValue<T> {
         &self.headers
     }
 
-    /// The `X-Request-Id` the service gave the call.
+    /// The request id the service gave the call, from the first header of the spec's
+    /// conventions present (`<module>::CONVENTIONS.request_id_headers`).
     pub fn request_id(&self) -> Option<&str> {
-        request_id(&self.headers)
+        self.conventions.request_id(&self.headers)
     }
 }
 

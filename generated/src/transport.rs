@@ -194,6 +194,9 @@ impl Transport {
             let exchange = async {
                 let mut response = prepared.send().await.map_err(Failure::Send)?;
                 response.extensions_mut().insert(Attempts(attempt));
+                response
+                    .extensions_mut()
+                    .insert(crate::conventions::Of(request.conventions));
                 let status = response.status().as_u16();
                 if stream.is_some_and(|(low, high)| (low..=high).contains(&status)) {
                     response
@@ -381,10 +384,11 @@ impl Transport {
             Some(Body::Multipart(_)) => (multipart_type.as_deref(), &[][..], true),
             None => (None, &[][..], false),
         };
-        headers.push((
-            "Content-Type".to_owned(),
-            content_type_by_vendor_convention(body_type).to_owned(),
-        ));
+        // The body's media type; without a body, the one the spec's conventions name, if any
+        // (the vendor's SDK sends, and signs, `application/json` on GETs too).
+        if let Some(content_type) = body_type.or(request.conventions.bodiless_content_type) {
+            headers.push(("Content-Type".to_owned(), content_type.to_owned()));
+        }
         if let Some(Credentials::AkSk {
             access_key,
             secret_key,
@@ -466,35 +470,23 @@ impl Transport {
     }
 }
 
-/// Vendor convention (issue #14; to become a convention the spec declares): the vendor's SDK
-/// sends `Content-Type: application/json` on every request without a body of another type
-/// (GETs, DELETEs and bodiless POSTs included), and signs it with the other headers. A body's
-/// own media type wins.
-pub(crate) const VENDOR_DEFAULT_CONTENT_TYPE: &str = "application/json";
-
-/// The `Content-Type` a request carries by the vendor convention: the body's media type, or
-/// [`VENDOR_DEFAULT_CONTENT_TYPE`] when there is no body.
-pub(crate) fn content_type_by_vendor_convention(body_type: Option<&str>) -> &str {
-    body_type.unwrap_or(VENDOR_DEFAULT_CONTENT_TYPE)
-}
-
-/// Vendor convention (issue #14; to become a convention the spec declares): JSON bodies are
-/// written as the vendor's SDK writes them (Python's `json.dumps` defaults): `", "` between
-/// items, `": "` after keys, every character outside printable ASCII as a `\uXXXX` escape,
-/// floats as Python writes them. The same JSON, byte for byte what the SDK sends and hashes.
-pub(crate) fn json_by_vendor_convention<T: serde::Serialize + ?Sized>(
+/// JSON written as Python's `json.dumps` writes it by default (the `python` JSON style of
+/// `x-clientgen-conventions`, the vendor's SDK's): `", "` between items, `": "` after keys,
+/// every character outside printable ASCII as a `\uXXXX` escape, floats as Python writes
+/// them. The same JSON, byte for byte what that SDK sends and hashes.
+pub(crate) fn json_in_python_style<T: serde::Serialize + ?Sized>(
     value: &T,
 ) -> Result<Vec<u8>, serde_json::Error> {
     let mut out = Vec::with_capacity(128);
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, SdkJsonFormatter);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, PythonJsonFormatter);
     value.serialize(&mut serializer)?;
     Ok(out)
 }
 
-/// The formatter of [`json_by_vendor_convention`].
-struct SdkJsonFormatter;
+/// The formatter of [`json_in_python_style`].
+struct PythonJsonFormatter;
 
-impl serde_json::ser::Formatter for SdkJsonFormatter {
+impl serde_json::ser::Formatter for PythonJsonFormatter {
     fn begin_array_value<W: ?Sized + std::io::Write>(
         &mut self,
         writer: &mut W,
@@ -587,6 +579,8 @@ pub(crate) struct Request {
     url_parts: Vec<(std::borrow::Cow<'static, str>, usize)>,
     /// The credentials the operation accepts: any one alternative, each of its schemes.
     security: &'static [&'static [&'static crate::auth::Scheme]],
+    /// The spec's conventions (`<module>::CONVENTIONS`).
+    conventions: &'static crate::conventions::Conventions,
 }
 
 /// `Debug` shows where a request goes, never header values, cookies or the body.
@@ -639,6 +633,7 @@ impl Request {
             body: None,
             url_parts: Vec::new(),
             security: &[],
+            conventions: &crate::conventions::Conventions::DEFAULT,
         }
     }
 
@@ -670,6 +665,11 @@ impl Request {
     /// The credentials the operation accepts (its spec's `security`).
     pub(crate) fn security(&mut self, alternatives: &'static [&'static [&'static crate::auth::Scheme]]) {
         self.security = alternatives;
+    }
+
+    /// The spec's conventions (`<module>::CONVENTIONS`): set before the body is written.
+    pub(crate) fn conventions(&mut self, conventions: &'static crate::conventions::Conventions) {
+        self.conventions = conventions;
     }
 
     pub(crate) fn literal(&mut self, text: &str) {
@@ -826,7 +826,7 @@ impl Request {
         content_type: &'static str,
         value: &T,
     ) -> Result<(), ConstructionError> {
-        let data = json_by_vendor_convention(value).map_err(|e| {
+        let data = self.conventions.json(value).map_err(|e| {
             ConstructionError::new("body", format!("cannot be written as JSON: {e}"))
         })?;
         self.body = Some(Body::Bytes { content_type, data });
@@ -1088,10 +1088,32 @@ mod tests {
             nested: [("k", None)].into_iter().collect(),
         };
         assert_eq!(
-            String::from_utf8(json_by_vendor_convention(&body).unwrap()).unwrap(),
+            String::from_utf8(json_in_python_style(&body).unwrap()).unwrap(),
             r#"{"name": "caf\u00e9 \u65e5\u672c \ud83d\ude00\"\\\n\u007f", "count": 3, "flag": true, "items": ["b", "a"], "ratio": 1.0, "nested": {"k": null}}"#
         );
-        assert_eq!(json_by_vendor_convention(&Vec::<u8>::new()).unwrap(), b"[]");
+        assert_eq!(json_in_python_style(&Vec::<u8>::new()).unwrap(), b"[]");
+    }
+
+    #[test]
+    fn json_bodies_follow_the_conventions() {
+        let body = serde_json::json!({"a": [1, 2], "b": "\u{e9}"});
+        let mut r = request();
+        r.json_body("application/json", &body).unwrap();
+        let Some(Body::Bytes { data, .. }) = &r.body else {
+            panic!("no body")
+        };
+        assert_eq!(data.as_slice(), "{\"a\":[1,2],\"b\":\"\u{e9}\"}".as_bytes());
+        const PYTHON: crate::conventions::Conventions = crate::conventions::Conventions {
+            json_style: crate::conventions::JsonStyle::Python,
+            ..crate::conventions::Conventions::DEFAULT
+        };
+        let mut r = request();
+        r.conventions(&PYTHON);
+        r.json_body("application/json", &body).unwrap();
+        let Some(Body::Bytes { data, .. }) = &r.body else {
+            panic!("no body")
+        };
+        assert_eq!(data.as_slice(), br#"{"a": [1, 2], "b": "\u00e9"}"#);
     }
 
     #[test]

@@ -894,3 +894,92 @@ components:
         "{warnings:?}"
     );
 }
+
+fn conventions_of(extension: &str) -> (model::Conventions, Vec<String>) {
+    let spec = load_text(
+        "c.yaml",
+        &format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\n{extension}paths: {{}}\n"),
+    );
+    let api = model::lower(&spec, "c").unwrap_or_else(|e| panic!("{e}"));
+    let warnings = api.warnings.iter().map(ToString::to_string).collect();
+    (api.conventions, warnings)
+}
+
+#[test]
+fn a_spec_without_conventions_gets_the_defaults() {
+    let (conventions, warnings) = conventions_of("");
+    assert_eq!(conventions, model::Conventions::default());
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(conventions.bodiless_content_type, None);
+    assert_eq!(conventions.json_style, model::JsonStyle::Compact);
+    assert!(conventions
+        .request_id_headers
+        .contains(&"request-id".to_owned()));
+    assert!(!conventions.error_code.contains(&"error_code".to_owned()));
+}
+
+#[test]
+fn declared_conventions_replace_the_defaults_key_by_key() {
+    let (conventions, warnings) = conventions_of(
+        "x-clientgen-conventions:\n  request-id-headers: [X-Request-Id]\n  error-code: error_code\n  error-message: [error_msg, error.detail]\n  bodiless-content-type: application/json\n  json-style: python\n",
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        conventions,
+        model::Conventions {
+            request_id_headers: vec!["X-Request-Id".into()],
+            error_code: vec!["error_code".into()],
+            error_message: vec!["error_msg".into(), "error.detail".into()],
+            bodiless_content_type: Some("application/json".into()),
+            json_style: model::JsonStyle::Python,
+        }
+    );
+    // A key left out keeps its default; an empty list means none.
+    let (conventions, warnings) =
+        conventions_of("x-clientgen-conventions:\n  request-id-headers: []\n");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(conventions.request_id_headers.is_empty());
+    assert_eq!(
+        conventions.error_code,
+        model::Conventions::default().error_code
+    );
+}
+
+#[test]
+fn conventions_of_the_wrong_shape_are_located_warnings_and_keep_the_defaults() {
+    let (conventions, warnings) = conventions_of("x-clientgen-conventions: [python]\n");
+    assert_eq!(conventions, model::Conventions::default());
+    assert_eq!(
+        warnings,
+        ["c.yaml:#/x-clientgen-conventions: warning: `x-clientgen-conventions` is not an object; the default conventions are used\n  help: write an object with some of: request-id-headers, error-code, error-message, bodiless-content-type, json-style"]
+    );
+    let (conventions, warnings) = conventions_of(
+        "x-clientgen-conventions:\n  request-id-headers: {X-Request-Id: true}\n  error-code: [error_code, 7]\n  error-message: [a..b]\n  bodiless-content-type: 12\n  json-style: pretty\n  request-ids: [x]\n",
+    );
+    assert_eq!(conventions, model::Conventions::default());
+    let at: Vec<&str> = warnings
+        .iter()
+        .map(|w| w.split(": warning").next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        at,
+        [
+            "c.yaml:#/x-clientgen-conventions/request-id-headers",
+            "c.yaml:#/x-clientgen-conventions/error-code/1",
+            "c.yaml:#/x-clientgen-conventions/error-message/0",
+            "c.yaml:#/x-clientgen-conventions/bodiless-content-type",
+            "c.yaml:#/x-clientgen-conventions/json-style",
+            "c.yaml:#/x-clientgen-conventions/request-ids",
+        ]
+    );
+    assert!(
+        warnings[4].contains("JSON is written compact"),
+        "{}",
+        warnings[4]
+    );
+    // A header name with a space is refused as well.
+    let (conventions, warnings) =
+        conventions_of("x-clientgen-conventions:\n  request-id-headers: ['X Request']\n");
+    assert_eq!(conventions, model::Conventions::default());
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+}

@@ -7,6 +7,7 @@ fn main() {
         .spec("spec/events.yaml")
         .spec("spec/jobs.yaml")
         .spec("spec/secure.yaml")
+        .spec("spec/problems.yaml")
         .mount("crate::api")
         .run();
 }

@@ -23,6 +23,14 @@ pub(crate) const SERVER: Option<crate::transport::Server> = Some(crate::transpor
 pub fn endpoint_for_region(region: &str) -> String {
     SERVER.map(|s| s.resolve(Some(region))).unwrap_or_default()
 }
+/// The service's conventions, as the spec declares them (`x-clientgen-conventions`).
+pub const CONVENTIONS: crate::conventions::Conventions = crate::conventions::Conventions {
+    request_id_headers: &["X-Request-Id"],
+    error_code: &["error_code"],
+    error_message: &["error_msg"],
+    bodiless_content_type: Some("application/json"),
+    json_style: crate::conventions::JsonStyle::Python,
+};
 /// The spec's security schemes (`components.securitySchemes`). Configure credentials
 /// for one by its name (`ConfigBuilder::credential_for(TOKEN.name, ...)`), or for every
 /// scheme of a kind (`ConfigBuilder::token`, `bearer_token`, `basic`...).

@@ -69,6 +69,7 @@ impl ExportServerLogs {
                                         body,
                                         raw.status(),
                                         raw.headers().clone(),
+                                        raw.conventions(),
                                     ),
                                 )
                             }
@@ -126,6 +127,7 @@ impl ExportServerLogs {
             "/v1/{project_id}/physicalservers/{id}/logs/exports",
             false,
         );
+        request.conventions(&super::CONVENTIONS);
         request.security(&[&[&super::security::TOKEN], &[&super::security::AKSK]]);
         request.project_id(project_id);
         request.literal("/v1/");
@@ -236,6 +238,7 @@ impl ShowLogsExportStatus {
                                         body,
                                         raw.status(),
                                         raw.headers().clone(),
+                                        raw.conventions(),
                                     ),
                                 )
                             }
@@ -293,6 +296,7 @@ impl ShowLogsExportStatus {
             "/v1/{project_id}/physicalservers/{id}/logs/exports/{export_id}",
             true,
         );
+        request.conventions(&super::CONVENTIONS);
         request.security(&[&[&super::security::TOKEN], &[&super::security::AKSK]]);
         request.project_id(project_id);
         request.literal("/v1/");
@@ -416,11 +420,13 @@ impl DownloadServerLogs {
                             Reply::Stream(response) => {
                                 let status = response.status();
                                 let headers = response.headers().clone();
+                                let conventions = crate::conventions::of(&response);
                                 return Ok(
                                     ResponseValue::new(
                                         crate::ByteStream::new(response),
                                         status,
                                         headers,
+                                        conventions,
                                     ),
                                 );
                             }
@@ -481,6 +487,7 @@ impl DownloadServerLogs {
             "/v1/{project_id}/physicalservers/{id}/logs/exports/{export_id}/content",
             true,
         );
+        request.conventions(&super::CONVENTIONS);
         request.security(&[&[&super::security::TOKEN], &[&super::security::AKSK]]);
         request.project_id(project_id);
         request.literal("/v1/");

@@ -98,6 +98,7 @@ impl ListLogsJob {
                                         body,
                                         raw.status(),
                                         raw.headers().clone(),
+                                        raw.conventions(),
                                     ),
                                 )
                             }
@@ -145,6 +146,7 @@ impl ListLogsJob {
             "/v1.0/{project_id}/clusters/{cluster_id}/logs/records",
             true,
         );
+        request.conventions(&super::CONVENTIONS);
         request.security(&[&[&super::security::TOKEN], &[&super::security::AKSK]]);
         request.project_id(project_id);
         request.literal("/v1.0/");

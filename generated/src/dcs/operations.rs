@@ -78,6 +78,7 @@ impl CreateRedislogDownloadLink {
                                         body,
                                         raw.status(),
                                         raw.headers().clone(),
+                                        raw.conventions(),
                                     ),
                                 )
                             }
@@ -153,6 +154,7 @@ impl CreateRedislogDownloadLink {
             "/v2/{project_id}/instances/{instance_id}/redislog/{id}/links",
             false,
         );
+        request.conventions(&super::CONVENTIONS);
         request.security(&[&[&super::security::TOKEN], &[&super::security::AKSK]]);
         request.project_id(project_id);
         request.literal("/v2/");

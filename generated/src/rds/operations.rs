@@ -76,6 +76,7 @@ impl DownloadErrorlog {
                                         body,
                                         raw.status(),
                                         raw.headers().clone(),
+                                        raw.conventions(),
                                     ),
                                 )
                             }
@@ -111,6 +112,7 @@ impl DownloadErrorlog {
             "/v3/{project_id}/instances/{instance_id}/errorlog-download",
             true,
         );
+        request.conventions(&super::CONVENTIONS);
         request.security(&[&[&super::security::TOKEN], &[&super::security::AKSK]]);
         request.project_id(project_id);
         request.literal("/v3/");

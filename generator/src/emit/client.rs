@@ -3,7 +3,7 @@
 use super::docs::{doc_lines, inner_doc_lines, spec_line, spec_text};
 use super::operations::{inputs, Input};
 use super::rust::{deprecated_attr, ident};
-use crate::model::{Api, Operation};
+use crate::model::{Api, Conventions, JsonStyle, Operation};
 use crate::write::render_items;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -64,6 +64,7 @@ pub fn emit_module_root(api: &Api) -> TokenStream {
         ),
     };
     let security = super::security::emit_security_module(api);
+    let conventions = emit_conventions(&api.conventions);
     // `client` and `operations` allow their own lints as inner attributes: an outer one
     // here and a module doc there would mix attribute styles once a build script inlines them.
     quote! {
@@ -81,7 +82,47 @@ pub fn emit_module_root(api: &Api) -> TokenStream {
         #server
         #endpoint_fn
 
+        #conventions
+
         #security
+    }
+}
+
+/// `CONVENTIONS`: the spec's `x-clientgen-conventions`, or the runtime's defaults.
+fn emit_conventions(conventions: &Conventions) -> TokenStream {
+    if *conventions == Conventions::default() {
+        return quote! {
+            /// The service's conventions: the spec declares none (`x-clientgen-conventions`),
+            /// so the defaults (request id and error fields from the common shapes, no
+            /// `Content-Type` without a body, compact JSON).
+            pub const CONVENTIONS: crate::conventions::Conventions =
+                crate::conventions::Conventions::DEFAULT;
+        };
+    }
+    let Conventions {
+        request_id_headers,
+        error_code,
+        error_message,
+        bodiless_content_type,
+        json_style,
+    } = conventions;
+    let bodiless = match bodiless_content_type {
+        Some(media) => quote!(Some(#media)),
+        None => quote!(None),
+    };
+    let style = match json_style {
+        JsonStyle::Compact => quote!(Compact),
+        JsonStyle::Python => quote!(Python),
+    };
+    quote! {
+        /// The service's conventions, as the spec declares them (`x-clientgen-conventions`).
+        pub const CONVENTIONS: crate::conventions::Conventions = crate::conventions::Conventions {
+            request_id_headers: &[#(#request_id_headers),*],
+            error_code: &[#(#error_code),*],
+            error_message: &[#(#error_message),*],
+            bodiless_content_type: #bodiless,
+            json_style: crate::conventions::JsonStyle::#style,
+        };
     }
 }
 

@@ -133,6 +133,7 @@ pub fn lib_rs(apis: &[Api], for_include: bool) -> TokenStream {
         mod body;
         #[allow(dead_code)]
         mod config;
+        pub mod conventions;
         #[allow(dead_code)]
         mod de;
         #[allow(dead_code)]

@@ -590,6 +590,7 @@ fn emit_build_request(op: &Operation) -> TokenStream {
     quote! {
         #(#config_values)*
         let mut request = Request::new(reqwest::Method::#method, #accept, #operation_id, #path_template, #retry_safe);
+        request.conventions(&super::CONVENTIONS);
         #security
         #(#project_ids)*
         #(#path)*
@@ -814,7 +815,8 @@ fn emit_decode(op: &Operation, error: &proc_macro2::Ident, output: &TokenStream)
                 Reply::Stream(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
-                    return Ok(ResponseValue::new(#body, status, headers));
+                    let conventions = crate::conventions::of(&response);
+                    return Ok(ResponseValue::new(#body, status, headers, conventions));
                 }
                 Reply::Read(raw) => raw,
             };
@@ -878,7 +880,7 @@ fn emit_response_arms(
                 _ => quote!(#error::#variant(body)),
             };
             let result = if r.status.is_success() {
-                quote!(Ok(ResponseValue::new(#value, raw.status(), raw.headers().clone())))
+                quote!(Ok(ResponseValue::new(#value, raw.status(), raw.headers().clone(), raw.conventions())))
             } else {
                 quote!(Err(Error::service(#value, raw)))
             };

@@ -6,6 +6,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../runtime/auth.rs")),
     ("body.rs", include_str!("../../runtime/body.rs")),
     ("config.rs", include_str!("../../runtime/config.rs")),
+    (
+        "conventions.rs",
+        include_str!("../../runtime/conventions.rs"),
+    ),
     ("de.rs", include_str!("../../runtime/de.rs")),
     ("download.rs", include_str!("../../runtime/download.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),

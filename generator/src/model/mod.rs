@@ -25,6 +25,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The ways of proving who sends a request (`components.securitySchemes`), by name.
     pub security_schemes: Vec<SecurityScheme>,
+    /// The service's conventions (`x-clientgen-conventions`), or the defaults.
+    pub conventions: Conventions,
     /// What lowering approximated with a documented fallback, each located in the spec:
     /// generation reports them, and refuses the spec when configured to be strict.
     pub warnings: Vec<crate::Diagnostic>,
@@ -261,6 +263,51 @@ pub struct Operation {
     /// The credentials the operation accepts, alternatives in the spec's order (its own
     /// `security`, else the document's); empty when the spec asks for none.
     pub security: Vec<SecurityRequirement>,
+}
+
+/// How a service writes and reads what OpenAPI leaves open (`x-clientgen-conventions` at the
+/// document's root): each the declared value, or else the default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conventions {
+    /// Response headers naming the request id, tried in order.
+    pub request_id_headers: Vec<String>,
+    /// Member paths (`.` between nested names) of a JSON error body holding the code.
+    pub error_code: Vec<String>,
+    /// Member paths holding the message.
+    pub error_message: Vec<String>,
+    /// The `Content-Type` of a request without a body.
+    pub bodiless_content_type: Option<String>,
+    pub json_style: JsonStyle,
+}
+
+/// How JSON request bodies are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonStyle {
+    /// serde_json's compact form.
+    Compact,
+    /// Python's `json.dumps` defaults (`", "`, `": "`, `\uXXXX`).
+    Python,
+}
+
+impl Default for Conventions {
+    /// The runtime's `Conventions::DEFAULT`: the common headers and body shapes, no
+    /// `Content-Type` without a body, compact JSON.
+    fn default() -> Self {
+        let texts = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
+        Conventions {
+            request_id_headers: texts(&[
+                "x-request-id",
+                "request-id",
+                "x-amzn-requestid",
+                "x-amz-request-id",
+                "x-ms-request-id",
+            ]),
+            error_code: texts(&["code", "error.code", "type"]),
+            error_message: texts(&["message", "error.message", "detail", "title", "error"]),
+            bodiless_content_type: None,
+            json_style: JsonStyle::Compact,
+        }
+    }
 }
 
 /// A way of proving who sends a request: an entry of `components.securitySchemes`.

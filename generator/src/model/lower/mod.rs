@@ -4,6 +4,7 @@
 //! with a spec in one run. A construct the generator cannot represent faithfully is reported,
 //! never approximated into code that would misbehave.
 
+mod conventions;
 mod dedupe;
 mod limits;
 mod operation;
@@ -38,6 +39,7 @@ pub fn lower_within(spec: &LoadedSpec, module: &str, limits: &Limits) -> Result<
     }
     let mut cx = Context::new(spec);
     cx.security_schemes = security::lower_schemes(&mut cx);
+    let conventions = conventions::lower_conventions(&mut cx);
     cx.name_component_schemas();
     cx.lower_component_schemas();
     let (mut operations, pending, mut methods) = operation::lower_operations(&mut cx);
@@ -63,6 +65,7 @@ pub fn lower_within(spec: &LoadedSpec, module: &str, limits: &Limits) -> Result<
         types: cx.types,
         operations,
         security_schemes: cx.security_schemes,
+        conventions,
         warnings,
     })
 }
