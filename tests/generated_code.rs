@@ -113,8 +113,8 @@ fn snapshot_fixture_streams32() {
 }
 
 #[test]
-fn snapshot_fixture_conventions() {
-    snapshot_fixture("conventions");
+fn snapshot_fixture_declared_conventions() {
+    snapshot_fixture("declared_conventions");
 }
 
 #[test]

@@ -28,6 +28,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "auth",
     "body",
     "config",
+    "conventions",
     "de",
     "download",
     "error",
