@@ -732,7 +732,7 @@ impl fmt::Debug for RawResponse {
 
 /// A decoder message with quoted values elided: `invalid type: string "https://…signed", ...`
 /// would otherwise carry body content (a pre-signed link, a token) into logs.
-fn without_values(message: &str) -> String {
+pub(crate) fn without_values(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut quoted = false;
     let mut escaped = false;

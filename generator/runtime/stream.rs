@@ -445,31 +445,7 @@ impl<F: Framer> Framed<F> {
 type Decode<T> = fn(&[u8]) -> Result<T, String>;
 
 fn json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    serde_json::from_slice(bytes).map_err(|e| without_values(&e.to_string()))
-}
-
-/// A decoder message with quoted values left out: a value of the body must not reach logs
-/// through an error.
-fn without_values(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut quoted = false;
-    let mut escaped = false;
-    for c in message.chars() {
-        if quoted {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => quoted = false,
-                _ => {}
-            }
-        } else if c == '"' {
-            out.push_str("\"…\"");
-            quoted = true;
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    serde_json::from_slice(bytes).map_err(|e| crate::error::without_values(&e.to_string()))
 }
 
 /// A response of server-sent events (`text/event-stream`), each event's data decoded as `T`

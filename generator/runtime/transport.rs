@@ -529,17 +529,22 @@ pub(crate) fn json_by_vendor_convention<T: serde::Serialize + ?Sized>(
 /// The formatter of [`json_by_vendor_convention`].
 struct SdkJsonFormatter;
 
+/// `", "` before every member but the first, as Python's `json.dumps` separates them.
+fn sdk_separator<W: ?Sized + std::io::Write>(writer: &mut W, first: bool) -> std::io::Result<()> {
+    if first {
+        Ok(())
+    } else {
+        writer.write_all(b", ")
+    }
+}
+
 impl serde_json::ser::Formatter for SdkJsonFormatter {
     fn begin_array_value<W: ?Sized + std::io::Write>(
         &mut self,
         writer: &mut W,
         first: bool,
     ) -> std::io::Result<()> {
-        if first {
-            Ok(())
-        } else {
-            writer.write_all(b", ")
-        }
+        sdk_separator(writer, first)
     }
 
     fn begin_object_key<W: ?Sized + std::io::Write>(
@@ -547,11 +552,7 @@ impl serde_json::ser::Formatter for SdkJsonFormatter {
         writer: &mut W,
         first: bool,
     ) -> std::io::Result<()> {
-        if first {
-            Ok(())
-        } else {
-            writer.write_all(b", ")
-        }
+        sdk_separator(writer, first)
     }
 
     fn begin_object_value<W: ?Sized + std::io::Write>(

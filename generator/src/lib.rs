@@ -15,6 +15,7 @@ pub mod emit;
 pub mod escape;
 pub mod lint;
 pub mod load;
+mod media;
 pub mod model;
 pub mod write;
 

@@ -19,6 +19,7 @@
 
 use super::Origin;
 use crate::diagnostics::pointer;
+use crate::media::essence;
 use serde_json::Value;
 
 /// The marker of a media type whose `schema` describes one item of a sequence (what
@@ -165,15 +166,6 @@ fn source_of(file: &str, origins: &[Origin], at: &str) -> (String, String) {
         ),
         None => (file.to_owned(), at.to_owned()),
     }
-}
-
-fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
 }
 
 #[cfg(test)]

@@ -604,34 +604,47 @@ impl Converter<'_> {
 
     fn path_item(&mut self, item: &mut Map<String, Value>, at: &str) {
         // Body and form parameters of the path item belong to each operation in 3.0.
-        let mut shared_bodies: Vec<(Value, String)> = Vec::new();
-        if let Some(Value::Array(list)) = item.get_mut("parameters") {
-            let here = under(at, "parameters");
-            let mut kept = Vec::new();
-            for (i, parameter) in std::mem::take(list).into_iter().enumerate() {
-                let old = format!("{here}/{i}");
-                if self.is_request_body(&parameter) {
-                    shared_bodies.push((parameter, old));
-                    continue;
-                }
-                let mut parameter = parameter;
-                let new = format!("{here}/{}", kept.len());
-                if let Value::Object(p) = &mut parameter {
-                    self.parameter(p, &new, &old);
-                }
-                self.moved(new, old);
-                kept.push(parameter);
-            }
-            *list = kept;
-            if list.is_empty() {
-                item.shift_remove("parameters");
-            }
-        }
+        let shared_bodies = self.split_parameters(item, at);
         for method in METHODS {
             if let Some(Value::Object(operation)) = item.get_mut(*method) {
                 self.operation(operation, &under(at, method), &shared_bodies);
             }
         }
+    }
+
+    /// Takes the body and form members out of `holder`'s (a path item's or an operation's)
+    /// `parameters`, returning them with their 2.0 pointers, and converts the others in
+    /// place, each recorded where it was written.
+    fn split_parameters(
+        &mut self,
+        holder: &mut Map<String, Value>,
+        at: &str,
+    ) -> Vec<(Value, String)> {
+        let mut bodies = Vec::new();
+        let Some(Value::Array(list)) = holder.get_mut("parameters") else {
+            return bodies;
+        };
+        let here = under(at, "parameters");
+        let mut kept = Vec::new();
+        for (i, parameter) in std::mem::take(list).into_iter().enumerate() {
+            let old = format!("{here}/{i}");
+            if self.is_request_body(&parameter) {
+                bodies.push((parameter, old));
+                continue;
+            }
+            let mut parameter = parameter;
+            let new = format!("{here}/{}", kept.len());
+            if let Value::Object(p) = &mut parameter {
+                self.parameter(p, &new, &old);
+            }
+            self.moved(new, old);
+            kept.push(parameter);
+        }
+        *list = kept;
+        if list.is_empty() {
+            holder.shift_remove("parameters");
+        }
+        bodies
     }
 
     /// Whether a parameter (or a reference to one) is a body or a form member.
@@ -663,29 +676,7 @@ impl Converter<'_> {
             .media_types(operation, "produces", at)
             .unwrap_or_else(|| self.produces.clone());
         self.operation_servers(operation, at);
-        let mut body: Vec<(Value, String)> = Vec::new();
-        if let Some(Value::Array(list)) = operation.get_mut("parameters") {
-            let here = under(at, "parameters");
-            let mut kept = Vec::new();
-            for (i, parameter) in std::mem::take(list).into_iter().enumerate() {
-                let old = format!("{here}/{i}");
-                if self.is_request_body(&parameter) {
-                    body.push((parameter, old));
-                    continue;
-                }
-                let mut parameter = parameter;
-                let new = format!("{here}/{}", kept.len());
-                if let Value::Object(p) = &mut parameter {
-                    self.parameter(p, &new, &old);
-                }
-                self.moved(new, old);
-                kept.push(parameter);
-            }
-            *list = kept;
-            if list.is_empty() {
-                operation.shift_remove("parameters");
-            }
-        }
+        let mut body = self.split_parameters(operation, at);
         // The path item's body and form members, unless the operation has its own.
         for (parameter, old) in path_bodies {
             let overridden = body.iter().any(|(own, _)| {

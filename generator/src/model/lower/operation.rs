@@ -5,6 +5,7 @@ use super::schema::{constraints_of, resolve_schema};
 use super::workflow::{self, Pending};
 use super::Context;
 use crate::diagnostics::pointer;
+use crate::media::essence;
 use crate::model::naming::{self, Scope};
 use crate::model::{
     Body, ConfigValue, Framing, HttpMethod, Operation, Param, ParamLocation, PathPart, RequestBody,
@@ -870,15 +871,6 @@ fn is_token(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-}
-
-fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
 }
 
 /// `application/json`, `application/problem+json` and the like.
