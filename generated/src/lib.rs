@@ -37,7 +37,8 @@ mod transport;
 mod waiter;
 pub use body::Multipart;
 pub use config::{
-    Clock, Config, ConfigBuilder, ConfigError, Credentials, Secret, Timeouts,
+    Clock, Config, ConfigBuilder, ConfigError, Credentials, Hook, HookContext, Secret,
+    Timeouts,
 };
 pub use download::{DownloadError, PresignedLink, Progress, Save, Saved};
 pub use error::{

@@ -6,9 +6,10 @@
 //! timed as configured, arguments checked before anything is sent.
 
 use crate::body::Multipart;
-use crate::config::{Config, Credentials};
+use crate::config::{Config, Credentials, HookContext};
 use crate::error::{
-    ConstructionError, DispatchError, Error, RawResponse, ReadError, TimeoutError, TimeoutKind,
+    ConstructionError, DispatchError, Error, RawResponse, ReadError, ResponseError, TimeoutError,
+    TimeoutKind,
 };
 use crate::retry::{AttemptOutcome, Classification};
 use crate::params;
@@ -58,6 +59,8 @@ enum Failure {
     TooLarge(crate::error::ResponseError),
     /// The attempt timeout expired.
     Attempt(Duration),
+    /// The response answers another URL: the user's HTTP client followed a redirect.
+    Redirected(reqwest::Response),
 }
 
 /// The longest URL the HTTP stack can send (`http::Uri` refuses longer ones).
@@ -190,13 +193,30 @@ impl Transport {
             let credentials =
                 crate::auth::select(&self.config, request.operation, request.security).await?;
             let prepared = self.prepare(&request, endpoint, &credentials)?;
+            let hooks = self.config.hooks();
+            let context = HookContext::new(request.operation, attempt, &credentials.query);
             // One attempt: the response's head, then its body unless it is streamed.
             let exchange = async {
-                let mut response = prepared.send().await.map_err(Failure::Send)?;
+                let (client, prepared) = prepared.build_split();
+                let mut prepared = prepared.map_err(Failure::Send)?;
+                // Hooks see the request as it goes out: signed, each attempt afresh.
+                for hook in hooks {
+                    hook.before_send(&mut prepared, &context);
+                }
+                let sent_url = prepared.url().clone();
+                let mut response = client.execute(prepared).await.map_err(Failure::Send)?;
                 response.extensions_mut().insert(Attempts(attempt));
                 response
                     .extensions_mut()
                     .insert(crate::conventions::Of(request.conventions));
+                for hook in hooks {
+                    hook.after_receive(&response, &context);
+                }
+                // The user's client may follow redirects: the answer of another URL is
+                // never taken for this request's.
+                if response.url() != &sent_url {
+                    return Err(Failure::Redirected(response));
+                }
                 let status = response.status().as_u16();
                 if stream.is_some_and(|(low, high)| (low..=high).contains(&status)) {
                     response
@@ -228,9 +248,17 @@ impl Transport {
                     (classifier.classify(&seen), true, Ok(reply))
                 }
                 Err(Failure::TooLarge(e)) => {
+                    for hook in hooks {
+                        hook.after_failure(&e, &context);
+                    }
                     // The server answered; another attempt would get the same body.
                     (Classification::NoOpinion, true, Err(Error::Response(e)))
                 }
+                Err(Failure::Redirected(response)) => (
+                    Classification::NoOpinion,
+                    true,
+                    Err(Error::Response(ResponseError::redirected(response))),
+                ),
                 Err(Failure::Send(e) | Failure::Body(e)) => {
                     let seen = if e.is_connect() {
                         AttemptOutcome::ConnectFailed
@@ -253,16 +281,26 @@ impl Transport {
                         Error::Dispatch(DispatchError::new(e))
                     };
                     let reached = !matches!(seen, AttemptOutcome::ConnectFailed);
+                    match &error {
+                        Error::Timeout(e) => hooks.iter().for_each(|h| h.after_failure(e, &context)),
+                        Error::Dispatch(e) => {
+                            hooks.iter().for_each(|h| h.after_failure(e, &context))
+                        }
+                        _ => {}
+                    }
                     (classifier.classify(&seen), reached, Err(error))
                 }
-                Err(Failure::Attempt(limit)) => (
-                    classifier.classify(&AttemptOutcome::TimedOut),
-                    true,
-                    Err(Error::Timeout(TimeoutError::new(
-                        TimeoutKind::Attempt,
-                        limit,
-                    ))),
-                ),
+                Err(Failure::Attempt(limit)) => {
+                    let error = TimeoutError::new(TimeoutKind::Attempt, limit);
+                    for hook in hooks {
+                        hook.after_failure(&error, &context);
+                    }
+                    (
+                        classifier.classify(&AttemptOutcome::TimedOut),
+                        true,
+                        Err(Error::Timeout(error)),
+                    )
+                }
             };
             // A token the server refused (401) is replaced, and the request sent once more
             // with the new one: the request was refused, not performed.

@@ -198,6 +198,16 @@ impl ClientCredentials {
         })
     }
 
+    /// Requests tokens through `client` (its proxies, root certificates, connection pool)
+    /// instead of a client of its own. Build it with `redirect::Policy::none()`
+    /// (`Config::http_client_builder()` does): the client secret must not follow a redirect. A
+    /// response answering another URL than the token URL is refused. The runtime's client
+    /// gives a token request 30 s; with yours, its own timeouts apply.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = client;
+        self
+    }
+
     /// The scopes asked for (none by default).
     pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
         self.scopes = scopes.into_iter().map(Into::into).collect();
@@ -246,6 +256,12 @@ impl ClientCredentials {
             .send()
             .await
             .map_err(|e| TokenError(format!("the token request failed: {}", e.without_url())))?;
+        if response.url() != &self.token_url {
+            return Err(TokenError(
+                "the token response answers another URL: the HTTP client followed a redirect"
+                    .into(),
+            ));
+        }
         let status = response.status();
         let bytes = read_limited(response, MAX_TOKEN_RESPONSE).await?;
         if !status.is_success() {

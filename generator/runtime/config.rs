@@ -272,6 +272,104 @@ impl Default for Limits {
 /// Where time comes from: the signing date. Injected in tests.
 pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
+/// Code run around every attempt of every call: tracing, metrics, a header of your own, a
+/// test recorder. Added with [`ConfigBuilder::hook`]; several run in the order they were added.
+/// Every method does nothing by default.
+///
+/// Hooks see each attempt: a call retried three times runs `before_send` three times, each
+/// followed by `after_receive` (a response arrived) or `after_failure` (none did, or its body
+/// could not be read). They run inside the attempt, within its time limit: keep them quick.
+pub trait Hook: Send + Sync + 'static {
+    /// Runs just before an attempt is sent, on the request exactly as it goes out: signed,
+    /// with its credentials. Headers added here are sent but not signed (an AK/SK signature
+    /// covers the headers it lists, so the server still accepts it); changing the method, the
+    /// URL, a signed header or the body breaks the signature. Credential headers are marked
+    /// sensitive, so `Debug` of the request or its headers does not print them; an API key
+    /// the spec sends in the query is part of the URL: print it with
+    /// [`HookContext::display_url`].
+    fn before_send(&self, request: &mut reqwest::Request, context: &HookContext<'_>) {
+        let _ = (request, context);
+    }
+
+    /// Runs when an attempt's response head arrived, before its body is read (a redirected
+    /// response included, which the call then refuses).
+    fn after_receive(&self, response: &reqwest::Response, context: &HookContext<'_>) {
+        let _ = (response, context);
+    }
+
+    /// Runs when an attempt failed: no response arrived (the connection failed, a timeout
+    /// expired), or its body could not be read.
+    fn after_failure(&self, error: &(dyn std::error::Error + 'static), context: &HookContext<'_>) {
+        let _ = (error, context);
+    }
+}
+
+/// A hook shared with the code that made it (a test recorder kept to be read afterwards).
+impl<H: Hook + ?Sized> Hook for Arc<H> {
+    fn before_send(&self, request: &mut reqwest::Request, context: &HookContext<'_>) {
+        (**self).before_send(request, context)
+    }
+
+    fn after_receive(&self, response: &reqwest::Response, context: &HookContext<'_>) {
+        (**self).after_receive(response, context)
+    }
+
+    fn after_failure(&self, error: &(dyn std::error::Error + 'static), context: &HookContext<'_>) {
+        (**self).after_failure(error, context)
+    }
+}
+
+/// What a [`Hook`] knows of the attempt it runs for.
+#[derive(Debug, Clone, Copy)]
+pub struct HookContext<'a> {
+    operation: &'static str,
+    attempt: u32,
+    secret_query: &'a [(String, String)],
+}
+
+impl<'a> HookContext<'a> {
+    pub(crate) fn new(
+        operation: &'static str,
+        attempt: u32,
+        secret_query: &'a [(String, String)],
+    ) -> Self {
+        HookContext {
+            operation,
+            attempt,
+            secret_query,
+        }
+    }
+
+    /// The operation's id in the spec (`ListItems`).
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// Which attempt of the call this is: 1, then 2 for the first retry...
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
+    /// `url` with the value of every credential the spec sends in the query (an API key)
+    /// replaced by a redaction marker: what may be logged.
+    pub fn display_url(&self, url: &reqwest::Url) -> String {
+        if self.secret_query.is_empty() || url.query().is_none() {
+            return url.to_string();
+        }
+        let mut shown = url.clone();
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let secret = self.secret_query.iter().any(|(name, _)| *name == k);
+                let value = if secret { REDACTED.to_owned() } else { v.into_owned() };
+                (k.into_owned(), value)
+            })
+            .collect();
+        shown.query_pairs_mut().clear().extend_pairs(pairs);
+        shown.to_string()
+    }
+}
+
 /// Endpoint, credentials and HTTP settings, shared by all service clients.
 ///
 /// Cheap to clone. `Debug` never prints a secret.
@@ -293,11 +391,30 @@ struct Inner {
     classifier: Arc<dyn RetryClassifier>,
     clock: Clock,
     http: reqwest::Client,
+    /// The HTTP client is the user's (`ConfigBuilder::http_client`).
+    users_http: bool,
     /// For pre-signed links: never carries credentials, so it may follow redirects.
     link_http: reqwest::Client,
+    hooks: Vec<Arc<dyn Hook>>,
 }
 
 impl Config {
+    /// A `reqwest::ClientBuilder` with the settings the runtime gives its own client: no
+    /// redirects followed (credentials never leave the endpoint), no `Referer`, and the
+    /// default connect and read timeouts. Add proxies, root certificates, a client
+    /// certificate..., build it, and pass it to [`ConfigBuilder::http_client`].
+    pub fn http_client_builder() -> reqwest::ClientBuilder {
+        let timeouts = Timeouts::default();
+        let mut builder = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .connect_timeout(timeouts.connect);
+        if let Some(read) = timeouts.read {
+            builder = builder.read_timeout(read);
+        }
+        builder
+    }
+
     /// Starts a configuration.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
@@ -403,6 +520,10 @@ impl Config {
     pub(crate) fn link_http(&self) -> &reqwest::Client {
         &self.inner.link_http
     }
+
+    pub(crate) fn hooks(&self) -> &[Arc<dyn Hook>] {
+        &self.inner.hooks
+    }
 }
 
 impl fmt::Debug for Config {
@@ -419,6 +540,11 @@ impl fmt::Debug for Config {
             .field("timeouts", &self.inner.timeouts)
             .field("limits", &self.inner.limits)
             .field("retry", &self.inner.retry)
+            .field(
+                "http_client",
+                &if self.inner.users_http { "the user's" } else { "the runtime's" },
+            )
+            .field("hooks", &self.inner.hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -437,6 +563,9 @@ pub struct ConfigBuilder {
     retry: Option<RetryConfig>,
     classifier: Option<Arc<dyn RetryClassifier>>,
     clock: Option<Clock>,
+    http_client: Option<reqwest::Client>,
+    link_http_client: Option<reqwest::Client>,
+    hooks: Vec<Arc<dyn Hook>>,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -610,6 +739,41 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sends API calls through `client`, the caller's: its proxies, root certificates, client
+    /// certificate and connection pool (one pool for every service client built on this
+    /// configuration, and for every configuration given the same client; `reqwest::Client` is
+    /// cheap to clone).
+    ///
+    /// The client's redirect policy is its own: build it with
+    /// `redirect::Policy::none()` ([`Config::http_client_builder`] does), or a redirect may
+    /// carry the request's credentials elsewhere (reqwest drops `Authorization` and `Cookie`
+    /// on a redirect to another host, not API-key headers or `X-Security-Token`). Whatever the
+    /// policy, a response that is not the answer of the request's own URL (a redirect was
+    /// followed) fails the call (`ResponseErrorKind::Redirected`) and is never taken as the
+    /// answer. The attempt and operation timeouts still apply (the runtime times each call);
+    /// the connect and read timeouts are the client's own settings, and so is the client
+    /// certificate ([`client_identity`](Self::client_identity) cannot be combined with it).
+    /// Pre-signed links are fetched by the runtime's own client, which never carries
+    /// credentials (see [`link_http_client`](Self::link_http_client)).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Fetches pre-signed links (downloads) through `client` instead of the runtime's own.
+    /// A link carries its own signature: give a client without default credential headers
+    /// or client certificate (it may follow redirects).
+    pub fn link_http_client(mut self, client: reqwest::Client) -> Self {
+        self.link_http_client = Some(client);
+        self
+    }
+
+    /// Adds a [`Hook`], run around every attempt after those added before it.
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
     /// Where the signing date comes from (tests use a fixed clock).
     pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.clock = Some(Arc::new(clock));
@@ -672,16 +836,32 @@ impl ConfigBuilder {
             }
             builder
         };
-        // Credentials go to the endpoint only: a redirect elsewhere must not carry them.
-        let mut http = client(reqwest::redirect::Policy::none());
-        if let Some(identity) = self.client_identity.clone() {
-            http = http.identity(identity);
-        }
-        let http = http.build().map_err(ConfigError::HttpClient)?;
+        let users_http = self.http_client.is_some();
+        let http = match self.http_client {
+            Some(_) if self.client_identity.is_some() => {
+                return Err(ConfigError::Invalid {
+                    what: "client identity",
+                    reason: "with your own HTTP client, set it on that client \
+                             (reqwest::ClientBuilder::identity)",
+                })
+            }
+            Some(client) => client,
+            None => {
+                // Credentials go to the endpoint only: a redirect elsewhere must not carry them.
+                let mut http = client(reqwest::redirect::Policy::none());
+                if let Some(identity) = self.client_identity.clone() {
+                    http = http.identity(identity);
+                }
+                http.build().map_err(ConfigError::HttpClient)?
+            }
+        };
         // Pre-signed links carry no credential, the client certificate included.
-        let link_http = client(reqwest::redirect::Policy::limited(5))
-            .build()
-            .map_err(ConfigError::HttpClient)?;
+        let link_http = match self.link_http_client {
+            Some(client) => client,
+            None => client(reqwest::redirect::Policy::limited(5))
+                .build()
+                .map_err(ConfigError::HttpClient)?,
+        };
         Ok(Config {
             inner: Arc::new(Inner {
                 endpoint,
@@ -698,7 +878,9 @@ impl ConfigBuilder {
                     .unwrap_or_else(|| Arc::new(StandardClassifier)),
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemTime::now)),
                 http,
+                users_http,
                 link_http,
+                hooks: self.hooks,
             }),
         })
     }

@@ -380,6 +380,9 @@ pub enum ResponseErrorKind {
     /// for success bodies, `ConfigBuilder::error_body_prefix` for error bodies, of which the
     /// first `limit` bytes are kept in [`RawResponse::body`]).
     BodyTooLarge { limit: usize, error_status: bool },
+    /// The response answers another URL than the request's: the HTTP client (the user's,
+    /// `ConfigBuilder::http_client`) followed a redirect. It is never taken as the answer.
+    Redirected,
 }
 
 impl ResponseError {
@@ -389,6 +392,15 @@ impl ResponseError {
                 message: message.into(),
             },
             raw: Box::new(raw),
+        }
+    }
+
+    /// A response that answers another URL than the request's (a redirect was followed): its
+    /// status and headers, not its body.
+    pub(crate) fn redirected(response: reqwest::Response) -> Self {
+        ResponseError {
+            kind: ResponseErrorKind::Redirected,
+            raw: Box::new(RawResponse::head_only(response)),
         }
     }
 
@@ -430,6 +442,12 @@ impl fmt::Display for ResponseError {
                 "the HTTP {status} error body is larger than {limit} bytes, the most the client \
                  keeps of an error (its first {limit} bytes are in raw().body(); raise it with \
                  ConfigBuilder::error_body_prefix)"
+            )?,
+            ResponseErrorKind::Redirected => write!(
+                f,
+                "the HTTP {status} response answers another URL than the request's: the HTTP \
+                 client followed a redirect, which is never taken as the answer (build the \
+                 client with redirect::Policy::none(), as Config::http_client_builder does)"
             )?,
         }
         if let (Some(code), Some(message)) = (self.raw.error_code(), self.raw.error_message()) {

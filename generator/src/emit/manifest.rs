@@ -14,7 +14,7 @@ futures-core = "0.3"
 hmac = "0.12"
 httpdate = "1"
 percent-encoding = "2"
-reqwest = { version = "0.12", default-features = false, features = ["multipart", "rustls-tls", "stream"] }
+reqwest = { version = "0.13", default-features = false, features = ["multipart", "rustls", "stream"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 sha2 = "0.10"
@@ -154,7 +154,10 @@ pub fn lib_rs(apis: &[Api], for_include: bool) -> TokenStream {
         mod waiter;
 
         pub use body::Multipart;
-        pub use config::{Clock, Config, ConfigBuilder, ConfigError, Credentials, Secret, Timeouts};
+        pub use config::{
+            Clock, Config, ConfigBuilder, ConfigError, Credentials, Hook, HookContext, Secret,
+            Timeouts,
+        };
         pub use download::{DownloadError, PresignedLink, Progress, Save, Saved};
         pub use error::{
             ConstructionError, DispatchError, Error, RawResponse, ResponseError, ResponseErrorKind,
