@@ -535,3 +535,25 @@ async fn export_server_logs_decodes_json_labelled_as_octet_stream() {
         .into_inner();
     assert_eq!(task, running_task());
 }
+
+/// The token service and gateways in front of the vendor's APIs answer in other shapes than
+/// `error_code`/`error_msg` (Keystone's `{"error": {"code", "message", "title"}}`, flat
+/// `code`/`message`): the specs' declared conventions read those too.
+#[tokio::test]
+async fn errors_in_the_gateways_shapes_are_read_too() {
+    let keystone = r#"{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}"#;
+    let flat = r#"{"code":"APIGW.0101","message":"The API does not exist"}"#;
+    for (body, code, message) in [
+        (keystone, "401", "The request you have made requires authentication."),
+        (flat, "APIGW.0101", "The API does not exist"),
+    ] {
+        let server = server_answering(json(401, body)).await;
+        let error = css::Client::new(&config(&server))
+            .list_logs_job("cluster-1")
+            .send()
+            .await
+            .expect_err("401");
+        assert_eq!(error.code(), Some(code), "{body}");
+        assert_eq!(error.message(), Some(message), "{body}");
+    }
+}

@@ -26,8 +26,27 @@ pub fn endpoint_for_region(region: &str) -> String {
 /// The service's conventions, as the spec declares them (`x-clientgen-conventions`).
 pub const CONVENTIONS: crate::conventions::Conventions = crate::conventions::Conventions {
     request_id_headers: &["X-Request-Id"],
-    error_code: &["error_code"],
-    error_message: &["error_msg", "error_ext_msg"],
+    error_code: &[
+        "error_code",
+        "errorCode",
+        "code",
+        "error.error_code",
+        "error.errorCode",
+        "error.code",
+    ],
+    error_message: &[
+        "error_msg",
+        "error_ext_msg",
+        "errorMsg",
+        "error_message",
+        "message",
+        "msg",
+        "error.error_msg",
+        "error.errorMsg",
+        "error.error_message",
+        "error.message",
+        "error.msg",
+    ],
     bodiless_content_type: Some("application/json"),
     json_style: crate::conventions::JsonStyle::Python,
 };
