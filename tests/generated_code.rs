@@ -118,8 +118,43 @@ fn snapshot_fixture_declared_conventions() {
 }
 
 #[test]
-fn snapshot_fixture_security() {
-    snapshot_fixture("security");
+fn snapshot_fixture_security_api_key() {
+    snapshot_fixture("security_api_key");
+}
+
+#[test]
+fn snapshot_fixture_security_basic() {
+    snapshot_fixture("security_basic");
+}
+
+#[test]
+fn snapshot_fixture_security_bearer() {
+    snapshot_fixture("security_bearer");
+}
+
+#[test]
+fn snapshot_fixture_security_http_scheme() {
+    snapshot_fixture("security_http_scheme");
+}
+
+#[test]
+fn snapshot_fixture_security_oauth2() {
+    snapshot_fixture("security_oauth2");
+}
+
+#[test]
+fn snapshot_fixture_security_openid() {
+    snapshot_fixture("security_openid");
+}
+
+#[test]
+fn snapshot_fixture_security_mutual_tls() {
+    snapshot_fixture("security_mutual_tls");
+}
+
+#[test]
+fn snapshot_fixture_security_signed() {
+    snapshot_fixture("security_signed");
 }
 
 #[test]

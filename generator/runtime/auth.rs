@@ -374,7 +374,11 @@ pub(crate) async fn select(
     for alternative in alternatives {
         if alternative
             .iter()
-            .all(|scheme| config.credential_for(scheme).is_some())
+            .all(|scheme| match scheme.kind {
+                // Presented by the HTTP client in the handshake, not sent with the request.
+                SchemeKind::MutualTls => config.has_client_identity(),
+                _ => config.credential_for(scheme).is_some(),
+            })
         {
             let mut applied = Applied::default();
             for scheme in alternative.iter() {
@@ -460,4 +464,58 @@ async fn apply(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TLS: Scheme = Scheme {
+        name: "tls",
+        kind: SchemeKind::MutualTls,
+    };
+    const KEY: Scheme = Scheme {
+        name: "key",
+        kind: SchemeKind::ApiKey {
+            location: KeyLocation::Header,
+            name: "X-Key",
+        },
+    };
+
+    /// A self-signed certificate and its key, made for this test only (not a credential).
+    const TEST_IDENTITY: &str = "-----BEGIN CERTIFICATE-----\nMIIBiDCCAS+gAwIBAgIUOGbM4jqGnVryutquE1SLjNTCVDUwCgYIKoZIzj0EAwIw\nGTEXMBUGA1UEAwwOY2xpZW50Z2VuLXRlc3QwIBcNMjYxMjAyMDQ0ODQ4WhgPMjEy\nNjExMDgwNDQ4NDhaMBkxFzAVBgNVBAMMDmNsaWVudGdlbi10ZXN0MFkwEwYHKoZI\nzj0CAQYIKoZIzj0DAQcDQgAEcICeghVjtN3qvjHe3pGfsaGGlRiADZK+XceAa/DX\nxHYDQg2LqO1FOyM/g9TPueyyGSZX1zPgPJBmFzPmx6J2p6NTMFEwHQYDVR0OBBYE\nFAoZRjgvMfbv4KPIFGl54lxs3ipoMB8GA1UdIwQYMBaAFAoZRjgvMfbv4KPIFGl5\n4lxs3ipoMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgK4OuGIIb\n5ttWiMJaIRC445OftuK9eiv1Y91hHc8XqwUCIHaws60enGs7IEFWxU3D1QWieZ6C\nHjqeBDaKZg+ggG10\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgHsPgznuiJi88qzzz\nQgso58sCiyd6gf6tYjNbFujw4OqhRANCAARwgJ6CFWO03eq+Md7ekZ+xoYaVGIAN\nkr5dx4Br8NfEdgNCDYuo7UU7Iz+D1M+57LIZJlfXM+A8kGYXM+bHonan\n-----END PRIVATE KEY-----\n";
+
+    fn config(identity: bool) -> Config {
+        let mut builder = Config::builder().endpoint("https://127.0.0.1:9").api_key("k");
+        if identity {
+            let identity = reqwest::Identity::from_pem(TEST_IDENTITY.as_bytes()).expect("a PEM identity");
+            builder = builder.client_identity(identity);
+        }
+        builder.build().expect("a valid configuration")
+    }
+
+    /// The outcome of a future that never waits (no token source is asked), without an async
+    /// runtime: the runtime is included in crates whose tests may have none.
+    fn ready<T>(future: impl Future<Output = T>) -> T {
+        let mut future = std::pin::pin!(future);
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        match future.as_mut().poll(&mut context) {
+            std::task::Poll::Ready(value) => value,
+            std::task::Poll::Pending => panic!("the selection waited"),
+        }
+    }
+
+    /// Mutual TLS is met by the client's certificate, which the request itself does not carry.
+    #[test]
+    fn mutual_tls_is_met_by_a_client_identity() {
+        let alternatives: &[&[&Scheme]] = &[&[&TLS, &KEY]];
+        let Err(refused) = ready(select(&config(false), "Admin", alternatives)) else {
+            panic!("selected without a certificate configured");
+        };
+        assert!(refused.to_string().contains("`tls` (a TLS client certificate) and `key`"), "{refused}");
+        let Ok(applied) = ready(select(&config(true), "Admin", alternatives)) else {
+            panic!("refused with the certificate and the key configured");
+        };
+        assert_eq!(applied.headers, [("X-Key".to_owned(), "k".to_owned())]);
+    }
 }

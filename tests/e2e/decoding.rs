@@ -544,7 +544,11 @@ async fn errors_in_the_gateways_shapes_are_read_too() {
     let keystone = r#"{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}"#;
     let flat = r#"{"code":"APIGW.0101","message":"The API does not exist"}"#;
     for (body, code, message) in [
-        (keystone, "401", "The request you have made requires authentication."),
+        (
+            keystone,
+            "401",
+            "The request you have made requires authentication.",
+        ),
         (flat, "APIGW.0101", "The API does not exist"),
     ] {
         let server = server_answering(json(401, body)).await;
