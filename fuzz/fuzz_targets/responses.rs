@@ -13,6 +13,7 @@
 //! Input: [decoder, status high, status low, flags, request id.. 0x00] body.
 #![no_main]
 
+use clientgen_fuzz::client::conventions::Conventions;
 use clientgen_fuzz::client::hooks;
 use clientgen_fuzz::client::{clouddc, css, dcs, rds, Error, RawResponse};
 use libfuzzer_sys::fuzz_target;
@@ -196,31 +197,18 @@ fn string_values<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
 }
 
 /// The error code and message of an error body are shown on purpose (escaped): whether `s`
-/// is part of one of them.
+/// is part of one of them. The fields are the runtime's own: a response read outside a call
+/// carries no service's conventions, so the defaults' paths are the ones read.
 fn is_reported_field(value: &serde_json::Value, s: &str) -> bool {
-    const FIELDS: &[&str] = &[
-        "error_code",
-        "errorCode",
-        "code",
-        "error_msg",
-        "errorMsg",
-        "error_message",
-        "message",
-        "msg",
-    ];
-    let shown = |object: &serde_json::Map<String, serde_json::Value>| {
-        FIELDS.iter().any(|f| {
-            object
-                .get(*f)
+    let defaults = Conventions::DEFAULT;
+    defaults
+        .error_code
+        .iter()
+        .chain(defaults.error_message)
+        .any(|path| {
+            path.split('.')
+                .try_fold(value, |node, member| node.get(member))
                 .and_then(|v| v.as_str())
                 .is_some_and(|v| v.contains(s))
         })
-    };
-    match value {
-        serde_json::Value::Object(members) => {
-            shown(members)
-                || matches!(members.get("error"), Some(serde_json::Value::Object(inner)) if shown(inner))
-        }
-        _ => false,
-    }
 }
