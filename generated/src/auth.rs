@@ -521,4 +521,26 @@ mod tests {
         };
         assert_eq!(applied.headers, [("X-Key".to_owned(), "k".to_owned())]);
     }
+
+    /// With the user's own HTTP client, its certificate is declared, not given twice.
+    #[test]
+    fn mutual_tls_is_met_by_the_users_client_when_declared() {
+        let alternatives: &[&[&Scheme]] = &[&[&TLS]];
+        let users = |declared: bool| {
+            let mut builder = Config::builder()
+                .endpoint("https://127.0.0.1:9")
+                .http_client(reqwest::Client::new());
+            if declared {
+                builder = builder.http_client_presents_identity();
+            }
+            builder.build().expect("a valid configuration")
+        };
+        assert!(ready(select(&users(false), "Admin", alternatives)).is_err());
+        assert!(ready(select(&users(true), "Admin", alternatives)).is_ok());
+        let undeclared = Config::builder()
+            .endpoint("https://127.0.0.1:9")
+            .http_client_presents_identity()
+            .build();
+        assert!(undeclared.is_err(), "a declaration without the user's client");
+    }
 }

@@ -559,6 +559,8 @@ pub struct ConfigBuilder {
     region: Option<String>,
     credentials: Vec<(Option<String>, Credentials)>,
     client_identity: Option<reqwest::Identity>,
+    /// The user's HTTP client presents a client certificate of its own.
+    http_client_identity: bool,
     project_id: Option<String>,
     user_agent: Option<String>,
     timeouts: Timeouts,
@@ -656,6 +658,16 @@ impl ConfigBuilder {
     /// `reqwest::Identity::from_pem(&pem)`.
     pub fn client_identity(mut self, identity: reqwest::Identity) -> Self {
         self.client_identity = Some(identity);
+        self
+    }
+
+    /// Declares that the client given to [`http_client`](Self::http_client) presents a TLS
+    /// client certificate (set with `reqwest::ClientBuilder::identity`), so operations that
+    /// require a mutual TLS scheme are sent through it. A `reqwest::Client` cannot be asked
+    /// whether it has one, hence the declaration; without it such operations fail before
+    /// sending, naming the scheme.
+    pub fn http_client_presents_identity(mut self) -> Self {
+        self.http_client_identity = true;
         self
     }
 
@@ -840,6 +852,13 @@ impl ConfigBuilder {
             builder
         };
         let users_http = self.http_client.is_some();
+        if self.http_client_identity && !users_http {
+            return Err(ConfigError::Invalid {
+                what: "client identity",
+                reason: "http_client_presents_identity() declares the identity of your own HTTP \
+                         client: give that client with http_client(), or use client_identity()",
+            });
+        }
         let http = match self.http_client {
             Some(_) if self.client_identity.is_some() => {
                 return Err(ConfigError::Invalid {
@@ -870,7 +889,7 @@ impl ConfigBuilder {
                 endpoint,
                 region: self.region,
                 credentials: self.credentials,
-                client_identity: self.client_identity.is_some(),
+                client_identity: self.client_identity.is_some() || self.http_client_identity,
                 project_id: self.project_id,
                 user_agent,
                 timeouts: self.timeouts,

@@ -7,7 +7,7 @@
 //! change no Rust name are invisible, a new `operationId` is a removal and an addition.
 
 use crate::model::{
-    Api, Body, Constraints, Field, Operation, Param, RequestBodyKind, Status, Type, TypeDef,
+    Api, Body, Constraints, Conventions, JsonStyle, Field, Operation, Param, RequestBodyKind, Status, Type, TypeDef,
     TypeKind,
 };
 use serde::Serialize;
@@ -141,6 +141,7 @@ impl Changes {
 }
 
 fn diff_api(out: &mut Changes, module: &str, old: &Api, new: &Api) {
+    diff_conventions(out, module, &old.conventions, &new.conventions);
     let old_ops: BTreeMap<&str, &Operation> = old
         .operations
         .iter()
@@ -799,6 +800,67 @@ fn body_kind_text(kind: &RequestBodyKind) -> String {
     }
 }
 
+/// The service's declared conventions (`x-clientgen-conventions`). They describe the server
+/// (where it names the request id, how it writes errors, what it expects without a body), so
+/// following a change is what keeps the client right: compatible, but worth a reviewer's eye,
+/// since what is read from errors or written on the wire changes with no change of code.
+fn diff_conventions(out: &mut Changes, module: &str, old: &Conventions, new: &Conventions) {
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "none".to_owned()
+        } else {
+            items
+                .iter()
+                .map(|i| format!("`{i}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let content_type = |c: &Option<String>| c.as_ref().map_or("none".to_owned(), |c| format!("`{c}`"));
+    let style = |s: JsonStyle| match s {
+        JsonStyle::Compact => "compact",
+        JsonStyle::Python => "python",
+    };
+    let fields = [
+        (
+            "request id headers",
+            list(&old.request_id_headers),
+            list(&new.request_id_headers),
+        ),
+        (
+            "error code members",
+            list(&old.error_code),
+            list(&new.error_code),
+        ),
+        (
+            "error message members",
+            list(&old.error_message),
+            list(&new.error_message),
+        ),
+        (
+            "Content-Type without a body",
+            content_type(&old.bodiless_content_type),
+            content_type(&new.bodiless_content_type),
+        ),
+        (
+            "JSON style",
+            style(old.json_style).to_owned(),
+            style(new.json_style).to_owned(),
+        ),
+    ];
+    for (what, before, after) in fields {
+        if before != after {
+            out.push(
+                Class::Compatible,
+                "conventions-changed",
+                module,
+                "(conventions)",
+                format!("{what}: {before} -> {after}"),
+            );
+        }
+    }
+}
+
 fn kind_text(kind: &TypeKind) -> &'static str {
     match kind {
         TypeKind::Struct { .. } => "a struct",
@@ -836,6 +898,38 @@ mod tests {
             .iter()
             .map(|c| format!("{:?} {}: {}", c.class, c.kind, c.detail))
             .collect()
+    }
+
+    #[test]
+    fn declared_conventions() {
+        let api_with = |conventions: &str| {
+            let text = format!(
+                "openapi: 3.0.3\ninfo: {{title: S, version: '1'}}\n{conventions}paths: {{}}\n"
+            );
+            let spec = crate::load::load_spec_with(std::path::Path::new("s.yaml"), &mut |_| {
+                Ok(text.clone())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+            crate::model::lower(&spec, "s").unwrap_or_else(|e| panic!("{e}"))
+        };
+        let old = api_with("");
+        let new = api_with(
+            "x-clientgen-conventions: {request-id-headers: [X-Trace], bodiless-content-type: application/json}\n",
+        );
+        let report = diff(&[old.clone()], &[new]);
+        let details: Vec<String> = report
+            .changes
+            .iter()
+            .map(|c| format!("{:?} {}: {}", c.class, c.kind, c.detail))
+            .collect();
+        assert_eq!(
+            details,
+            [
+                "Compatible conventions-changed: Content-Type without a body: none -> `application/json`",
+                "Compatible conventions-changed: request id headers: `x-request-id`, `request-id`, `x-amzn-requestid`, `x-amz-request-id`, `x-ms-request-id` -> `X-Trace`",
+            ]
+        );
+        assert!(diff(&[old.clone()], &[old]).changes.is_empty());
     }
 
     #[test]
