@@ -22,6 +22,8 @@ pub struct ExportServerLogs {
     id: String,
 }
 impl ExportServerLogs {
+    /// The operation's id in the spec: what hooks see (`HookContext::operation`), and what a test double's rule matches (`mock::Mock::on`, with the `mock` feature).
+    pub const OPERATION_ID: &'static str = "ExportServerLogs";
     pub(crate) fn new(transport: Transport, id: impl Into<String>) -> Self {
         ExportServerLogs {
             transport,
@@ -183,6 +185,8 @@ pub struct ShowLogsExportStatus {
     export_id: String,
 }
 impl ShowLogsExportStatus {
+    /// The operation's id in the spec: what hooks see (`HookContext::operation`), and what a test double's rule matches (`mock::Mock::on`, with the `mock` feature).
+    pub const OPERATION_ID: &'static str = "ShowLogsExportStatus";
     pub(crate) fn new(
         transport: Transport,
         id: impl Into<String>,
@@ -373,6 +377,8 @@ pub struct DownloadServerLogs {
     export_id: String,
 }
 impl DownloadServerLogs {
+    /// The operation's id in the spec: what hooks see (`HookContext::operation`), and what a test double's rule matches (`mock::Mock::on`, with the `mock` feature).
+    pub const OPERATION_ID: &'static str = "DownloadServerLogs";
     pub(crate) fn new(
         transport: Transport,
         id: impl Into<String>,

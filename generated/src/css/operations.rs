@@ -25,6 +25,8 @@ pub struct ListLogsJob {
     status: Option<types::LogJobStatusFilter>,
 }
 impl ListLogsJob {
+    /// The operation's id in the spec: what hooks see (`HookContext::operation`), and what a test double's rule matches (`mock::Mock::on`, with the `mock` feature).
+    pub const OPERATION_ID: &'static str = "ListLogsJob";
     pub(crate) fn new(transport: Transport, cluster_id: impl Into<String>) -> Self {
         ListLogsJob {
             transport,

@@ -23,6 +23,8 @@ pub struct CreateRedislogDownloadLink {
     id: String,
 }
 impl CreateRedislogDownloadLink {
+    /// The operation's id in the spec: what hooks see (`HookContext::operation`), and what a test double's rule matches (`mock::Mock::on`, with the `mock` feature).
+    pub const OPERATION_ID: &'static str = "CreateRedislogDownloadLink";
     pub(crate) fn new(
         transport: Transport,
         instance_id: impl Into<String>,

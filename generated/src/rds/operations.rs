@@ -23,6 +23,8 @@ pub struct DownloadErrorlog {
     x_language: Option<String>,
 }
 impl DownloadErrorlog {
+    /// The operation's id in the spec: what hooks see (`HookContext::operation`), and what a test double's rule matches (`mock::Mock::on`, with the `mock` feature).
+    pub const OPERATION_ID: &'static str = "DownloadErrorlog";
     pub(crate) fn new(transport: Transport, instance_id: impl Into<String>) -> Self {
         DownloadErrorlog {
             transport,

@@ -233,6 +233,9 @@ fn emit_operation(op: &Operation, shared: Option<&str>) -> TokenStream {
         op.path,
         op.type_name
     ));
+    let id_doc = doc_lines(
+        "The operation's id in the spec: what hooks see (`HookContext::operation`), and what a test double's rule matches (`mock::Mock::on`, with the `mock` feature).",
+    );
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -243,6 +246,9 @@ fn emit_operation(op: &Operation, shared: Option<&str>) -> TokenStream {
         }
 
         impl #builder {
+            #id_doc
+            pub const OPERATION_ID: &'static str = #operation_id;
+
             pub(crate) fn new(transport: Transport, #(#args),*) -> Self {
                 #builder { transport, #(#inits)* }
             }
