@@ -399,6 +399,8 @@ struct Inner {
     /// For pre-signed links: never carries credentials, so it may follow redirects.
     link_http: reqwest::Client,
     hooks: Vec<Arc<dyn Hook>>,
+    /// What answers requests in place of the HTTP clients: set only by the `mock` feature.
+    exchange: Option<Arc<dyn crate::transport::Exchange>>,
 }
 
 impl Config {
@@ -527,6 +529,12 @@ impl Config {
     pub(crate) fn hooks(&self) -> &[Arc<dyn Hook>] {
         &self.inner.hooks
     }
+
+    /// The test double answering requests in place of the HTTP clients (the `mock` feature's
+    /// `ConfigBuilder::mock`); never set otherwise.
+    pub(crate) fn exchange(&self) -> Option<&dyn crate::transport::Exchange> {
+        self.inner.exchange.as_deref()
+    }
 }
 
 impl fmt::Debug for Config {
@@ -545,7 +553,11 @@ impl fmt::Debug for Config {
             .field("retry", &self.inner.retry)
             .field(
                 "http_client",
-                &if self.inner.users_http { "the user's" } else { "the runtime's" },
+                &match (self.inner.exchange.is_some(), self.inner.users_http) {
+                    (true, _) => "a mock (nothing is sent)",
+                    (false, true) => "the user's",
+                    (false, false) => "the runtime's",
+                },
             )
             .field("hooks", &self.inner.hooks.len())
             .finish_non_exhaustive()
@@ -571,6 +583,8 @@ pub struct ConfigBuilder {
     http_client: Option<reqwest::Client>,
     link_http_client: Option<reqwest::Client>,
     hooks: Vec<Arc<dyn Hook>>,
+    /// Set only by `ConfigBuilder::mock` (the `mock` feature).
+    pub(crate) exchange: Option<Arc<dyn crate::transport::Exchange>>,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -767,7 +781,9 @@ impl ConfigBuilder {
     /// followed) fails the call (`ResponseErrorKind::Redirected`) and is never taken as the
     /// answer. The attempt and operation timeouts still apply (the runtime times each call);
     /// the connect and read timeouts are the client's own settings, and so is the client
-    /// certificate ([`client_identity`](Self::client_identity) cannot be combined with it).
+    /// certificate (set it on that client and declare it with
+    /// [`http_client_presents_identity`](Self::http_client_presents_identity);
+    /// [`client_identity`](Self::client_identity) cannot be combined with it).
     /// Pre-signed links are fetched by the runtime's own client, which never carries
     /// credentials (see [`link_http_client`](Self::link_http_client)).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -903,6 +919,7 @@ impl ConfigBuilder {
                 users_http,
                 link_http,
                 hooks: self.hooks,
+                exchange: self.exchange,
             }),
         })
     }

@@ -265,6 +265,17 @@ impl std::error::Error for TimeoutError {}
 pub struct DispatchError {
     source: Option<reqwest::Error>,
     limit: Option<StreamLimit>,
+    /// A failure a test double made up (the `mock` feature): no request was sent.
+    mocked: Option<Mocked>,
+}
+
+/// A failure made up by the `mock` feature's `Mock`: a refused connection, or a request no
+/// rule answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Mocked {
+    /// A connection failure (retried as one), else a call the mock could not answer.
+    pub(crate) connect: bool,
+    pub(crate) message: String,
 }
 
 /// A limit a streamed body ([`ByteStream`](crate::ByteStream)) broke.
@@ -316,6 +327,7 @@ impl DispatchError {
         DispatchError {
             source: Some(source.without_url()),
             limit: None,
+            mocked: None,
         }
     }
 
@@ -323,12 +335,26 @@ impl DispatchError {
         DispatchError {
             source: None,
             limit: Some(limit),
+            mocked: None,
+        }
+    }
+
+    /// A failure the `mock` feature's `Mock` answered with (nothing was sent).
+    pub(crate) fn mocked(connect: bool, message: impl Into<String>) -> Self {
+        DispatchError {
+            source: None,
+            limit: None,
+            mocked: Some(Mocked {
+                connect,
+                message: message.into(),
+            }),
         }
     }
 
     /// The connection could not be established.
     pub fn is_connect(&self) -> bool {
         self.source.as_ref().is_some_and(reqwest::Error::is_connect)
+            || self.mocked.as_ref().is_some_and(|m| m.connect)
     }
 
     /// A timeout expired (the read timeout, the download's deadline or its minimum throughput).
@@ -348,10 +374,11 @@ impl DispatchError {
 
 impl fmt::Display for DispatchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.limit, &self.source) {
-            (Some(limit), _) => write!(f, "{limit}"),
-            (None, Some(source)) => write!(f, "request failed: {source}"),
-            (None, None) => f.write_str("request failed"),
+        match (&self.limit, &self.source, &self.mocked) {
+            (Some(limit), _, _) => write!(f, "{limit}"),
+            (None, Some(source), _) => write!(f, "request failed: {source}"),
+            (None, None, Some(mocked)) => write!(f, "request failed: {}", mocked.message),
+            (None, None, None) => f.write_str("request failed"),
         }
     }
 }

@@ -9,6 +9,8 @@
 //! - [`rds`] — RDS for PostgreSQL error log download API (v3) (from `spec/rds.yaml`)
 //!
 //! Every service client is built from one shared [`Config`] (endpoint, credentials); each method returns a request builder whose `send` checks the arguments, sends the request and decodes the documented responses.
+//!
+//! The `mock` feature (off by default, for tests) adds `mock::Mock`, which answers calls in place of the network.
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 pub mod auth;
@@ -23,6 +25,8 @@ mod de;
 mod download;
 #[allow(dead_code)]
 mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
 #[allow(dead_code)]
 mod paginate;
 #[allow(dead_code)]

@@ -61,7 +61,37 @@ enum Failure {
     Attempt(Duration),
     /// The response answers another URL: the user's HTTP client followed a redirect.
     Redirected(reqwest::Response),
+    /// The test double refused the connection, or had no answer for the request.
+    Mocked(DispatchError),
 }
+
+/// What answers requests in place of the HTTP clients: the `mock` feature's `Mock`, set with
+/// `ConfigBuilder::mock`, the only code that can set one (without the feature, nothing
+/// does). It receives each attempt's request as the HTTP client would have sent it (signed,
+/// after the hooks), and its response goes through the rest of the call as a server's would.
+pub(crate) trait Exchange: Send + Sync + 'static {
+    fn exchange(
+        &self,
+        request: reqwest::Request,
+        call: ExchangeCall,
+    ) -> std::pin::Pin<
+        Box<dyn Future<Output = Result<reqwest::Response, DispatchError>> + Send + '_>,
+    >;
+}
+
+/// Which call an exchanged request belongs to.
+#[derive(Debug, Clone)]
+pub(crate) struct ExchangeCall {
+    /// The operation's id, or [`PRESIGNED_LINK`] for a link's download.
+    pub(crate) operation: &'static str,
+    /// 1, then 2 for the first retry...
+    pub(crate) attempt: u32,
+    /// The URL as it may be printed (credentials in the query, or a whole link, redacted).
+    pub(crate) shown_url: String,
+}
+
+/// The operation id an exchange sees for the download of a pre-signed link.
+pub(crate) const PRESIGNED_LINK: &str = "(pre-signed link)";
 
 /// The longest URL the HTTP stack can send (`http::Uri` refuses longer ones).
 const MAX_URL_LEN: usize = u16::MAX as usize - 1;
@@ -204,7 +234,19 @@ impl Transport {
                     hook.before_send(&mut prepared, &context);
                 }
                 let sent_url = prepared.url().clone();
-                let mut response = client.execute(prepared).await.map_err(Failure::Send)?;
+                let received = match self.config.exchange() {
+                    // A test double (the `mock` feature) answers in place of the network.
+                    Some(double) => {
+                        let call = crate::transport::ExchangeCall {
+                            operation: request.operation,
+                            attempt,
+                            shown_url: context.display_url(&sent_url),
+                        };
+                        double.exchange(prepared, call).await.map_err(Failure::Mocked)
+                    }
+                    None => client.execute(prepared).await.map_err(Failure::Send),
+                };
+                let mut response = received?;
                 response.extensions_mut().insert(Attempts(attempt));
                 response
                     .extensions_mut()
@@ -289,6 +331,17 @@ impl Transport {
                         _ => {}
                     }
                     (classifier.classify(&seen), reached, Err(error))
+                }
+                Err(Failure::Mocked(e)) => {
+                    for hook in hooks {
+                        hook.after_failure(&e, &context);
+                    }
+                    let (seen, reached) = if e.is_connect() {
+                        (AttemptOutcome::ConnectFailed, false)
+                    } else {
+                        (AttemptOutcome::OtherFailure, true)
+                    };
+                    (classifier.classify(&seen), reached, Err(Error::Dispatch(e)))
                 }
                 Err(Failure::Attempt(limit)) => {
                     let error = TimeoutError::new(TimeoutKind::Attempt, limit);

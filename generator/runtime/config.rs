@@ -396,6 +396,8 @@ struct Inner {
     /// For pre-signed links: never carries credentials, so it may follow redirects.
     link_http: reqwest::Client,
     hooks: Vec<Arc<dyn Hook>>,
+    /// What answers requests in place of the HTTP clients: set only by the `mock` feature.
+    exchange: Option<Arc<dyn crate::transport::Exchange>>,
 }
 
 impl Config {
@@ -524,6 +526,12 @@ impl Config {
     pub(crate) fn hooks(&self) -> &[Arc<dyn Hook>] {
         &self.inner.hooks
     }
+
+    /// The test double answering requests in place of the HTTP clients (the `mock` feature's
+    /// `ConfigBuilder::mock`); never set otherwise.
+    pub(crate) fn exchange(&self) -> Option<&dyn crate::transport::Exchange> {
+        self.inner.exchange.as_deref()
+    }
 }
 
 impl fmt::Debug for Config {
@@ -542,7 +550,11 @@ impl fmt::Debug for Config {
             .field("retry", &self.inner.retry)
             .field(
                 "http_client",
-                &if self.inner.users_http { "the user's" } else { "the runtime's" },
+                &match (self.inner.exchange.is_some(), self.inner.users_http) {
+                    (true, _) => "a mock (nothing is sent)",
+                    (false, true) => "the user's",
+                    (false, false) => "the runtime's",
+                },
             )
             .field("hooks", &self.inner.hooks.len())
             .finish_non_exhaustive()
@@ -568,6 +580,8 @@ pub struct ConfigBuilder {
     http_client: Option<reqwest::Client>,
     link_http_client: Option<reqwest::Client>,
     hooks: Vec<Arc<dyn Hook>>,
+    /// Set only by `ConfigBuilder::mock` (the `mock` feature).
+    pub(crate) exchange: Option<Arc<dyn crate::transport::Exchange>>,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -902,6 +916,7 @@ impl ConfigBuilder {
                 users_http,
                 link_http,
                 hooks: self.hooks,
+                exchange: self.exchange,
             }),
         })
     }

@@ -94,18 +94,38 @@ impl PresignedLink {
         }
         let host = url.host_str().unwrap_or_default().to_owned();
         tracing::debug!(host = %host, "fetching a pre-signed link");
-        let send = config
+        let shown_url = format!("{}://{host}/{}", url.scheme(), crate::config::REDACTED);
+        let request = config
             .link_http()
             .get(url)
             .header(reqwest::header::USER_AGENT, config.user_agent())
-            .send();
+            .build()
+            .map_err(|e| DownloadError::Dispatch(DispatchError::new(e)))?;
+        let send = async {
+            match config.exchange() {
+                // A test double (the `mock` feature) answers in place of the network.
+                Some(double) => {
+                    let call = crate::transport::ExchangeCall {
+                        operation: crate::transport::PRESIGNED_LINK,
+                        attempt: 1,
+                        shown_url,
+                    };
+                    double.exchange(request, call).await
+                }
+                None => config
+                    .link_http()
+                    .execute(request)
+                    .await
+                    .map_err(DispatchError::new),
+            }
+        };
         let sent = match limits.deadline() {
             Some((at, limit)) => tokio::time::timeout_at(at, send)
                 .await
                 .map_err(|_| DownloadError::TimedOut { limit })?,
             None => send.await,
         };
-        let mut response = sent.map_err(|e| DownloadError::Dispatch(DispatchError::new(e)))?;
+        let mut response = sent.map_err(DownloadError::Dispatch)?;
         response.extensions_mut().insert(limits);
         let status = response.status();
         if !status.is_success() {

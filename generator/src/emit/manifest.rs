@@ -12,6 +12,7 @@ bytes = "1"
 fastrand = "2"
 futures-core = "0.3"
 hmac = "0.12"
+http = { version = "1", optional = true }
 httpdate = "1"
 percent-encoding = "2"
 reqwest = { version = "0.13", default-features = false, features = ["multipart", "rustls", "stream"] }
@@ -51,7 +52,9 @@ publish = false
 
 [features]
 default = [{default}]
-{features}
+{features}# Test doubles (`mock::Mock`): calls answered without a network, for your tests only.
+mock = [\"dep:http\"]
+
 {DEPENDENCIES}",
         name = crate::escape::toml_string(&config.crate_name),
         version = crate::escape::toml_string(&config.crate_version),
@@ -88,6 +91,9 @@ pub fn lib_rs(apis: &[Api], for_include: bool) -> TokenStream {
     text.push_str(
         "\n\nEvery service client is built from one shared [`Config`] (endpoint, credentials); each method returns a request builder whose `send` checks the arguments, sends the request and decodes the documented responses.",
     );
+    text.push_str(
+        "\n\nThe `mock` feature (off by default, for tests) adds `mock::Mock`, which answers calls in place of the network.",
+    );
     let modules = apis.iter().map(|a| {
         let m = super::rust::ident(&a.module);
         let feature = &a.module;
@@ -123,6 +129,16 @@ pub fn lib_rs(apis: &[Api], for_include: bool) -> TokenStream {
             #![warn(missing_debug_implementations)]
         }
     };
+    // The test doubles, behind the crate's `mock` feature. A crate that includes the file
+    // has no such feature of ours: it goes without.
+    let mock = if for_include {
+        quote!()
+    } else {
+        quote! {
+            #[cfg(feature = "mock")]
+            pub mod mock;
+        }
+    };
     quote! {
         #head
 
@@ -140,6 +156,7 @@ pub fn lib_rs(apis: &[Api], for_include: bool) -> TokenStream {
         mod download;
         #[allow(dead_code)]
         mod error;
+        #mock
         #[allow(dead_code)]
         mod paginate;
         #[allow(dead_code)]
@@ -175,7 +192,22 @@ pub fn lib_rs(apis: &[Api], for_include: bool) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::lib_name;
+    use super::{lib_name, lib_rs};
+
+    /// The test doubles exist in crates, behind their `mock` feature; an included file, whose
+    /// crate has no such feature of ours, goes without.
+    #[test]
+    fn the_mock_module_is_declared_behind_the_feature_in_crates_only() {
+        let in_crate = lib_rs(&[], false).to_string();
+        assert!(
+            in_crate.contains(r#"# [cfg (feature = "mock")] pub mod mock ;"#),
+            "{in_crate}"
+        );
+        assert!(!lib_rs(&[], true).to_string().contains("mod mock"));
+        let manifest = super::cargo_toml(&crate::Config::default(), &[], "");
+        assert!(manifest.contains("\nmock = [\"dep:http\"]\n"), "{manifest}");
+        assert!(manifest.contains("\nhttp = { version = \"1\", optional = true }\n"));
+    }
 
     #[test]
     fn a_package_name_with_capitals_gets_a_snake_case_library_name() {

@@ -32,6 +32,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "de",
     "download",
     "error",
+    "mock",
     "paginate",
     "params",
     "response",

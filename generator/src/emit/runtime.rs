@@ -13,6 +13,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("de.rs", include_str!("../../runtime/de.rs")),
     ("download.rs", include_str!("../../runtime/download.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    // Declared behind the `mock` feature, and only in crates (see `manifest::lib_rs`).
+    ("mock.rs", include_str!("../../runtime/mock.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
     ("params.rs", include_str!("../../runtime/params.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
