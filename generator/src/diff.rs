@@ -7,8 +7,8 @@
 //! change no Rust name are invisible, a new `operationId` is a removal and an addition.
 
 use crate::model::{
-    Api, Body, Constraints, Conventions, JsonStyle, Field, Operation, Param, RequestBodyKind, Status, Type, TypeDef,
-    TypeKind,
+    Api, Body, Constraints, Conventions, Field, JsonStyle, Operation, Param, RequestBodyKind,
+    Status, Type, TypeDef, TypeKind,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -816,7 +816,8 @@ fn diff_conventions(out: &mut Changes, module: &str, old: &Conventions, new: &Co
                 .join(", ")
         }
     };
-    let content_type = |c: &Option<String>| c.as_ref().map_or("none".to_owned(), |c| format!("`{c}`"));
+    let content_type =
+        |c: &Option<String>| c.as_ref().map_or("none".to_owned(), |c| format!("`{c}`"));
     let style = |s: JsonStyle| match s {
         JsonStyle::Compact => "compact",
         JsonStyle::Python => "python",
@@ -916,7 +917,7 @@ mod tests {
         let new = api_with(
             "x-clientgen-conventions: {request-id-headers: [X-Trace], bodiless-content-type: application/json}\n",
         );
-        let report = diff(&[old.clone()], &[new]);
+        let report = diff(std::slice::from_ref(&old), &[new]);
         let details: Vec<String> = report
             .changes
             .iter()
@@ -929,7 +930,9 @@ mod tests {
                 "Compatible conventions-changed: request id headers: `x-request-id`, `request-id`, `x-amzn-requestid`, `x-amz-request-id`, `x-ms-request-id` -> `X-Trace`",
             ]
         );
-        assert!(diff(&[old.clone()], &[old]).changes.is_empty());
+        assert!(diff(std::slice::from_ref(&old), std::slice::from_ref(&old))
+            .changes
+            .is_empty());
     }
 
     #[test]
