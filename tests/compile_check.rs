@@ -110,3 +110,160 @@ fn fixtures_and_oai_corpora_compile_warning_free() {
         );
     }
 }
+
+/// The breaking kinds whose signature change cargo-semver-checks has no lint for (it checks
+/// that items, fields, variants and arities remain, not that a field's or a return value's
+/// type stays the same): `diff` sees them, the tool cannot confirm them.
+const UNSEEN_BY_SEMVER_CHECKS: &[&str] = &["field-type-changed", "status-added"];
+
+/// cargo-semver-checks, when installed (under CI it must be: `.ci/run` installs it).
+fn semver_checks() -> Option<()> {
+    let found = Command::new(env!("CARGO"))
+        .args(["semver-checks", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        return Some(());
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("cargo-semver-checks is not installed: under CI it must be (`.ci/run` installs it)");
+    }
+    eprintln!("note: cargo-semver-checks is not installed; diff's verdicts not compared with it");
+    None
+}
+
+/// The modules of the crate at `dir` in which cargo-semver-checks finds a semver violation,
+/// comparing it with the crate at `baseline` as a release that must stay compatible.
+fn semver_violations(
+    dir: &Path,
+    baseline: &Path,
+    target: &Path,
+) -> std::collections::BTreeSet<String> {
+    let output = Command::new(env!("CARGO"))
+        .current_dir(dir)
+        .args([
+            "semver-checks",
+            "--color",
+            "never",
+            "--release-type",
+            "minor",
+            "--baseline-root",
+        ])
+        .arg(baseline)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo semver-checks runs");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Each violation is listed under `Failed in:` with the file it is (or was) in,
+    // `.../src/<module>/<file>.rs:<line>`: one module per spec, so one case per module.
+    let mut modules = std::collections::BTreeSet::new();
+    let mut failing = false;
+    for line in report.lines() {
+        if line.starts_with("--- failure ") {
+            failing = true;
+        } else if line.starts_with("--- ") {
+            failing = false;
+        } else if failing && line.starts_with("  ") && line.contains(".rs:") {
+            let module = line
+                .split("/src/")
+                .nth(1)
+                .and_then(|rest| rest.split_once('/'))
+                .map(|(module, _)| module.to_owned());
+            match module {
+                Some(module) => {
+                    modules.insert(module);
+                }
+                None => panic!("a violation outside a module's folder: {line}\n{report}"),
+            }
+        }
+    }
+    assert_eq!(
+        output.status.success(),
+        modules.is_empty(),
+        "cargo semver-checks' exit status disagrees with the violations read:\n{report}"
+    );
+    modules
+}
+
+/// What `clientgen diff` calls compatible is compatible for users' code: over single-change
+/// spec pairs (`tests/diff/semver/{old,new}/<case>.yaml`, one module each), the generated
+/// crates are compared by cargo-semver-checks, and every case must get the same verdict from
+/// both, except breaking changes no signature shows (`diff::BEHAVIOURAL_KINDS`) or the tool
+/// does not check (`UNSEEN_BY_SEMVER_CHECKS`), which it must then pass.
+#[test]
+fn diff_verdicts_agree_with_cargo_semver_checks() {
+    if semver_checks().is_none() {
+        return;
+    }
+    let root = workspace_root();
+    let cases = root.join("tests/diff/semver");
+    let out = root.join("target/semver-check");
+    let crate_at = |side: &str| {
+        let config = Config {
+            specs: vec![cases.join(side)],
+            out_dir: out.join(side),
+            crate_name: "semver-probe".to_owned(),
+            crate_version: "1.0.0".to_owned(),
+            ..Config::default()
+        };
+        let files = clientgen::generate_from_files(Path::new(""), &config)
+            .unwrap_or_else(|e| panic!("{e}"));
+        write::write_files(&config.out_dir, &files).expect("the crate is written");
+        clientgen::lower_specs(Path::new(""), &config).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let old = crate_at("old");
+    let new = crate_at("new");
+    let report = clientgen::diff::diff(&old, &new);
+    let violations = semver_violations(&out.join("new"), &out.join("old"), &out.join("target"));
+
+    let mut disagreements = Vec::new();
+    for api in &new {
+        let case = api.module.as_str();
+        let changes: Vec<_> = report.changes.iter().filter(|c| c.module == case).collect();
+        let breaking: Vec<_> = changes
+            .iter()
+            .filter(|c| c.class == clientgen::diff::Class::Breaking)
+            .collect();
+        let seen_by_tool = violations.contains(case);
+        let excused = !breaking.is_empty()
+            && breaking.iter().all(|c| {
+                clientgen::diff::BEHAVIOURAL_KINDS.contains(&c.kind)
+                    || UNSEEN_BY_SEMVER_CHECKS.contains(&c.kind)
+            });
+        let agree = match (breaking.is_empty(), seen_by_tool) {
+            (true, false) | (false, true) => true,
+            (false, false) => excused,
+            (true, true) => false,
+        };
+        if !agree {
+            disagreements.push(format!(
+                "{case}: diff says {:?}, cargo-semver-checks {}",
+                changes
+                    .iter()
+                    .map(|c| format!("{:?} {}", c.class, c.kind))
+                    .collect::<Vec<_>>(),
+                if seen_by_tool {
+                    "breaking"
+                } else {
+                    "compatible"
+                }
+            ));
+        }
+    }
+    assert!(
+        violations
+            .iter()
+            .all(|m| new.iter().any(|a| &a.module == m)),
+        "violations in modules that are not cases: {violations:?}"
+    );
+    assert!(
+        disagreements.is_empty(),
+        "diff and cargo-semver-checks disagree:\n{}",
+        disagreements.join("\n")
+    );
+}
