@@ -22,6 +22,8 @@ mod de;
 #[allow(dead_code)]
 mod download;
 #[allow(dead_code)]
+mod enums;
+#[allow(dead_code)]
 mod error;
 #[allow(dead_code)]
 mod paginate;
@@ -41,6 +43,7 @@ pub use config::{
     Timeouts,
 };
 pub use download::{DownloadError, PresignedLink, Progress, Save, Saved};
+pub use enums::UnknownValue;
 pub use error::{
     ConstructionError, DispatchError, Error, RawResponse, ResponseError,
     ResponseErrorKind, ServiceError, TimeoutError, TimeoutKind,

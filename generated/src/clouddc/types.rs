@@ -32,7 +32,14 @@ impl<'de> serde::Deserialize<'de> for LogExportTask {
 }
 /// Export progress (status of the export task). Known values: `processing`, `completed` (named by the documents' text; when it is completed, the logs can be downloaded with DownloadServerLogs) and `running`. Document discrepancy: the documents' text names `processing` and `completed`, while their examples send `Running` (capitalised); values are compared case-insensitively and the set is open (any other value the server sends is accepted).
 ///
-/// Forward compatible: a value not listed here decodes as `Unknown`.
+/// Forward compatible: a value not listed here decodes as `Unknown`, holding an opaque
+/// [`UnknownValue`](crate::UnknownValue) that can be read and compared as text but not
+/// built: the ways from text to a value (`From<&str>`, `FromStr`, `Deserialize`) give the
+/// variant for every listed value, so `Unknown` never holds one.
+///
+/// To act on a value this client does not know yet, match on [`as_str`](LogExportStatus::as_str),
+/// not on `Unknown`: `match value.as_str() { "NEW" => .., _ => .. }` keeps working
+/// when a later spec adds `NEW`, where an arm on `Unknown` would stop matching.
 ///
 /// Values are recognised regardless of ASCII case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -44,8 +51,9 @@ pub enum LogExportStatus {
     Completed,
     /// `running`
     Running,
-    /// A value this client does not know (yet).
-    Unknown(String),
+    /// A value this client does not know (yet): read it with `as_str()`; to act on
+    /// it, match on `as_str()` rather than on this variant.
+    Unknown(crate::UnknownValue<LogExportStatus>),
 }
 impl LogExportStatus {
     /// The values the spec documents.
@@ -60,7 +68,7 @@ impl LogExportStatus {
             LogExportStatus::Processing => "processing",
             LogExportStatus::Completed => "completed",
             LogExportStatus::Running => "running",
-            LogExportStatus::Unknown(value) => value,
+            LogExportStatus::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -75,7 +83,7 @@ impl From<&str> for LogExportStatus {
         if value.eq_ignore_ascii_case("running") {
             return LogExportStatus::Running;
         }
-        LogExportStatus::Unknown(value.to_owned())
+        LogExportStatus::Unknown(crate::UnknownValue::new(value))
     }
 }
 impl std::str::FromStr for LogExportStatus {

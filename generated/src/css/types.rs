@@ -101,7 +101,14 @@ impl std::fmt::Display for CssTimestamp {
 }
 /// Status filter for log backup tasks: FAIL (failed tasks) or NOT_FAIL (tasks that have not failed). Omit it to query tasks of all states. Document discrepancy: the document's value range is empty; these values come from the vendor's other documentation.
 ///
-/// Forward compatible: a value not listed here decodes as `Unknown`.
+/// Forward compatible: a value not listed here decodes as `Unknown`, holding an opaque
+/// [`UnknownValue`](crate::UnknownValue) that can be read and compared as text but not
+/// built: the ways from text to a value (`From<&str>`, `FromStr`, `Deserialize`) give the
+/// variant for every listed value, so `Unknown` never holds one.
+///
+/// To act on a value this client does not know yet, match on [`as_str`](LogJobStatusFilter::as_str),
+/// not on `Unknown`: `match value.as_str() { "NEW" => .., _ => .. }` keeps working
+/// when a later spec adds `NEW`, where an arm on `Unknown` would stop matching.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LogJobStatusFilter {
@@ -109,8 +116,9 @@ pub enum LogJobStatusFilter {
     Fail,
     /// `NOT_FAIL`
     NotFail,
-    /// A value this client does not know (yet).
-    Unknown(String),
+    /// A value this client does not know (yet): read it with `as_str()`; to act on
+    /// it, match on `as_str()` rather than on this variant.
+    Unknown(crate::UnknownValue<LogJobStatusFilter>),
 }
 impl LogJobStatusFilter {
     /// The values the spec documents.
@@ -120,7 +128,7 @@ impl LogJobStatusFilter {
         match self {
             LogJobStatusFilter::Fail => "FAIL",
             LogJobStatusFilter::NotFail => "NOT_FAIL",
-            LogJobStatusFilter::Unknown(value) => value,
+            LogJobStatusFilter::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -129,7 +137,7 @@ impl From<&str> for LogJobStatusFilter {
         match value {
             "FAIL" => LogJobStatusFilter::Fail,
             "NOT_FAIL" => LogJobStatusFilter::NotFail,
-            other => LogJobStatusFilter::Unknown(other.to_owned()),
+            other => LogJobStatusFilter::Unknown(crate::UnknownValue::new(other)),
         }
     }
 }
@@ -159,7 +167,14 @@ impl<'de> serde::Deserialize<'de> for LogJobStatusFilter {
 }
 /// Cluster log task status: RUNNING, SUCCESS or FAIL. Document discrepancy: the document's value range is empty (its example sends RUNNING); the values come from the SDK.
 ///
-/// Forward compatible: a value not listed here decodes as `Unknown`.
+/// Forward compatible: a value not listed here decodes as `Unknown`, holding an opaque
+/// [`UnknownValue`](crate::UnknownValue) that can be read and compared as text but not
+/// built: the ways from text to a value (`From<&str>`, `FromStr`, `Deserialize`) give the
+/// variant for every listed value, so `Unknown` never holds one.
+///
+/// To act on a value this client does not know yet, match on [`as_str`](LogJobStatus::as_str),
+/// not on `Unknown`: `match value.as_str() { "NEW" => .., _ => .. }` keeps working
+/// when a later spec adds `NEW`, where an arm on `Unknown` would stop matching.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LogJobStatus {
@@ -169,8 +184,9 @@ pub enum LogJobStatus {
     Success,
     /// `FAIL`
     Fail,
-    /// A value this client does not know (yet).
-    Unknown(String),
+    /// A value this client does not know (yet): read it with `as_str()`; to act on
+    /// it, match on `as_str()` rather than on this variant.
+    Unknown(crate::UnknownValue<LogJobStatus>),
 }
 impl LogJobStatus {
     /// The values the spec documents.
@@ -181,7 +197,7 @@ impl LogJobStatus {
             LogJobStatus::Running => "RUNNING",
             LogJobStatus::Success => "SUCCESS",
             LogJobStatus::Fail => "FAIL",
-            LogJobStatus::Unknown(value) => value,
+            LogJobStatus::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -191,7 +207,7 @@ impl From<&str> for LogJobStatus {
             "RUNNING" => LogJobStatus::Running,
             "SUCCESS" => LogJobStatus::Success,
             "FAIL" => LogJobStatus::Fail,
-            other => LogJobStatus::Unknown(other.to_owned()),
+            other => LogJobStatus::Unknown(crate::UnknownValue::new(other)),
         }
     }
 }
@@ -221,7 +237,14 @@ impl<'de> serde::Deserialize<'de> for LogJobStatus {
 }
 /// Type of a log creation task: Manual or Auto. Document discrepancy: the document's value range is empty (its example sends Manual); the values come from the SDK.
 ///
-/// Forward compatible: a value not listed here decodes as `Unknown`.
+/// Forward compatible: a value not listed here decodes as `Unknown`, holding an opaque
+/// [`UnknownValue`](crate::UnknownValue) that can be read and compared as text but not
+/// built: the ways from text to a value (`From<&str>`, `FromStr`, `Deserialize`) give the
+/// variant for every listed value, so `Unknown` never holds one.
+///
+/// To act on a value this client does not know yet, match on [`as_str`](LogJobType::as_str),
+/// not on `Unknown`: `match value.as_str() { "NEW" => .., _ => .. }` keeps working
+/// when a later spec adds `NEW`, where an arm on `Unknown` would stop matching.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LogJobType {
@@ -229,8 +252,9 @@ pub enum LogJobType {
     Manual,
     /// `Auto`
     Auto,
-    /// A value this client does not know (yet).
-    Unknown(String),
+    /// A value this client does not know (yet): read it with `as_str()`; to act on
+    /// it, match on `as_str()` rather than on this variant.
+    Unknown(crate::UnknownValue<LogJobType>),
 }
 impl LogJobType {
     /// The values the spec documents.
@@ -240,7 +264,7 @@ impl LogJobType {
         match self {
             LogJobType::Manual => "Manual",
             LogJobType::Auto => "Auto",
-            LogJobType::Unknown(value) => value,
+            LogJobType::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -249,7 +273,7 @@ impl From<&str> for LogJobType {
         match value {
             "Manual" => LogJobType::Manual,
             "Auto" => LogJobType::Auto,
-            other => LogJobType::Unknown(other.to_owned()),
+            other => LogJobType::Unknown(crate::UnknownValue::new(other)),
         }
     }
 }

@@ -98,7 +98,14 @@ impl ErrorLogLink {
 }
 /// Status of the error log download link. FINISH: the download link has been generated. CREATING: a file is being generated and the download link is being prepared. FAILED: the log file fails to be prepared. Document discrepancy: the table gives the values in upper case, while the document's example sends lower case ("finish"); values are compared case-insensitively.
 ///
-/// Forward compatible: a value not listed here decodes as `Unknown`.
+/// Forward compatible: a value not listed here decodes as `Unknown`, holding an opaque
+/// [`UnknownValue`](crate::UnknownValue) that can be read and compared as text but not
+/// built: the ways from text to a value (`From<&str>`, `FromStr`, `Deserialize`) give the
+/// variant for every listed value, so `Unknown` never holds one.
+///
+/// To act on a value this client does not know yet, match on [`as_str`](ErrorLogDownloadStatus::as_str),
+/// not on `Unknown`: `match value.as_str() { "NEW" => .., _ => .. }` keeps working
+/// when a later spec adds `NEW`, where an arm on `Unknown` would stop matching.
 ///
 /// Values are recognised regardless of ASCII case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -110,8 +117,9 @@ pub enum ErrorLogDownloadStatus {
     Creating,
     /// `FAILED`
     Failed,
-    /// A value this client does not know (yet).
-    Unknown(String),
+    /// A value this client does not know (yet): read it with `as_str()`; to act on
+    /// it, match on `as_str()` rather than on this variant.
+    Unknown(crate::UnknownValue<ErrorLogDownloadStatus>),
 }
 impl ErrorLogDownloadStatus {
     /// The values the spec documents.
@@ -122,7 +130,7 @@ impl ErrorLogDownloadStatus {
             ErrorLogDownloadStatus::Finish => "FINISH",
             ErrorLogDownloadStatus::Creating => "CREATING",
             ErrorLogDownloadStatus::Failed => "FAILED",
-            ErrorLogDownloadStatus::Unknown(value) => value,
+            ErrorLogDownloadStatus::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -137,7 +145,7 @@ impl From<&str> for ErrorLogDownloadStatus {
         if value.eq_ignore_ascii_case("FAILED") {
             return ErrorLogDownloadStatus::Failed;
         }
-        ErrorLogDownloadStatus::Unknown(value.to_owned())
+        ErrorLogDownloadStatus::Unknown(crate::UnknownValue::new(value))
     }
 }
 impl std::str::FromStr for ErrorLogDownloadStatus {
@@ -166,7 +174,14 @@ impl<'de> serde::Deserialize<'de> for ErrorLogDownloadStatus {
 }
 /// Status of the current link. SUCCESS: the download link is successfully generated. FAILED: the download link failed to be generated. Document discrepancy: the table gives the values in upper case, while the document's example sends lower case ("success"); values are compared case-insensitively.
 ///
-/// Forward compatible: a value not listed here decodes as `Unknown`.
+/// Forward compatible: a value not listed here decodes as `Unknown`, holding an opaque
+/// [`UnknownValue`](crate::UnknownValue) that can be read and compared as text but not
+/// built: the ways from text to a value (`From<&str>`, `FromStr`, `Deserialize`) give the
+/// variant for every listed value, so `Unknown` never holds one.
+///
+/// To act on a value this client does not know yet, match on [`as_str`](ErrorLogLinkStatus::as_str),
+/// not on `Unknown`: `match value.as_str() { "NEW" => .., _ => .. }` keeps working
+/// when a later spec adds `NEW`, where an arm on `Unknown` would stop matching.
 ///
 /// Values are recognised regardless of ASCII case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -176,8 +191,9 @@ pub enum ErrorLogLinkStatus {
     Success,
     /// `FAILED`
     Failed,
-    /// A value this client does not know (yet).
-    Unknown(String),
+    /// A value this client does not know (yet): read it with `as_str()`; to act on
+    /// it, match on `as_str()` rather than on this variant.
+    Unknown(crate::UnknownValue<ErrorLogLinkStatus>),
 }
 impl ErrorLogLinkStatus {
     /// The values the spec documents.
@@ -187,7 +203,7 @@ impl ErrorLogLinkStatus {
         match self {
             ErrorLogLinkStatus::Success => "SUCCESS",
             ErrorLogLinkStatus::Failed => "FAILED",
-            ErrorLogLinkStatus::Unknown(value) => value,
+            ErrorLogLinkStatus::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -199,7 +215,7 @@ impl From<&str> for ErrorLogLinkStatus {
         if value.eq_ignore_ascii_case("FAILED") {
             return ErrorLogLinkStatus::Failed;
         }
-        ErrorLogLinkStatus::Unknown(value.to_owned())
+        ErrorLogLinkStatus::Unknown(crate::UnknownValue::new(value))
     }
 }
 impl std::str::FromStr for ErrorLogLinkStatus {

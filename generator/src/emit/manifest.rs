@@ -139,6 +139,8 @@ pub fn lib_rs(apis: &[Api], for_include: bool) -> TokenStream {
         #[allow(dead_code)]
         mod download;
         #[allow(dead_code)]
+        mod enums;
+        #[allow(dead_code)]
         mod error;
         #[allow(dead_code)]
         mod paginate;
@@ -159,6 +161,7 @@ pub fn lib_rs(apis: &[Api], for_include: bool) -> TokenStream {
             Timeouts,
         };
         pub use download::{DownloadError, PresignedLink, Progress, Save, Saved};
+        pub use enums::UnknownValue;
         pub use error::{
             ConstructionError, DispatchError, Error, RawResponse, ResponseError, ResponseErrorKind,
             ServiceError, TimeoutError, TimeoutKind,

@@ -31,6 +31,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "conventions",
     "de",
     "download",
+    "enums",
     "error",
     "paginate",
     "params",

@@ -271,7 +271,9 @@ fn emit_redacting_debug(
 }
 
 /// A forward-compatible string enum: known values plus `Unknown`, so a value the service
-/// adds later decodes instead of failing the whole response.
+/// adds later decodes instead of failing the whole response. `Unknown` holds an opaque
+/// [`UnknownValue`] that only the enum's own conversions make, and only for a text the enum
+/// does not list: a known value is always its variant.
 fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
     let ident_name = ident(name);
     let variants = e.values.iter().map(|v| {
@@ -293,7 +295,7 @@ fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
         });
         quote! {
             #(#arms)*
-            #ident_name::Unknown(value.to_owned())
+            #ident_name::Unknown(crate::UnknownValue::new(value))
         }
     } else {
         let arms = e.values.iter().map(|v| {
@@ -304,7 +306,7 @@ fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
         quote! {
             match value {
                 #(#arms)*
-                other => #ident_name::Unknown(other.to_owned()),
+                other => #ident_name::Unknown(crate::UnknownValue::new(other)),
             }
         }
     };
@@ -313,17 +315,28 @@ fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
     } else {
         quote!()
     };
+    let forward = doc_lines(&format!(
+        "Forward compatible: a value not listed here decodes as `Unknown`, holding an opaque\n\
+         [`UnknownValue`](crate::UnknownValue) that can be read and compared as text but not\n\
+         built: the ways from text to a value (`From<&str>`, `FromStr`, `Deserialize`) give the\n\
+         variant for every listed value, so `Unknown` never holds one.\n\
+         \n\
+         To act on a value this client does not know yet, match on [`as_str`]({name}::as_str),\n\
+         not on `Unknown`: `match value.as_str() {{ \"NEW\" => .., _ => .. }}` keeps working\n\
+         when a later spec adds `NEW`, where an arm on `Unknown` would stop matching."
+    ));
     quote! {
         #doc
         #[doc = ""]
-        #[doc = " Forward compatible: a value not listed here decodes as `Unknown`."]
+        #forward
         #case_note
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #ident_name {
             #(#variants)*
-            /// A value this client does not know (yet).
-            Unknown(String),
+            /// A value this client does not know (yet): read it with `as_str()`; to act on
+            /// it, match on `as_str()` rather than on this variant.
+            Unknown(crate::UnknownValue<#ident_name>),
         }
 
         impl #ident_name {
@@ -334,7 +347,7 @@ fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#as_str)*
-                    #ident_name::Unknown(value) => value,
+                    #ident_name::Unknown(value) => value.as_str(),
                 }
             }
         }
