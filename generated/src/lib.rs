@@ -9,6 +9,8 @@
 //! - [`rds`] — RDS for PostgreSQL error log download API (v3) (from `spec/rds.yaml`)
 //!
 //! Every service client is built from one shared [`Config`] (endpoint, credentials); each method returns a request builder whose `send` checks the arguments, sends the request and decodes the documented responses.
+//!
+//! A type of a module's `types` implements `Deserialize` when it is received and `Serialize` when it is sent (string enums both); the feature `serde-both` (off by default) gives every type both, to log, store or make up values.
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 pub mod auth;

@@ -2,6 +2,14 @@
 // Do not edit by hand: change the spec and run `clientgen generate`.
 
 //! Request and response types of the API, one per schema.
+//!
+//! A type implements `Deserialize` when it is received (in a response, or used by no
+//! operation) and `Serialize` when it is sent (in a request); string enums implement both.
+//!
+//! With the Cargo feature `serde-both` on, every type implements both, so values can be
+//! logged, stored and made up in tests: the added direction uses the same wire names, so
+//! what one writes the other reads back. Serializing writes sensitive members (hidden
+//! from `Debug`) as they are.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 /// A server log export task, as returned by ExportServerLogs (202) and ShowLogsExportStatus (200).
 #[derive(Debug, Clone, PartialEq)]
@@ -12,6 +20,26 @@ pub struct LogExportTask {
     pub percentage: Option<ExportPercentage>,
     /// Export start time, in ISO 8601 format, for example 2025-03-20T02:48:06+00:00. (The ExportServerLogs document types it DateTime, the ShowLogsExportStatus document String; both mean this string.)
     pub created_at: Option<String>,
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for LogExportTask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.export_id {
+            map.serialize_entry("export_id", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.percentage {
+            map.serialize_entry("percentage", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LogExportTask {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -116,6 +144,15 @@ pub enum ExportPercentage {
     Integer(i64),
     String(String),
 }
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for ExportPercentage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ExportPercentage::Integer(value) => value.serialize(serializer),
+            ExportPercentage::String(value) => value.serialize(serializer),
+        }
+    }
+}
 impl<'de> serde::Deserialize<'de> for ExportPercentage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -149,6 +186,20 @@ pub struct ErrorResponse {
     pub error_code: Option<String>,
     /// Error message (the ShowLogsExportStatus document calls it the error description).
     pub error_msg: Option<String>,
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error_code {
+            map.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.error_msg {
+            map.serialize_entry("error_msg", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -2,6 +2,14 @@
 // Do not edit by hand: change the spec and run `clientgen generate`.
 
 //! Request and response types of the API, one per schema.
+//!
+//! A type implements `Deserialize` when it is received (in a response, or used by no
+//! operation) and `Serialize` when it is sent (in a request); string enums implement both.
+//!
+//! With the Cargo feature `serde-both` on, every type implements both, so values can be
+//! logged, stored and made up in tests: the added direction uses the same wire names, so
+//! what one writes the other reads back. Serializing writes sensitive members (hidden
+//! from `Debug`) as they are.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 /// A page of log backup tasks of a cluster.
 #[derive(Debug, Clone, PartialEq)]
@@ -10,6 +18,20 @@ pub struct ListLogsJobResponse {
     pub cluster_log_record: Option<Vec<ClusterLogRecord>>,
     /// Total number of log backup task records. Document discrepancy: the document does not list this member; the SDK (and so the wire) carries it.
     pub total_size: Option<i32>,
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for ListLogsJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cluster_log_record {
+            map.serialize_entry("clusterLogRecord", value)?;
+        }
+        if let Some(value) = &self.total_size {
+            map.serialize_entry("totalSize", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ListLogsJobResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -45,6 +67,41 @@ pub struct ClusterLogRecord {
     /// ID of a log creation task.
     pub job_id: Option<String>,
 }
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for ClusterLogRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.cluster_id {
+            map.serialize_entry("clusterId", value)?;
+        }
+        if let Some(value) = &self.create_at {
+            map.serialize_entry("createAt", value)?;
+        }
+        if let Some(value) = &self.log_path {
+            map.serialize_entry("logPath", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.finished_at {
+            map.serialize_entry("finishedAt", value)?;
+        }
+        if let Some(value) = &self.job_types {
+            map.serialize_entry("jobTypes", value)?;
+        }
+        if let Some(value) = &self.failed_msg {
+            map.serialize_entry("failedMsg", value)?;
+        }
+        if let Some(value) = &self.job_id {
+            map.serialize_entry("jobId", value)?;
+        }
+        map.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for ClusterLogRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -72,6 +129,15 @@ impl<'de> serde::Deserialize<'de> for ClusterLogRecord {
 pub enum CssTimestamp {
     String(String),
     Integer(i64),
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for CssTimestamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CssTimestamp::String(value) => value.serialize(serializer),
+            CssTimestamp::Integer(value) => value.serialize(serializer),
+        }
+    }
 }
 impl<'de> serde::Deserialize<'de> for CssTimestamp {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -308,6 +374,20 @@ pub struct ErrorResponse {
     pub error_code: Option<String>,
     /// Error message (the ShowLogsExportStatus document calls it the error description).
     pub error_msg: Option<String>,
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error_code {
+            map.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.error_msg {
+            map.serialize_entry("error_msg", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -2,6 +2,14 @@
 // Do not edit by hand: change the spec and run `clientgen generate`.
 
 //! Request and response types of the API, one per schema.
+//!
+//! A type implements `Deserialize` when it is received (in a response, or used by no
+//! operation) and `Serialize` when it is sent (in a request); string enums implement both.
+//!
+//! With the Cargo feature `serde-both` on, every type implements both, so values can be
+//! logged, stored and made up in tests: the added direction uses the same wire names, so
+//! what one writes the other reads back. Serializing writes sensitive members (hidden
+//! from `Debug`) as they are.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 /// Links for downloading the error logs of a DB instance. Call again until `status` is FINISH.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,6 +19,23 @@ pub struct ErrorLogLinks {
     pub status: Option<ErrorLogDownloadStatus>,
     /// Number of error log links.
     pub count: Option<i32>,
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for ErrorLogLinks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ErrorLogLinks {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -40,7 +65,7 @@ pub struct ErrorLogLink {
     pub file_size: Option<String>,
     /// Download link (a pre-signed object storage URL).
     ///
-    /// Sensitive: `Debug` output shows a redaction marker instead of the value.
+    /// Sensitive: `Debug` output shows a redaction marker instead of the value (serializing writes the value itself).
     pub file_link: Option<String>,
     /// Generation time as a UNIX timestamp in milliseconds (UTC).
     pub create_at: Option<i64>,
@@ -61,6 +86,35 @@ impl std::fmt::Debug for ErrorLogLink {
             .field("create_at", &self.create_at)
             .field("update_at", &self.update_at)
             .finish()
+    }
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for ErrorLogLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.workflow_id {
+            map.serialize_entry("workflow_id", value)?;
+        }
+        if let Some(value) = &self.file_name {
+            map.serialize_entry("file_name", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.file_size {
+            map.serialize_entry("file_size", value)?;
+        }
+        if let Some(value) = &self.file_link {
+            map.serialize_entry("file_link", value)?;
+        }
+        if let Some(value) = &self.create_at {
+            map.serialize_entry("create_at", value)?;
+        }
+        if let Some(value) = &self.update_at {
+            map.serialize_entry("update_at", value)?;
+        }
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ErrorLogLink {
@@ -249,6 +303,20 @@ pub struct ErrorResponse {
     pub error_code: Option<String>,
     /// Error message (the ShowLogsExportStatus document calls it the error description).
     pub error_msg: Option<String>,
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error_code {
+            map.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.error_msg {
+            map.serialize_entry("error_msg", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
