@@ -1,6 +1,7 @@
 //! Generated code compiles warning-free: the fixture specs and the OpenAPI Initiative's
 //! example specs (`../shared/corpus/oai`, `oai31` and `swagger2`, read from there) become
-//! crates, which must pass `cargo clippy -D warnings` and `cargo doc` with warnings denied.
+//! crates, which must pass `cargo clippy -D warnings` (with and without the feature giving
+//! every type both serde traits) and `cargo doc` with warnings denied.
 //!
 //! The crate is built in its own target folder under `target/`, so this test never waits on
 //! the lock of the build that runs it. Outside CI a missing corpus is skipped with a note;
@@ -78,6 +79,23 @@ fn compiles_warning_free(name: &str, specs: Vec<PathBuf>, ref_roots: Vec<PathBuf
         &config.out_dir,
         &target,
         &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
+        None,
+    );
+    // Every type with both serde traits: the added impls compile warning-free too.
+    let serde_feature = config.serde_feature.as_deref().expect("crates have one");
+    cargo(
+        &config.out_dir,
+        &target,
+        &[
+            "clippy",
+            "--quiet",
+            "--all-targets",
+            "--features",
+            serde_feature,
+            "--",
+            "-D",
+            "warnings",
+        ],
         None,
     );
     cargo(

@@ -11,6 +11,8 @@
 //! Every service client is built from one shared [`Config`] (endpoint, credentials); each method returns a request builder whose `send` checks the arguments, sends the request and decodes the documented responses.
 //!
 //! The `mock` feature (off by default, for tests) adds `mock::Mock`, which answers calls in place of the network.
+//!
+//! A type of a module's `types` implements `Deserialize` when it is received and `Serialize` when it is sent (string enums both); the feature `serde-both` (off by default) gives every type both, to log, store or make up values.
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 pub mod auth;
@@ -23,6 +25,8 @@ pub mod conventions;
 mod de;
 #[allow(dead_code)]
 mod download;
+#[allow(dead_code)]
+mod enums;
 #[allow(dead_code)]
 mod error;
 #[cfg(feature = "mock")]
@@ -45,6 +49,7 @@ pub use config::{
     Timeouts,
 };
 pub use download::{DownloadError, PresignedLink, Progress, Save, Saved};
+pub use enums::UnknownValue;
 pub use error::{
     ConstructionError, DispatchError, Error, RawResponse, ResponseError,
     ResponseErrorKind, ServiceError, TimeoutError, TimeoutKind,

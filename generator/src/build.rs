@@ -43,6 +43,8 @@ impl Builder {
                 output: Output::Module {
                     mount: "crate".to_owned(),
                 },
+                // The including crate declares its own features.
+                serde_feature: None,
                 ..Config::default()
             },
         }
@@ -79,6 +81,15 @@ impl Builder {
     /// The largest file read (a spec or a `$ref`'d file), in bytes; 64 MiB by default.
     pub fn max_file_bytes(mut self, bytes: u64) -> Self {
         self.config.reading.max_file_bytes = bytes;
+        self
+    }
+
+    /// Gives every generated type both `Serialize` and `Deserialize` when the including
+    /// crate's Cargo feature `feature` is on (by default a type implements only the direction
+    /// it travels in). The crate must declare the feature (`[features] serde-both = []`);
+    /// without this call the generated code names no feature.
+    pub fn serde_feature(mut self, feature: &str) -> Self {
+        self.config.serde_feature = Some(feature.to_owned());
         self
     }
 

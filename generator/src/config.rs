@@ -26,7 +26,21 @@ pub struct Config {
     /// Refuse a spec that needs a fallback (every warning becomes an error): the CLI's
     /// `--strict`.
     pub strict: bool,
+    /// The Cargo feature under which every generated type implements both `Serialize` and
+    /// `Deserialize`, so values can be logged, stored and made up in tests. Without it a type
+    /// implements only the direction it travels in (`Serialize` when sent, `Deserialize` when
+    /// received), which keeps large crates quick to compile.
+    ///
+    /// A generated crate declares it, off by default ([`SERDE_FEATURE`] unless changed here).
+    /// An included file ([`Output::Module`]) tests the including crate's feature of this name,
+    /// which that crate must declare (`[features] serde-both = []`); there it is `None` by
+    /// default (see [`crate::build::Builder::serde_feature`]). `None` generates no such
+    /// feature: the missing directions are left out.
+    pub serde_feature: Option<String>,
 }
+
+/// The default [`Config::serde_feature`] of a generated crate.
+pub const SERDE_FEATURE: &str = "serde-both";
 
 /// What a spec may make the generator read. A spec is often third-party input and a build
 /// script runs the generator on every build, so a `$ref` may only name regular files of a
@@ -197,6 +211,7 @@ impl Default for Config {
             reading: ReadPolicy::default(),
             limits: Limits::default(),
             strict: false,
+            serde_feature: Some(SERDE_FEATURE.to_owned()),
         }
     }
 }
@@ -245,6 +260,22 @@ impl Config {
                 let mount = crate::escape::printable(mount);
                 return Err(format!(
                     "mount path `{mount}` is not a module path from the crate root: write `crate` or `crate::api`"
+                ));
+            }
+        }
+        if let Some(feature) = &self.serde_feature {
+            // Cargo's rule for feature names.
+            let valid = feature
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                && feature
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '.'));
+            if !valid || feature == "default" {
+                return Err(format!(
+                    "`{}` is not a Cargo feature name for the serde feature: use ASCII letters, digits, `_`, `-`, `+` and `.`, not `default`",
+                    crate::escape::printable(feature)
                 ));
             }
         }

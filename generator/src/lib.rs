@@ -88,6 +88,20 @@ pub fn generate_reporting(
             );
             continue;
         }
+        // A crate's features are its modules' and the serde feature: one name cannot be both.
+        if matches!(config.output, config::Output::Crate)
+            && config.serde_feature.as_deref() == Some(module.as_str())
+        {
+            problems.push(
+                Diagnostic::new(
+                    &spec.file,
+                    diagnostics::Location::File,
+                    format!("module `{module}` has the name of the serde feature, and each module is a Cargo feature"),
+                )
+                .help("rename the spec file, or choose another name for the serde feature"),
+            );
+            continue;
+        }
         match model::lower_within(spec, &module, &config.limits) {
             Ok(mut api) => {
                 warnings.append(&mut api.warnings);

@@ -335,6 +335,108 @@ fn two_specs_with_the_same_module_name_are_refused() {
     );
 }
 
+/// A response type (received) and a request type (sent), for the serde feature's tests.
+const SERDE_DIRECTIONS: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /notes:
+    post:
+      operationId: AddNote
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/NewNote'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Note'}
+components:
+  schemas:
+    NewNote: {type: object, properties: {text: {type: string}}}
+    Note: {type: object, properties: {id: {type: string}}}
+"#;
+
+#[test]
+fn the_serde_feature_adds_the_missing_direction_behind_its_cfg() {
+    let spec = || load_text("notes.yaml", SERDE_DIRECTIONS);
+    let types = |files: &[clientgen::write::GeneratedFile]| {
+        files
+            .iter()
+            .find(|f| f.path == "src/notes/types.rs")
+            .expect("the module's types")
+            .contents
+            .clone()
+    };
+    // A crate: the feature is declared, off by default, and gates the missing directions only.
+    let files = generate(&Config::default(), &[spec()]).unwrap();
+    let manifest = &files
+        .iter()
+        .find(|f| f.path == "Cargo.toml")
+        .unwrap()
+        .contents;
+    assert!(manifest.contains("default = [\"notes\"]\n"), "{manifest}");
+    assert!(manifest.contains("\nserde-both = []\n"), "{manifest}");
+    let text = types(&files);
+    for (gated, impl_line) in [
+        (false, "impl serde::Serialize for NewNote {"),
+        (true, "impl<'de> serde::Deserialize<'de> for NewNote {"),
+        (true, "impl serde::Serialize for Note {"),
+        (false, "impl<'de> serde::Deserialize<'de> for Note {"),
+    ] {
+        let gate = format!("#[cfg(feature = \"serde-both\")]\n{impl_line}");
+        assert!(text.contains(impl_line), "{impl_line}\n{text}");
+        assert_eq!(text.contains(&gate), gated, "{impl_line}\n{text}");
+    }
+    // No feature: the missing directions are not generated at all.
+    let without = Config {
+        serde_feature: None,
+        ..Config::default()
+    };
+    let files = generate(&without, &[spec()]).unwrap();
+    let manifest = &files
+        .iter()
+        .find(|f| f.path == "Cargo.toml")
+        .unwrap()
+        .contents;
+    assert!(!manifest.contains("serde-both"), "{manifest}");
+    let text = types(&files);
+    assert!(!text.contains("cfg(feature"), "{text}");
+    assert!(!text.contains("impl serde::Serialize for Note {"), "{text}");
+    // A build script's file names no feature unless told which of the crate's to use.
+    let builder = clientgen::build::Builder::new("notes_api");
+    assert_eq!(builder.config().serde_feature, None);
+    let named = builder
+        .spec("notes.yaml")
+        .serde_feature("full-serde")
+        .config()
+        .clone();
+    let files = generate(&named, &[spec()]).unwrap();
+    assert!(files[0]
+        .contents
+        .contains("#[cfg(feature = \"full-serde\")]"));
+    // A feature name Cargo would refuse, or one a module already takes.
+    for bad in ["", "-x", "a b", "default"] {
+        let config = Config {
+            serde_feature: Some(bad.to_owned()),
+            ..Config::default()
+        };
+        let err = generate(&config, &[spec()]).unwrap_err().to_string();
+        assert!(
+            err.contains("is not a Cargo feature name"),
+            "{bad:?}: {err}"
+        );
+    }
+    let clash = Config {
+        serde_feature: Some("notes".to_owned()),
+        ..Config::default()
+    };
+    let err = generate(&clash, &[spec()]).unwrap_err().to_string();
+    assert!(err.contains("has the name of the serde feature"), "{err}");
+}
+
 const WORKFLOWS: &str = r#"
 openapi: 3.0.3
 info: {title: t, version: '1'}

@@ -9,5 +9,6 @@ fn main() {
         .spec("spec/secure.yaml")
         .spec("spec/problems.yaml")
         .mount("crate::api")
+        .serde_feature("serde-both")
         .run();
 }

@@ -86,7 +86,7 @@ async fn export_task_accepts_integer_percentage_and_any_status_case() {
         ),
         (
             r#"{"export_id":"2","status":"PAUSED","percentage":0}"#,
-            LogExportStatus::Unknown("PAUSED".to_owned()),
+            LogExportStatus::from("PAUSED"),
             ExportPercentage::Integer(0),
         ),
     ];
@@ -354,8 +354,8 @@ async fn rds_statuses_are_case_insensitive_and_open() {
         ),
         (
             r#"{"status":"PAUSED","list":[{"status":"PAUSED"}],"count":1}"#,
-            ErrorLogDownloadStatus::Unknown("PAUSED".to_owned()),
-            ErrorLogLinkStatus::Unknown("PAUSED".to_owned()),
+            ErrorLogDownloadStatus::from("PAUSED"),
+            ErrorLogLinkStatus::from("PAUSED"),
         ),
     ];
     for (body, status, link_status) in cases {
@@ -480,16 +480,61 @@ async fn list_logs_job_decodes_the_wire_members_and_unknown_values() {
         records[1].create_at,
         Some(CssTimestamp::Integer(1656042837000))
     );
-    assert_eq!(
-        records[1].status,
-        Some(LogJobStatus::Unknown("PAUSED".to_owned()))
-    );
+    assert_eq!(records[1].status, Some(LogJobStatus::from("PAUSED")));
     assert_eq!(records[1].finished_at, None);
-    assert_eq!(
-        records[1].job_types,
-        Some(LogJobType::Unknown("Scheduled".to_owned()))
-    );
+    assert_eq!(records[1].job_types, Some(LogJobType::from("Scheduled")));
     assert_eq!(records[1].failed_msg, None);
+}
+
+/// What a program does with a status: written against `as_str()`, so the `PAUSED` arm keeps
+/// matching when a later spec lists `PAUSED` (an arm on `Unknown` would silently stop).
+fn next_step(status: &LogJobStatus) -> &'static str {
+    match status.as_str() {
+        "PAUSED" => "resume",
+        "FAIL" => "retry",
+        _ => "wait",
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_value_is_opaque_text_and_a_known_text_is_always_its_variant() {
+    let body = r#"{"clusterLogRecord":[{"status":"PAUSED"},{"status":"FAIL"},{"status":"fail"}]}"#;
+    let server = server_answering(json(200, body)).await;
+    let records = css::Client::new(&config(&server))
+        .list_logs_job("cluster-1")
+        .send()
+        .await
+        .expect("decodes")
+        .into_inner()
+        .cluster_log_record
+        .expect("records");
+    let statuses: Vec<LogJobStatus> = records.into_iter().filter_map(|r| r.status).collect();
+    // A value the spec does not list: `Unknown`, read and compared as its text.
+    let paused = &statuses[0];
+    let LogJobStatus::Unknown(value) = paused else {
+        panic!("PAUSED is not listed: {paused:?}");
+    };
+    assert_eq!(value, "PAUSED");
+    assert_eq!(value.as_str(), "PAUSED");
+    assert_eq!(value.to_string(), "PAUSED");
+    assert_eq!(format!("{paused:?}"), r#"Unknown("PAUSED")"#);
+    assert_eq!(paused.as_str(), "PAUSED");
+    assert_eq!(*paused, LogJobStatus::from("PAUSED"));
+    // A listed text is its variant however it is made: decoded, `from`, `parse`.
+    assert_eq!(statuses[1], LogJobStatus::Fail);
+    assert_eq!(LogJobStatus::from("FAIL"), LogJobStatus::Fail);
+    assert_eq!("FAIL".parse::<LogJobStatus>(), Ok(LogJobStatus::Fail));
+    // This enum is case-sensitive: `fail` is another value; a case-insensitive one maps it.
+    assert!(matches!(&statuses[2], LogJobStatus::Unknown(v) if v == "fail"));
+    assert_eq!(LogExportStatus::from("RUNNING"), LogExportStatus::Running);
+    assert_eq!(
+        ErrorLogDownloadStatus::from("finish"),
+        ErrorLogDownloadStatus::Finish
+    );
+    // Matching on `as_str()` treats a known and an unknown value alike.
+    let steps: Vec<&str> = statuses.iter().map(next_step).collect();
+    assert_eq!(steps, ["resume", "retry", "wait"]);
+    assert_eq!(next_step(&LogJobStatus::Success), "wait");
 }
 
 #[tokio::test]

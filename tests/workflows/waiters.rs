@@ -175,10 +175,7 @@ async fn export_waiter_fails_on_status_failed() {
                 assert_eq!(*polls, 2);
                 assert_eq!(*elapsed, err.elapsed());
                 assert_eq!(response.status().as_u16(), 200);
-                assert_eq!(
-                    response.status,
-                    Some(LogExportStatus::Unknown("FAILED".to_owned()))
-                );
+                assert_eq!(response.status, Some(LogExportStatus::from("FAILED")));
                 assert_eq!(
                     response.percentage,
                     Some(ExportPercentage::String("100%".to_owned()))

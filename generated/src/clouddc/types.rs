@@ -2,6 +2,14 @@
 // Do not edit by hand: change the spec and run `clientgen generate`.
 
 //! Request and response types of the API, one per schema.
+//!
+//! A type implements `Deserialize` when it is received (in a response, or used by no
+//! operation) and `Serialize` when it is sent (in a request); string enums implement both.
+//!
+//! With the Cargo feature `serde-both` on, every type implements both, so values can be
+//! logged, stored and made up in tests: the added direction uses the same wire names, so
+//! what one writes the other reads back. Serializing writes sensitive members (hidden
+//! from `Debug`) as they are.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 /// A server log export task, as returned by ExportServerLogs (202) and ShowLogsExportStatus (200).
 #[derive(Debug, Clone, PartialEq)]
@@ -12,6 +20,26 @@ pub struct LogExportTask {
     pub percentage: Option<ExportPercentage>,
     /// Export start time, in ISO 8601 format, for example 2025-03-20T02:48:06+00:00. (The ExportServerLogs document types it DateTime, the ShowLogsExportStatus document String; both mean this string.)
     pub created_at: Option<String>,
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for LogExportTask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.export_id {
+            map.serialize_entry("export_id", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.percentage {
+            map.serialize_entry("percentage", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LogExportTask {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -32,7 +60,14 @@ impl<'de> serde::Deserialize<'de> for LogExportTask {
 }
 /// Export progress (status of the export task). Known values: `processing`, `completed` (named by the documents' text; when it is completed, the logs can be downloaded with DownloadServerLogs) and `running`. Document discrepancy: the documents' text names `processing` and `completed`, while their examples send `Running` (capitalised); values are compared case-insensitively and the set is open (any other value the server sends is accepted).
 ///
-/// Forward compatible: a value not listed here decodes as `Unknown`.
+/// Forward compatible: a value not listed here decodes as `Unknown`, holding an opaque
+/// [`UnknownValue`](crate::UnknownValue) that can be read and compared as text but not
+/// built: the ways from text to a value (`From<&str>`, `FromStr`, `Deserialize`) give the
+/// variant for every listed value, so `Unknown` never holds one.
+///
+/// To act on a value this client does not know yet, match on [`as_str`](LogExportStatus::as_str),
+/// not on `Unknown`: `match value.as_str() { "NEW" => .., _ => .. }` keeps working
+/// when a later spec adds `NEW`, where an arm on `Unknown` would stop matching.
 ///
 /// Values are recognised regardless of ASCII case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -44,8 +79,9 @@ pub enum LogExportStatus {
     Completed,
     /// `running`
     Running,
-    /// A value this client does not know (yet).
-    Unknown(String),
+    /// A value this client does not know (yet): read it with `as_str()`; to act on
+    /// it, match on `as_str()` rather than on this variant.
+    Unknown(crate::UnknownValue<LogExportStatus>),
 }
 impl LogExportStatus {
     /// The values the spec documents.
@@ -60,7 +96,7 @@ impl LogExportStatus {
             LogExportStatus::Processing => "processing",
             LogExportStatus::Completed => "completed",
             LogExportStatus::Running => "running",
-            LogExportStatus::Unknown(value) => value,
+            LogExportStatus::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -75,7 +111,7 @@ impl From<&str> for LogExportStatus {
         if value.eq_ignore_ascii_case("running") {
             return LogExportStatus::Running;
         }
-        LogExportStatus::Unknown(value.to_owned())
+        LogExportStatus::Unknown(crate::UnknownValue::new(value))
     }
 }
 impl std::str::FromStr for LogExportStatus {
@@ -107,6 +143,15 @@ impl<'de> serde::Deserialize<'de> for LogExportStatus {
 pub enum ExportPercentage {
     Integer(i64),
     String(String),
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for ExportPercentage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ExportPercentage::Integer(value) => value.serialize(serializer),
+            ExportPercentage::String(value) => value.serialize(serializer),
+        }
+    }
 }
 impl<'de> serde::Deserialize<'de> for ExportPercentage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -141,6 +186,20 @@ pub struct ErrorResponse {
     pub error_code: Option<String>,
     /// Error message (the ShowLogsExportStatus document calls it the error description).
     pub error_msg: Option<String>,
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error_code {
+            map.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.error_msg {
+            map.serialize_entry("error_msg", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -2,6 +2,14 @@
 // Do not edit by hand: change the spec and run `clientgen generate`.
 
 //! Request and response types of the API, one per schema.
+//!
+//! A type implements `Deserialize` when it is received (in a response, or used by no
+//! operation) and `Serialize` when it is sent (in a request); string enums implement both.
+//!
+//! With the Cargo feature `serde-both` on, every type implements both, so values can be
+//! logged, stored and made up in tests: the added direction uses the same wire names, so
+//! what one writes the other reads back. Serializing writes sensitive members (hidden
+//! from `Debug`) as they are.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 /// A page of log backup tasks of a cluster.
 #[derive(Debug, Clone, PartialEq)]
@@ -10,6 +18,20 @@ pub struct ListLogsJobResponse {
     pub cluster_log_record: Option<Vec<ClusterLogRecord>>,
     /// Total number of log backup task records. Document discrepancy: the document does not list this member; the SDK (and so the wire) carries it.
     pub total_size: Option<i32>,
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for ListLogsJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cluster_log_record {
+            map.serialize_entry("clusterLogRecord", value)?;
+        }
+        if let Some(value) = &self.total_size {
+            map.serialize_entry("totalSize", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ListLogsJobResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -45,6 +67,41 @@ pub struct ClusterLogRecord {
     /// ID of a log creation task.
     pub job_id: Option<String>,
 }
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for ClusterLogRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.cluster_id {
+            map.serialize_entry("clusterId", value)?;
+        }
+        if let Some(value) = &self.create_at {
+            map.serialize_entry("createAt", value)?;
+        }
+        if let Some(value) = &self.log_path {
+            map.serialize_entry("logPath", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.finished_at {
+            map.serialize_entry("finishedAt", value)?;
+        }
+        if let Some(value) = &self.job_types {
+            map.serialize_entry("jobTypes", value)?;
+        }
+        if let Some(value) = &self.failed_msg {
+            map.serialize_entry("failedMsg", value)?;
+        }
+        if let Some(value) = &self.job_id {
+            map.serialize_entry("jobId", value)?;
+        }
+        map.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for ClusterLogRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -72,6 +129,15 @@ impl<'de> serde::Deserialize<'de> for ClusterLogRecord {
 pub enum CssTimestamp {
     String(String),
     Integer(i64),
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for CssTimestamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CssTimestamp::String(value) => value.serialize(serializer),
+            CssTimestamp::Integer(value) => value.serialize(serializer),
+        }
+    }
 }
 impl<'de> serde::Deserialize<'de> for CssTimestamp {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -101,7 +167,14 @@ impl std::fmt::Display for CssTimestamp {
 }
 /// Status filter for log backup tasks: FAIL (failed tasks) or NOT_FAIL (tasks that have not failed). Omit it to query tasks of all states. Document discrepancy: the document's value range is empty; these values come from the vendor's other documentation.
 ///
-/// Forward compatible: a value not listed here decodes as `Unknown`.
+/// Forward compatible: a value not listed here decodes as `Unknown`, holding an opaque
+/// [`UnknownValue`](crate::UnknownValue) that can be read and compared as text but not
+/// built: the ways from text to a value (`From<&str>`, `FromStr`, `Deserialize`) give the
+/// variant for every listed value, so `Unknown` never holds one.
+///
+/// To act on a value this client does not know yet, match on [`as_str`](LogJobStatusFilter::as_str),
+/// not on `Unknown`: `match value.as_str() { "NEW" => .., _ => .. }` keeps working
+/// when a later spec adds `NEW`, where an arm on `Unknown` would stop matching.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LogJobStatusFilter {
@@ -109,8 +182,9 @@ pub enum LogJobStatusFilter {
     Fail,
     /// `NOT_FAIL`
     NotFail,
-    /// A value this client does not know (yet).
-    Unknown(String),
+    /// A value this client does not know (yet): read it with `as_str()`; to act on
+    /// it, match on `as_str()` rather than on this variant.
+    Unknown(crate::UnknownValue<LogJobStatusFilter>),
 }
 impl LogJobStatusFilter {
     /// The values the spec documents.
@@ -120,7 +194,7 @@ impl LogJobStatusFilter {
         match self {
             LogJobStatusFilter::Fail => "FAIL",
             LogJobStatusFilter::NotFail => "NOT_FAIL",
-            LogJobStatusFilter::Unknown(value) => value,
+            LogJobStatusFilter::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -129,7 +203,7 @@ impl From<&str> for LogJobStatusFilter {
         match value {
             "FAIL" => LogJobStatusFilter::Fail,
             "NOT_FAIL" => LogJobStatusFilter::NotFail,
-            other => LogJobStatusFilter::Unknown(other.to_owned()),
+            other => LogJobStatusFilter::Unknown(crate::UnknownValue::new(other)),
         }
     }
 }
@@ -159,7 +233,14 @@ impl<'de> serde::Deserialize<'de> for LogJobStatusFilter {
 }
 /// Cluster log task status: RUNNING, SUCCESS or FAIL. Document discrepancy: the document's value range is empty (its example sends RUNNING); the values come from the SDK.
 ///
-/// Forward compatible: a value not listed here decodes as `Unknown`.
+/// Forward compatible: a value not listed here decodes as `Unknown`, holding an opaque
+/// [`UnknownValue`](crate::UnknownValue) that can be read and compared as text but not
+/// built: the ways from text to a value (`From<&str>`, `FromStr`, `Deserialize`) give the
+/// variant for every listed value, so `Unknown` never holds one.
+///
+/// To act on a value this client does not know yet, match on [`as_str`](LogJobStatus::as_str),
+/// not on `Unknown`: `match value.as_str() { "NEW" => .., _ => .. }` keeps working
+/// when a later spec adds `NEW`, where an arm on `Unknown` would stop matching.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LogJobStatus {
@@ -169,8 +250,9 @@ pub enum LogJobStatus {
     Success,
     /// `FAIL`
     Fail,
-    /// A value this client does not know (yet).
-    Unknown(String),
+    /// A value this client does not know (yet): read it with `as_str()`; to act on
+    /// it, match on `as_str()` rather than on this variant.
+    Unknown(crate::UnknownValue<LogJobStatus>),
 }
 impl LogJobStatus {
     /// The values the spec documents.
@@ -181,7 +263,7 @@ impl LogJobStatus {
             LogJobStatus::Running => "RUNNING",
             LogJobStatus::Success => "SUCCESS",
             LogJobStatus::Fail => "FAIL",
-            LogJobStatus::Unknown(value) => value,
+            LogJobStatus::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -191,7 +273,7 @@ impl From<&str> for LogJobStatus {
             "RUNNING" => LogJobStatus::Running,
             "SUCCESS" => LogJobStatus::Success,
             "FAIL" => LogJobStatus::Fail,
-            other => LogJobStatus::Unknown(other.to_owned()),
+            other => LogJobStatus::Unknown(crate::UnknownValue::new(other)),
         }
     }
 }
@@ -221,7 +303,14 @@ impl<'de> serde::Deserialize<'de> for LogJobStatus {
 }
 /// Type of a log creation task: Manual or Auto. Document discrepancy: the document's value range is empty (its example sends Manual); the values come from the SDK.
 ///
-/// Forward compatible: a value not listed here decodes as `Unknown`.
+/// Forward compatible: a value not listed here decodes as `Unknown`, holding an opaque
+/// [`UnknownValue`](crate::UnknownValue) that can be read and compared as text but not
+/// built: the ways from text to a value (`From<&str>`, `FromStr`, `Deserialize`) give the
+/// variant for every listed value, so `Unknown` never holds one.
+///
+/// To act on a value this client does not know yet, match on [`as_str`](LogJobType::as_str),
+/// not on `Unknown`: `match value.as_str() { "NEW" => .., _ => .. }` keeps working
+/// when a later spec adds `NEW`, where an arm on `Unknown` would stop matching.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LogJobType {
@@ -229,8 +318,9 @@ pub enum LogJobType {
     Manual,
     /// `Auto`
     Auto,
-    /// A value this client does not know (yet).
-    Unknown(String),
+    /// A value this client does not know (yet): read it with `as_str()`; to act on
+    /// it, match on `as_str()` rather than on this variant.
+    Unknown(crate::UnknownValue<LogJobType>),
 }
 impl LogJobType {
     /// The values the spec documents.
@@ -240,7 +330,7 @@ impl LogJobType {
         match self {
             LogJobType::Manual => "Manual",
             LogJobType::Auto => "Auto",
-            LogJobType::Unknown(value) => value,
+            LogJobType::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -249,7 +339,7 @@ impl From<&str> for LogJobType {
         match value {
             "Manual" => LogJobType::Manual,
             "Auto" => LogJobType::Auto,
-            other => LogJobType::Unknown(other.to_owned()),
+            other => LogJobType::Unknown(crate::UnknownValue::new(other)),
         }
     }
 }
@@ -284,6 +374,20 @@ pub struct ErrorResponse {
     pub error_code: Option<String>,
     /// Error message (the ShowLogsExportStatus document calls it the error description).
     pub error_msg: Option<String>,
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error_code {
+            map.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.error_msg {
+            map.serialize_entry("error_msg", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(

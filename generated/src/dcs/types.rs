@@ -2,6 +2,14 @@
 // Do not edit by hand: change the spec and run `clientgen generate`.
 
 //! Request and response types of the API, one per schema.
+//!
+//! A type implements `Deserialize` when it is received (in a response, or used by no
+//! operation) and `Serialize` when it is sent (in a request); string enums implement both.
+//!
+//! With the Cargo feature `serde-both` on, every type implements both, so values can be
+//! logged, stored and made up in tests: the added direction uses the same wire names, so
+//! what one writes the other reads back. Serializing writes sensitive members (hidden
+//! from `Debug`) as they are.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 /// Download link of a Redis run log file.
 #[derive(Clone, PartialEq)]
@@ -12,7 +20,7 @@ pub struct RedisLogLink {
     pub backup_id: Option<String>,
     /// Log download link (a pre-signed object storage URL). The default validity period is 24 hours.
     ///
-    /// Sensitive: `Debug` output shows a redaction marker instead of the value.
+    /// Sensitive: `Debug` output shows a redaction marker instead of the value (serializing writes the value itself).
     pub link: Option<String>,
 }
 impl std::fmt::Debug for RedisLogLink {
@@ -22,6 +30,23 @@ impl std::fmt::Debug for RedisLogLink {
             .field("backup_id", &self.backup_id)
             .field("link", &self.link.as_ref().map(|_| crate::config::REDACTED))
             .finish()
+    }
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for RedisLogLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.backup_id {
+            map.serialize_entry("backup_id", value)?;
+        }
+        if let Some(value) = &self.link {
+            map.serialize_entry("link", value)?;
+        }
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for RedisLogLink {
@@ -60,6 +85,23 @@ pub struct DcsErrorResponse {
     pub error_code: Option<String>,
     /// Extended error information. This parameter is not used currently and is set to null.
     pub error_ext_msg: Option<String>,
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for DcsErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error_msg {
+            map.serialize_entry("error_msg", value)?;
+        }
+        if let Some(value) = &self.error_code {
+            map.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.error_ext_msg {
+            map.serialize_entry("error_ext_msg", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DcsErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(

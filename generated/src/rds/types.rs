@@ -2,6 +2,14 @@
 // Do not edit by hand: change the spec and run `clientgen generate`.
 
 //! Request and response types of the API, one per schema.
+//!
+//! A type implements `Deserialize` when it is received (in a response, or used by no
+//! operation) and `Serialize` when it is sent (in a request); string enums implement both.
+//!
+//! With the Cargo feature `serde-both` on, every type implements both, so values can be
+//! logged, stored and made up in tests: the added direction uses the same wire names, so
+//! what one writes the other reads back. Serializing writes sensitive members (hidden
+//! from `Debug`) as they are.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 /// Links for downloading the error logs of a DB instance. Call again until `status` is FINISH.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,6 +19,23 @@ pub struct ErrorLogLinks {
     pub status: Option<ErrorLogDownloadStatus>,
     /// Number of error log links.
     pub count: Option<i32>,
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for ErrorLogLinks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ErrorLogLinks {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -40,7 +65,7 @@ pub struct ErrorLogLink {
     pub file_size: Option<String>,
     /// Download link (a pre-signed object storage URL).
     ///
-    /// Sensitive: `Debug` output shows a redaction marker instead of the value.
+    /// Sensitive: `Debug` output shows a redaction marker instead of the value (serializing writes the value itself).
     pub file_link: Option<String>,
     /// Generation time as a UNIX timestamp in milliseconds (UTC).
     pub create_at: Option<i64>,
@@ -61,6 +86,35 @@ impl std::fmt::Debug for ErrorLogLink {
             .field("create_at", &self.create_at)
             .field("update_at", &self.update_at)
             .finish()
+    }
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for ErrorLogLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.workflow_id {
+            map.serialize_entry("workflow_id", value)?;
+        }
+        if let Some(value) = &self.file_name {
+            map.serialize_entry("file_name", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.file_size {
+            map.serialize_entry("file_size", value)?;
+        }
+        if let Some(value) = &self.file_link {
+            map.serialize_entry("file_link", value)?;
+        }
+        if let Some(value) = &self.create_at {
+            map.serialize_entry("create_at", value)?;
+        }
+        if let Some(value) = &self.update_at {
+            map.serialize_entry("update_at", value)?;
+        }
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ErrorLogLink {
@@ -98,7 +152,14 @@ impl ErrorLogLink {
 }
 /// Status of the error log download link. FINISH: the download link has been generated. CREATING: a file is being generated and the download link is being prepared. FAILED: the log file fails to be prepared. Document discrepancy: the table gives the values in upper case, while the document's example sends lower case ("finish"); values are compared case-insensitively.
 ///
-/// Forward compatible: a value not listed here decodes as `Unknown`.
+/// Forward compatible: a value not listed here decodes as `Unknown`, holding an opaque
+/// [`UnknownValue`](crate::UnknownValue) that can be read and compared as text but not
+/// built: the ways from text to a value (`From<&str>`, `FromStr`, `Deserialize`) give the
+/// variant for every listed value, so `Unknown` never holds one.
+///
+/// To act on a value this client does not know yet, match on [`as_str`](ErrorLogDownloadStatus::as_str),
+/// not on `Unknown`: `match value.as_str() { "NEW" => .., _ => .. }` keeps working
+/// when a later spec adds `NEW`, where an arm on `Unknown` would stop matching.
 ///
 /// Values are recognised regardless of ASCII case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -110,8 +171,9 @@ pub enum ErrorLogDownloadStatus {
     Creating,
     /// `FAILED`
     Failed,
-    /// A value this client does not know (yet).
-    Unknown(String),
+    /// A value this client does not know (yet): read it with `as_str()`; to act on
+    /// it, match on `as_str()` rather than on this variant.
+    Unknown(crate::UnknownValue<ErrorLogDownloadStatus>),
 }
 impl ErrorLogDownloadStatus {
     /// The values the spec documents.
@@ -122,7 +184,7 @@ impl ErrorLogDownloadStatus {
             ErrorLogDownloadStatus::Finish => "FINISH",
             ErrorLogDownloadStatus::Creating => "CREATING",
             ErrorLogDownloadStatus::Failed => "FAILED",
-            ErrorLogDownloadStatus::Unknown(value) => value,
+            ErrorLogDownloadStatus::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -137,7 +199,7 @@ impl From<&str> for ErrorLogDownloadStatus {
         if value.eq_ignore_ascii_case("FAILED") {
             return ErrorLogDownloadStatus::Failed;
         }
-        ErrorLogDownloadStatus::Unknown(value.to_owned())
+        ErrorLogDownloadStatus::Unknown(crate::UnknownValue::new(value))
     }
 }
 impl std::str::FromStr for ErrorLogDownloadStatus {
@@ -166,7 +228,14 @@ impl<'de> serde::Deserialize<'de> for ErrorLogDownloadStatus {
 }
 /// Status of the current link. SUCCESS: the download link is successfully generated. FAILED: the download link failed to be generated. Document discrepancy: the table gives the values in upper case, while the document's example sends lower case ("success"); values are compared case-insensitively.
 ///
-/// Forward compatible: a value not listed here decodes as `Unknown`.
+/// Forward compatible: a value not listed here decodes as `Unknown`, holding an opaque
+/// [`UnknownValue`](crate::UnknownValue) that can be read and compared as text but not
+/// built: the ways from text to a value (`From<&str>`, `FromStr`, `Deserialize`) give the
+/// variant for every listed value, so `Unknown` never holds one.
+///
+/// To act on a value this client does not know yet, match on [`as_str`](ErrorLogLinkStatus::as_str),
+/// not on `Unknown`: `match value.as_str() { "NEW" => .., _ => .. }` keeps working
+/// when a later spec adds `NEW`, where an arm on `Unknown` would stop matching.
 ///
 /// Values are recognised regardless of ASCII case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -176,8 +245,9 @@ pub enum ErrorLogLinkStatus {
     Success,
     /// `FAILED`
     Failed,
-    /// A value this client does not know (yet).
-    Unknown(String),
+    /// A value this client does not know (yet): read it with `as_str()`; to act on
+    /// it, match on `as_str()` rather than on this variant.
+    Unknown(crate::UnknownValue<ErrorLogLinkStatus>),
 }
 impl ErrorLogLinkStatus {
     /// The values the spec documents.
@@ -187,7 +257,7 @@ impl ErrorLogLinkStatus {
         match self {
             ErrorLogLinkStatus::Success => "SUCCESS",
             ErrorLogLinkStatus::Failed => "FAILED",
-            ErrorLogLinkStatus::Unknown(value) => value,
+            ErrorLogLinkStatus::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -199,7 +269,7 @@ impl From<&str> for ErrorLogLinkStatus {
         if value.eq_ignore_ascii_case("FAILED") {
             return ErrorLogLinkStatus::Failed;
         }
-        ErrorLogLinkStatus::Unknown(value.to_owned())
+        ErrorLogLinkStatus::Unknown(crate::UnknownValue::new(value))
     }
 }
 impl std::str::FromStr for ErrorLogLinkStatus {
@@ -233,6 +303,20 @@ pub struct ErrorResponse {
     pub error_code: Option<String>,
     /// Error message (the ShowLogsExportStatus document calls it the error description).
     pub error_msg: Option<String>,
+}
+#[cfg(feature = "serde-both")]
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error_code {
+            map.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.error_msg {
+            map.serialize_entry("error_msg", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(

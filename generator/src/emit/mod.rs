@@ -31,6 +31,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "conventions",
     "de",
     "download",
+    "enums",
     "error",
     "mock",
     "paginate",
@@ -48,7 +49,7 @@ pub fn emit_crate(config: &Config, apis: &[Api]) -> Vec<GeneratedFile> {
     match &config.output {
         Output::Crate => crate_files(config, apis),
         Output::Module { mount } => {
-            let files = source_files(apis, true);
+            let files = source_files(apis, true, config.serde_feature.as_deref());
             let from_specs = specs_of(apis);
             vec![GeneratedFile {
                 path: format!("{}.rs", config.crate_ident()),
@@ -79,17 +80,25 @@ fn crate_files(config: &Config, apis: &[Api]) -> Vec<GeneratedFile> {
             ),
         },
     ];
-    files.extend(source_files(apis, false));
+    files.extend(source_files(apis, false, config.serde_feature.as_deref()));
     files.push(file_manifest(&from_specs, &files));
     files
 }
 
-/// `src/lib.rs`, the runtime and the modules: the Rust files of the crate.
-fn source_files(apis: &[Api], for_include: bool) -> Vec<GeneratedFile> {
+/// `src/lib.rs`, the runtime and the modules: the Rust files of the crate. `serde_feature`
+/// gives every type both serde traits.
+fn source_files(
+    apis: &[Api],
+    for_include: bool,
+    serde_feature: Option<&str>,
+) -> Vec<GeneratedFile> {
     let from_specs = specs_of(apis);
     let mut files = vec![GeneratedFile {
         path: "src/lib.rs".into(),
-        contents: render_rust(&from_specs, manifest::lib_rs(apis, for_include)),
+        contents: render_rust(
+            &from_specs,
+            manifest::lib_rs(apis, for_include, serde_feature),
+        ),
     }];
     let stream = apis
         .iter()
@@ -101,14 +110,14 @@ fn source_files(apis: &[Api], for_include: bool) -> Vec<GeneratedFile> {
             contents: format!("{}{source}", header("//", "the clientgen runtime")),
         });
     }
-    type Renderer = fn(&Api) -> String;
+    type Renderer<'a> = &'a dyn Fn(&Api) -> String;
     let per_module: [(&str, Renderer); 4] = [
-        ("mod.rs", |api| {
+        ("mod.rs", &|api| {
             render_rust(&api.source, client::emit_module_root(api))
         }),
-        ("client.rs", client::render_client),
-        ("operations.rs", operations::render_operations),
-        ("types.rs", types::render_types),
+        ("client.rs", &client::render_client),
+        ("operations.rs", &operations::render_operations),
+        ("types.rs", &|api| types::render_types(api, serde_feature)),
     ];
     for api in apis {
         for (file, render) in per_module {

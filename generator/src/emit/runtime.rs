@@ -12,6 +12,7 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     ("de.rs", include_str!("../../runtime/de.rs")),
     ("download.rs", include_str!("../../runtime/download.rs")),
+    ("enums.rs", include_str!("../../runtime/enums.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     // Declared behind the `mock` feature, and only in crates (see `manifest::lib_rs`).
     ("mock.rs", include_str!("../../runtime/mock.rs")),

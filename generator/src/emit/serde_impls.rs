@@ -7,11 +7,25 @@
 //! impls do only what a JSON object needs, in as little code per type as possible: a struct
 //! is read as a map of members, then built with one call per member (`crate::de::Object`);
 //! unknown members are skipped (or collected when the schema allows extra members).
+//!
+//! A type gets only the traits its direction needs; the other direction, when the crate has a
+//! serde feature (`Config::serde_feature`), is generated too behind `#[cfg(feature)]`.
 
 use super::rust::{ident, rust_type, Scope};
 use crate::model::{Additional, Field, Usage, Variant};
 use proc_macro2::TokenStream;
 use quote::quote;
+
+/// The attributes of one direction's impl: none when the type travels that way (`needed`),
+/// the serde feature's `#[cfg]` when it does not; `None` (no impl at all) when there is no
+/// such feature either.
+pub fn gate(needed: bool, feature: Option<&str>) -> Option<TokenStream> {
+    if needed {
+        Some(TokenStream::new())
+    } else {
+        feature.map(|feature| quote!(#[cfg(feature = #feature)]))
+    }
+}
 
 /// `Serialize` and `Deserialize` for a struct: absent optional members are left out when
 /// writing and read as `None`; a required member missing from the input is an error naming it.
@@ -20,6 +34,7 @@ pub fn struct_impls(
     fields: &[Field],
     additional: Option<&Additional>,
     usage: Usage,
+    feature: Option<&str>,
 ) -> TokenStream {
     let type_name = ident(name);
     let writes = fields.iter().map(|f| {
@@ -67,8 +82,9 @@ pub fn struct_impls(
     } else {
         quote!(object)
     };
-    let serialize = usage.sent.then(|| {
+    let serialize = gate(usage.sent, feature).map(|cfg| {
         quote! {
+        #cfg
         impl serde::Serialize for #type_name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeMap as _;
@@ -81,8 +97,9 @@ pub fn struct_impls(
 
         }
     });
-    let deserialize = usage.received.then(|| {
+    let deserialize = gate(usage.received, feature).map(|cfg| {
         quote! {
+        #cfg
         impl<'de> serde::Deserialize<'de> for #type_name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 fn build(#object_binding: &mut crate::de::Object) -> Result<#type_name, crate::de::Invalid> {
@@ -103,7 +120,12 @@ pub fn struct_impls(
 }
 
 /// `Serialize` for a `oneOf`: each alternative writes itself (`Unknown` writes the value kept).
-pub fn one_of_serialize(name: &str, variants: &[Variant], unknown: bool) -> TokenStream {
+pub fn one_of_serialize(
+    name: &str,
+    variants: &[Variant],
+    unknown: bool,
+    cfg: TokenStream,
+) -> TokenStream {
     let type_name = ident(name);
     let arms = variants.iter().map(|v| {
         let variant = ident(&v.name);
@@ -112,6 +134,7 @@ pub fn one_of_serialize(name: &str, variants: &[Variant], unknown: bool) -> Toke
     let unknown =
         unknown.then(|| quote!(#type_name::Unknown(value) => value.serialize(serializer),));
     quote! {
+        #cfg
         impl serde::Serialize for #type_name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -125,7 +148,7 @@ pub fn one_of_serialize(name: &str, variants: &[Variant], unknown: bool) -> Toke
 
 /// `Deserialize` for an untagged `oneOf`: the value is read once, then each alternative is
 /// tried in order on it.
-pub fn untagged_deserialize(name: &str, variants: &[Variant]) -> TokenStream {
+pub fn untagged_deserialize(name: &str, variants: &[Variant], cfg: TokenStream) -> TokenStream {
     let type_name = ident(name);
     let attempts = variants.iter().map(|v| {
         let variant = ident(&v.name);
@@ -141,6 +164,7 @@ pub fn untagged_deserialize(name: &str, variants: &[Variant]) -> TokenStream {
     });
     let message = format!("the value matches none of the alternatives of {name}");
     quote! {
+        #cfg
         impl<'de> serde::Deserialize<'de> for #type_name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;

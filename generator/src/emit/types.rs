@@ -1,6 +1,6 @@
 //! The module's `types`: a Rust type per schema.
 
-use super::docs::{doc_attrs, doc_lines, doc_opt, spec_text};
+use super::docs::{doc_attrs, doc_lines, doc_opt, inner_doc_lines, spec_text};
 use super::rust::{ident, rust_type, Scope};
 use crate::model::{
     Additional, Api, Field, SizeEncoding, StringEnum, Type, TypeDef, TypeKind, Usage, Variant,
@@ -10,7 +10,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The module's `types.rs`.
-pub fn render_types(api: &Api) -> String {
+/// `serde_feature` is the Cargo feature that gives every type both serde traits.
+pub fn render_types(api: &Api, serde_feature: Option<&str>) -> String {
     // String enums, and aliases of them (identical enums are merged into aliases).
     let by_name: std::collections::BTreeMap<&str, &TypeKind> = api
         .types
@@ -35,21 +36,42 @@ pub fn render_types(api: &Api) -> String {
         .map(|t| t.name.as_str())
         .filter(|name| is_enum(name))
         .collect();
+    let mut text = String::from(
+        "Request and response types of the API, one per schema.\n\n\
+         A type implements `Deserialize` when it is received (in a response, or used by no\n\
+         operation) and `Serialize` when it is sent (in a request); string enums implement both.",
+    );
+    if let Some(feature) = serde_feature {
+        text.push_str(&format!(
+            "\n\nWith the Cargo feature `{feature}` on, every type implements both, so values can be\n\
+             logged, stored and made up in tests: the added direction uses the same wire names, so\n\
+             what one writes the other reads back. Serializing writes sensitive members (hidden\n\
+             from `Debug`) as they are."
+        ));
+    }
+    let doc = inner_doc_lines(&text);
     let head = quote! {
-        //! Request and response types of the API, one per schema.
+        #doc
         #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
     };
-    render_items(&api.source, head, &api.types, &|def| emit_type(def, &enums))
+    render_items(&api.source, head, &api.types, &|def| {
+        emit_type(def, &enums, serde_feature)
+    })
 }
 
 /// `enums` names the module's string enums, which display as text like primitives do.
-fn emit_type(def: &TypeDef, enums: &[&str]) -> TokenStream {
+fn emit_type(def: &TypeDef, enums: &[&str], serde_feature: Option<&str>) -> TokenStream {
     let doc = doc_opt(def.doc.as_deref());
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields, additional } => {
-            emit_struct(&def.name, doc, fields, additional.as_ref(), def.usage)
-        }
+        TypeKind::Struct { fields, additional } => emit_struct(
+            &def.name,
+            doc,
+            fields,
+            additional.as_ref(),
+            def.usage,
+            serde_feature,
+        ),
         TypeKind::Enum(e) => emit_enum(&def.name, doc, e),
         TypeKind::OneOf {
             variants,
@@ -61,6 +83,7 @@ fn emit_type(def: &TypeDef, enums: &[&str]) -> TokenStream {
             discriminator.as_deref(),
             enums,
             def.usage,
+            serde_feature,
         ),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty, Scope::Types);
@@ -90,6 +113,7 @@ fn emit_struct(
     fields: &[Field],
     additional: Option<&Additional>,
     usage: Usage,
+    serde_feature: Option<&str>,
 ) -> TokenStream {
     let ident_name = ident(name);
     let sensitive = fields.iter().any(|f| f.sensitive);
@@ -120,7 +144,7 @@ fn emit_struct(
     } else {
         quote!()
     };
-    let serde = super::serde_impls::struct_impls(name, fields, additional, usage);
+    let serde = super::serde_impls::struct_impls(name, fields, additional, usage, serde_feature);
     let links = emit_link_methods(name, fields);
     quote! {
         #doc
@@ -229,7 +253,7 @@ fn field_doc(field: &Field) -> TokenStream {
     }
     if field.sensitive {
         paragraphs.push(
-            "Sensitive: `Debug` output shows a redaction marker instead of the value.".to_owned(),
+            "Sensitive: `Debug` output shows a redaction marker instead of the value (serializing writes the value itself).".to_owned(),
         );
     }
     doc_lines(&paragraphs.join("\n\n"))
@@ -271,7 +295,9 @@ fn emit_redacting_debug(
 }
 
 /// A forward-compatible string enum: known values plus `Unknown`, so a value the service
-/// adds later decodes instead of failing the whole response.
+/// adds later decodes instead of failing the whole response. `Unknown` holds an opaque
+/// [`UnknownValue`] that only the enum's own conversions make, and only for a text the enum
+/// does not list: a known value is always its variant.
 fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
     let ident_name = ident(name);
     let variants = e.values.iter().map(|v| {
@@ -293,7 +319,7 @@ fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
         });
         quote! {
             #(#arms)*
-            #ident_name::Unknown(value.to_owned())
+            #ident_name::Unknown(crate::UnknownValue::new(value))
         }
     } else {
         let arms = e.values.iter().map(|v| {
@@ -304,7 +330,7 @@ fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
         quote! {
             match value {
                 #(#arms)*
-                other => #ident_name::Unknown(other.to_owned()),
+                other => #ident_name::Unknown(crate::UnknownValue::new(other)),
             }
         }
     };
@@ -313,17 +339,28 @@ fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
     } else {
         quote!()
     };
+    let forward = doc_lines(&format!(
+        "Forward compatible: a value not listed here decodes as `Unknown`, holding an opaque\n\
+         [`UnknownValue`](crate::UnknownValue) that can be read and compared as text but not\n\
+         built: the ways from text to a value (`From<&str>`, `FromStr`, `Deserialize`) give the\n\
+         variant for every listed value, so `Unknown` never holds one.\n\
+         \n\
+         To act on a value this client does not know yet, match on [`as_str`]({name}::as_str),\n\
+         not on `Unknown`: `match value.as_str() {{ \"NEW\" => .., _ => .. }}` keeps working\n\
+         when a later spec adds `NEW`, where an arm on `Unknown` would stop matching."
+    ));
     quote! {
         #doc
         #[doc = ""]
-        #[doc = " Forward compatible: a value not listed here decodes as `Unknown`."]
+        #forward
         #case_note
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #ident_name {
             #(#variants)*
-            /// A value this client does not know (yet).
-            Unknown(String),
+            /// A value this client does not know (yet): read it with `as_str()`; to act on
+            /// it, match on `as_str()` rather than on this variant.
+            Unknown(crate::UnknownValue<#ident_name>),
         }
 
         impl #ident_name {
@@ -334,7 +371,7 @@ fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#as_str)*
-                    #ident_name::Unknown(value) => value,
+                    #ident_name::Unknown(value) => value.as_str(),
                 }
             }
         }
@@ -383,7 +420,9 @@ fn emit_one_of(
     discriminator: Option<&str>,
     enums: &[&str],
     usage: Usage,
+    serde_feature: Option<&str>,
 ) -> TokenStream {
+    let gate = super::serde_impls::gate;
     let ident_name = ident(name);
     let members = variants.iter().map(|v| {
         let variant = ident(&v.name);
@@ -419,12 +458,10 @@ fn emit_one_of(
     };
     let Some(property) = discriminator else {
         let values = emit_to_values(&ident_name, variants, enums);
-        let serialize = usage
-            .sent
-            .then(|| super::serde_impls::one_of_serialize(name, variants, false));
-        let deserialize = usage
-            .received
-            .then(|| super::serde_impls::untagged_deserialize(name, variants));
+        let serialize = gate(usage.sent, serde_feature)
+            .map(|cfg| super::serde_impls::one_of_serialize(name, variants, false, cfg));
+        let deserialize = gate(usage.received, serde_feature)
+            .map(|cfg| super::serde_impls::untagged_deserialize(name, variants, cfg));
         return quote! {
             #doc
             #[derive(Debug, Clone, PartialEq)]
@@ -446,11 +483,11 @@ fn emit_one_of(
         quote!(Some(#(#tags)|*) => serde_json::from_value(value).map(#wrap).map_err(D::Error::custom),)
     });
     let doc_note = format!(" Chosen by the `{property}` member; a value with another or no `{property}` is kept as `Unknown`.");
-    let serialize = usage
-        .sent
-        .then(|| super::serde_impls::one_of_serialize(name, variants, true));
-    let deserialize = usage.received.then(|| {
+    let serialize = gate(usage.sent, serde_feature)
+        .map(|cfg| super::serde_impls::one_of_serialize(name, variants, true, cfg));
+    let deserialize = gate(usage.received, serde_feature).map(|cfg| {
         quote! {
+            #cfg
             impl<'de> serde::Deserialize<'de> for #ident_name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     use serde::de::Error as _;
