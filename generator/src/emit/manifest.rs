@@ -213,12 +213,12 @@ mod tests {
     /// crate has no such feature of ours, goes without.
     #[test]
     fn the_mock_module_is_declared_behind_the_feature_in_crates_only() {
-        let in_crate = lib_rs(&[], false).to_string();
+        let in_crate = lib_rs(&[], false, None).to_string();
         assert!(
             in_crate.contains(r#"# [cfg (feature = "mock")] pub mod mock ;"#),
             "{in_crate}"
         );
-        assert!(!lib_rs(&[], true).to_string().contains("mod mock"));
+        assert!(!lib_rs(&[], true, None).to_string().contains("mod mock"));
         let manifest = super::cargo_toml(&crate::Config::default(), &[], "");
         assert!(manifest.contains("\nmock = [\"dep:http\"]\n"), "{manifest}");
         assert!(manifest.contains("\nhttp = { version = \"1\", optional = true }\n"));
