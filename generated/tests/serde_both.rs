@@ -103,17 +103,12 @@ fn values_made_in_code_serialize_as_the_service_sends_them() {
     // A request parameter's enum, and a response made up for a test.
     let filter: css::types::LogJobStatusFilter = round_trip(json!("NOT_FAIL"));
     assert_eq!(filter, css::types::LogJobStatusFilter::NotFail);
-    let record = css::types::ClusterLogRecord {
-        id: Some("a".to_owned()),
-        cluster_id: None,
-        create_at: Some(css::types::CssTimestamp::Integer(1656042837000)),
-        log_path: None,
-        status: Some("PAUSED".parse().expect("any text is a status")),
-        finished_at: None,
-        job_types: Some(css::types::LogJobType::Manual),
-        failed_msg: None,
-        job_id: None,
-    };
+    // Built as code outside the crate must build it (the struct is `#[non_exhaustive]`).
+    let record = css::types::ClusterLogRecord::new()
+        .with_id("a")
+        .with_create_at(css::types::CssTimestamp::Integer(1656042837000))
+        .with_status("PAUSED".parse::<css::types::LogJobStatus>().expect("any text is a status"))
+        .with_job_types(css::types::LogJobType::Manual);
     let written = serde_json::to_value(&record).expect("serializes");
     assert_eq!(
         written,

@@ -766,9 +766,37 @@ fn diff_fields(out: &mut Changes, module: &str, item: &str, old: &[Field], new: 
                     format!("optional field `{}` added", n.wire_name),
                 );
             } else {
-                out.push(Class::Breaking, "field-added", module, item, format!("required field `{}` added (struct literals must set it; responses without it fail to decode)", n.wire_name));
+                out.push(Class::Breaking, "field-added", module, item, format!("required field `{}` added (a new argument of `new`; responses without it fail to decode)", n.wire_name));
             }
         }
+    }
+    // `new` takes the required members in the spec's order: the same members in another
+    // order still compile when their types agree, and then swap values silently.
+    let required_order = |fields: &[Field], other: &[Field]| -> Vec<String> {
+        fields
+            .iter()
+            .filter(|f| !f.is_optional())
+            .filter(|f| {
+                other
+                    .iter()
+                    .any(|o| o.wire_name == f.wire_name && !o.is_optional())
+            })
+            .map(|f| f.wire_name.clone())
+            .collect()
+    };
+    let (before, after) = (required_order(old, new), required_order(new, old));
+    if before != after {
+        out.push(
+            Class::Breaking,
+            "constructor-arguments-reordered",
+            module,
+            item,
+            format!(
+                "the arguments of `new` are now in the order {} (were {})",
+                after.join(", "),
+                before.join(", ")
+            ),
+        );
     }
 }
 
@@ -943,6 +971,28 @@ mod tests {
         assert!(diff(std::slice::from_ref(&old), std::slice::from_ref(&old))
             .changes
             .is_empty());
+    }
+
+    #[test]
+    fn required_members_in_another_order() {
+        let api_with = |properties: &str| {
+            let text = format!(
+                "openapi: 3.0.3\ninfo: {{title: S, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    P:\n      type: object\n      required: [a, b]\n      properties: {properties}\n"
+            );
+            let spec = crate::load::load_spec_with(std::path::Path::new("s.yaml"), &mut |_| {
+                Ok(text.clone())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+            crate::model::lower(&spec, "s").unwrap_or_else(|e| panic!("{e}"))
+        };
+        let ab = api_with("{a: {type: string}, b: {type: string}}");
+        let ba = api_with("{b: {type: string}, a: {type: string}}");
+        let kinds: Vec<&str> = diff(std::slice::from_ref(&ab), std::slice::from_ref(&ba))
+            .changes
+            .iter()
+            .map(|c| c.kind)
+            .collect();
+        assert_eq!(kinds, ["constructor-arguments-reordered"]);
     }
 
     #[test]

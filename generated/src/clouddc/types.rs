@@ -12,7 +12,12 @@
 //! from `Debug`) as they are.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 /// A server log export task, as returned by ExportServerLogs (202) and ShowLogsExportStatus (200).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Built with [`new`](Self::new) (its required members) and the `with_` setters (the
+/// optional ones), never with a struct literal: a member the spec adds later is then no
+/// breaking change.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LogExportTask {
     /// Export task ID.
     pub export_id: Option<String>,
@@ -20,6 +25,37 @@ pub struct LogExportTask {
     pub percentage: Option<ExportPercentage>,
     /// Export start time, in ISO 8601 format, for example 2025-03-20T02:48:06+00:00. (The ExportServerLogs document types it DateTime, the ShowLogsExportStatus document String; both mean this string.)
     pub created_at: Option<String>,
+}
+impl LogExportTask {
+    /// A `LogExportTask` with no member set.
+    pub fn new() -> Self {
+        LogExportTask {
+            export_id: None,
+            status: None,
+            percentage: None,
+            created_at: None,
+        }
+    }
+    /// Sets `export_id`.
+    pub fn with_export_id(mut self, value: impl Into<String>) -> Self {
+        self.export_id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn with_status(mut self, value: impl Into<LogExportStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `percentage`.
+    pub fn with_percentage(mut self, value: impl Into<ExportPercentage>) -> Self {
+        self.percentage = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "serde-both")]
 impl serde::Serialize for LogExportTask {
@@ -180,12 +216,36 @@ impl std::fmt::Display for ExportPercentage {
     }
 }
 /// Error body of CloudDC, RDS and CSS. Error bodies carry `error_code` and `error_msg`; the request ID is in the `X-Request-Id` response header.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Built with [`new`](Self::new) (its required members) and the `with_` setters (the
+/// optional ones), never with a struct literal: a member the spec adds later is then no
+/// breaking change.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Error code.
     pub error_code: Option<String>,
     /// Error message (the ShowLogsExportStatus document calls it the error description).
     pub error_msg: Option<String>,
+}
+impl ErrorResponse {
+    /// A `ErrorResponse` with no member set.
+    pub fn new() -> Self {
+        ErrorResponse {
+            error_code: None,
+            error_msg: None,
+        }
+    }
+    /// Sets `error_code`.
+    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `error_msg`.
+    pub fn with_error_msg(mut self, value: impl Into<String>) -> Self {
+        self.error_msg = Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "serde-both")]
 impl serde::Serialize for ErrorResponse {

@@ -12,12 +12,39 @@
 //! from `Debug`) as they are.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 /// A page of log backup tasks of a cluster.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Built with [`new`](Self::new) (its required members) and the `with_` setters (the
+/// optional ones), never with a struct literal: a member the spec adds later is then no
+/// breaking change.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListLogsJobResponse {
     /// List of cluster log backup tasks.
     pub cluster_log_record: Option<Vec<ClusterLogRecord>>,
     /// Total number of log backup task records. Document discrepancy: the document does not list this member; the SDK (and so the wire) carries it.
     pub total_size: Option<i32>,
+}
+impl ListLogsJobResponse {
+    /// A `ListLogsJobResponse` with no member set.
+    pub fn new() -> Self {
+        ListLogsJobResponse {
+            cluster_log_record: None,
+            total_size: None,
+        }
+    }
+    /// Sets `clusterLogRecord`.
+    pub fn with_cluster_log_record(
+        mut self,
+        value: impl Into<Vec<ClusterLogRecord>>,
+    ) -> Self {
+        self.cluster_log_record = Some(value.into());
+        self
+    }
+    /// Sets `totalSize`.
+    pub fn with_total_size(mut self, value: impl Into<i32>) -> Self {
+        self.total_size = Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "serde-both")]
 impl serde::Serialize for ListLogsJobResponse {
@@ -49,7 +76,12 @@ impl<'de> serde::Deserialize<'de> for ListLogsJobResponse {
     }
 }
 /// One log backup task of a cluster.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Built with [`new`](Self::new) (its required members) and the `with_` setters (the
+/// optional ones), never with a struct literal: a member the spec adds later is then no
+/// breaking change.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClusterLogRecord {
     /// Cluster log task ID, which is generated based on the system UUID.
     pub id: Option<String>,
@@ -66,6 +98,67 @@ pub struct ClusterLogRecord {
     pub failed_msg: Option<String>,
     /// ID of a log creation task.
     pub job_id: Option<String>,
+}
+impl ClusterLogRecord {
+    /// A `ClusterLogRecord` with no member set.
+    pub fn new() -> Self {
+        ClusterLogRecord {
+            id: None,
+            cluster_id: None,
+            create_at: None,
+            log_path: None,
+            status: None,
+            finished_at: None,
+            job_types: None,
+            failed_msg: None,
+            job_id: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `clusterId`.
+    pub fn with_cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `createAt`.
+    pub fn with_create_at(mut self, value: impl Into<CssTimestamp>) -> Self {
+        self.create_at = Some(value.into());
+        self
+    }
+    /// Sets `logPath`.
+    pub fn with_log_path(mut self, value: impl Into<String>) -> Self {
+        self.log_path = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn with_status(mut self, value: impl Into<LogJobStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `finishedAt`.
+    pub fn with_finished_at(mut self, value: impl Into<i64>) -> Self {
+        self.finished_at = Some(value.into());
+        self
+    }
+    /// Sets `jobTypes`.
+    pub fn with_job_types(mut self, value: impl Into<LogJobType>) -> Self {
+        self.job_types = Some(value.into());
+        self
+    }
+    /// Sets `failedMsg`.
+    pub fn with_failed_msg(mut self, value: impl Into<String>) -> Self {
+        self.failed_msg = Some(value.into());
+        self
+    }
+    /// Sets `jobId`.
+    pub fn with_job_id(mut self, value: impl Into<String>) -> Self {
+        self.job_id = Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "serde-both")]
 impl serde::Serialize for ClusterLogRecord {
@@ -368,12 +461,36 @@ impl<'de> serde::Deserialize<'de> for LogJobType {
     }
 }
 /// Error body of CloudDC, RDS and CSS. Error bodies carry `error_code` and `error_msg`; the request ID is in the `X-Request-Id` response header.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Built with [`new`](Self::new) (its required members) and the `with_` setters (the
+/// optional ones), never with a struct literal: a member the spec adds later is then no
+/// breaking change.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Error code.
     pub error_code: Option<String>,
     /// Error message (the ShowLogsExportStatus document calls it the error description).
     pub error_msg: Option<String>,
+}
+impl ErrorResponse {
+    /// A `ErrorResponse` with no member set.
+    pub fn new() -> Self {
+        ErrorResponse {
+            error_code: None,
+            error_msg: None,
+        }
+    }
+    /// Sets `error_code`.
+    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `error_msg`.
+    pub fn with_error_msg(mut self, value: impl Into<String>) -> Self {
+        self.error_msg = Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "serde-both")]
 impl serde::Serialize for ErrorResponse {

@@ -12,7 +12,12 @@
 //! from `Debug`) as they are.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 /// Download link of a Redis run log file.
-#[derive(Clone, PartialEq)]
+///
+/// Built with [`new`](Self::new) (its required members) and the `with_` setters (the
+/// optional ones), never with a struct literal: a member the spec adds later is then no
+/// breaking change.
+#[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RedisLogLink {
     /// Log ID.
     pub id: Option<String>,
@@ -22,6 +27,31 @@ pub struct RedisLogLink {
     ///
     /// Sensitive: `Debug` output shows a redaction marker instead of the value (serializing writes the value itself).
     pub link: Option<String>,
+}
+impl RedisLogLink {
+    /// A `RedisLogLink` with no member set.
+    pub fn new() -> Self {
+        RedisLogLink {
+            id: None,
+            backup_id: None,
+            link: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `backup_id`.
+    pub fn with_backup_id(mut self, value: impl Into<String>) -> Self {
+        self.backup_id = Some(value.into());
+        self
+    }
+    /// Sets `link`.
+    pub fn with_link(mut self, value: impl Into<String>) -> Self {
+        self.link = Some(value.into());
+        self
+    }
 }
 impl std::fmt::Debug for RedisLogLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -77,7 +107,12 @@ impl RedisLogLink {
     }
 }
 /// Error body of DCS (Distributed Cache Service). Like ErrorResponse, plus `error_ext_msg`.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Built with [`new`](Self::new) (its required members) and the `with_` setters (the
+/// optional ones), never with a struct literal: a member the spec adds later is then no
+/// breaking change.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DcsErrorResponse {
     /// Error message.
     pub error_msg: Option<String>,
@@ -85,6 +120,31 @@ pub struct DcsErrorResponse {
     pub error_code: Option<String>,
     /// Extended error information. This parameter is not used currently and is set to null.
     pub error_ext_msg: Option<String>,
+}
+impl DcsErrorResponse {
+    /// A `DcsErrorResponse` with no member set.
+    pub fn new() -> Self {
+        DcsErrorResponse {
+            error_msg: None,
+            error_code: None,
+            error_ext_msg: None,
+        }
+    }
+    /// Sets `error_msg`.
+    pub fn with_error_msg(mut self, value: impl Into<String>) -> Self {
+        self.error_msg = Some(value.into());
+        self
+    }
+    /// Sets `error_code`.
+    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `error_ext_msg`.
+    pub fn with_error_ext_msg(mut self, value: impl Into<String>) -> Self {
+        self.error_ext_msg = Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "serde-both")]
 impl serde::Serialize for DcsErrorResponse {

@@ -12,13 +12,43 @@
 //! from `Debug`) as they are.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 /// Links for downloading the error logs of a DB instance. Call again until `status` is FINISH.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Built with [`new`](Self::new) (its required members) and the `with_` setters (the
+/// optional ones), never with a struct literal: a member the spec adds later is then no
+/// breaking change.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ErrorLogLinks {
     /// List of links for downloading error logs.
     pub list: Option<Vec<ErrorLogLink>>,
     pub status: Option<ErrorLogDownloadStatus>,
     /// Number of error log links.
     pub count: Option<i32>,
+}
+impl ErrorLogLinks {
+    /// A `ErrorLogLinks` with no member set.
+    pub fn new() -> Self {
+        ErrorLogLinks {
+            list: None,
+            status: None,
+            count: None,
+        }
+    }
+    /// Sets `list`.
+    pub fn with_list(mut self, value: impl Into<Vec<ErrorLogLink>>) -> Self {
+        self.list = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn with_status(mut self, value: impl Into<ErrorLogDownloadStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `count`.
+    pub fn with_count(mut self, value: impl Into<i32>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "serde-both")]
 impl serde::Serialize for ErrorLogLinks {
@@ -54,7 +84,12 @@ impl<'de> serde::Deserialize<'de> for ErrorLogLinks {
     }
 }
 /// One link for downloading an error log file.
-#[derive(Clone, PartialEq)]
+///
+/// Built with [`new`](Self::new) (its required members) and the `with_` setters (the
+/// optional ones), never with a struct literal: a member the spec adds later is then no
+/// breaking change.
+#[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ErrorLogLink {
     /// Task ID.
     pub workflow_id: Option<String>,
@@ -71,6 +106,55 @@ pub struct ErrorLogLink {
     pub create_at: Option<i64>,
     /// Update time as a UNIX timestamp in milliseconds (UTC).
     pub update_at: Option<i64>,
+}
+impl ErrorLogLink {
+    /// A `ErrorLogLink` with no member set.
+    pub fn new() -> Self {
+        ErrorLogLink {
+            workflow_id: None,
+            file_name: None,
+            status: None,
+            file_size: None,
+            file_link: None,
+            create_at: None,
+            update_at: None,
+        }
+    }
+    /// Sets `workflow_id`.
+    pub fn with_workflow_id(mut self, value: impl Into<String>) -> Self {
+        self.workflow_id = Some(value.into());
+        self
+    }
+    /// Sets `file_name`.
+    pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn with_status(mut self, value: impl Into<ErrorLogLinkStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `file_size`.
+    pub fn with_file_size(mut self, value: impl Into<String>) -> Self {
+        self.file_size = Some(value.into());
+        self
+    }
+    /// Sets `file_link`.
+    pub fn with_file_link(mut self, value: impl Into<String>) -> Self {
+        self.file_link = Some(value.into());
+        self
+    }
+    /// Sets `create_at`.
+    pub fn with_create_at(mut self, value: impl Into<i64>) -> Self {
+        self.create_at = Some(value.into());
+        self
+    }
+    /// Sets `update_at`.
+    pub fn with_update_at(mut self, value: impl Into<i64>) -> Self {
+        self.update_at = Some(value.into());
+        self
+    }
 }
 impl std::fmt::Debug for ErrorLogLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -297,12 +381,36 @@ impl<'de> serde::Deserialize<'de> for ErrorLogLinkStatus {
     }
 }
 /// Error body of CloudDC, RDS and CSS. Error bodies carry `error_code` and `error_msg`; the request ID is in the `X-Request-Id` response header.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Built with [`new`](Self::new) (its required members) and the `with_` setters (the
+/// optional ones), never with a struct literal: a member the spec adds later is then no
+/// breaking change.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Error code.
     pub error_code: Option<String>,
     /// Error message (the ShowLogsExportStatus document calls it the error description).
     pub error_msg: Option<String>,
+}
+impl ErrorResponse {
+    /// A `ErrorResponse` with no member set.
+    pub fn new() -> Self {
+        ErrorResponse {
+            error_code: None,
+            error_msg: None,
+        }
+    }
+    /// Sets `error_code`.
+    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `error_msg`.
+    pub fn with_error_msg(mut self, value: impl Into<String>) -> Self {
+        self.error_msg = Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "serde-both")]
 impl serde::Serialize for ErrorResponse {

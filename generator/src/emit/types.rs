@@ -117,10 +117,15 @@ fn emit_struct(
 ) -> TokenStream {
     let ident_name = ident(name);
     let sensitive = fields.iter().any(|f| f.sensitive);
+    // Without a required member, `new()` takes nothing: `Default` says the same.
+    let default = fields
+        .iter()
+        .all(Field::is_optional)
+        .then(|| quote!(Default,));
     let derives = if sensitive {
-        quote!(#[derive(Clone, PartialEq)])
+        quote!(#[derive(Clone, PartialEq, #default)])
     } else {
-        quote!(#[derive(Debug, Clone, PartialEq)])
+        quote!(#[derive(Debug, Clone, PartialEq, #default)])
     };
     let members = fields.iter().map(|field| {
         let doc = field_doc(field);
@@ -146,16 +151,92 @@ fn emit_struct(
     };
     let serde = super::serde_impls::struct_impls(name, fields, additional, usage, serde_feature);
     let links = emit_link_methods(name, fields);
+    let constructors = emit_constructors(name, fields, additional);
     quote! {
         #doc
+        ///
+        /// Built with [`new`](Self::new) (its required members) and the `with_` setters (the
+        /// optional ones), never with a struct literal: a member the spec adds later is then no
+        /// breaking change.
         #derives
+        #[non_exhaustive]
         pub struct #ident_name {
             #(#members)*
             #extra
         }
+        #constructors
         #debug
         #serde
         #links
+    }
+}
+
+/// `new` with the required members, in the spec's order, and a `with_<member>` setter per
+/// optional one: the struct is `#[non_exhaustive]`, so these are how code outside the crate
+/// builds it (a request body, or a response made up in a test), and adding an optional member
+/// to the spec breaks nobody. A required member added is a new argument of `new`, breaking, as
+/// `clientgen diff` says.
+fn emit_constructors(name: &str, fields: &[Field], additional: Option<&Additional>) -> TokenStream {
+    let ident_name = ident(name);
+    let required: Vec<&Field> = fields.iter().filter(|f| !f.is_optional()).collect();
+    let params = required.iter().map(|f| {
+        let name = ident(&f.name);
+        let ty = field_type(f);
+        quote!(#name: impl Into<#ty>)
+    });
+    let inits = fields.iter().map(|f| {
+        let name = ident(&f.name);
+        if f.is_optional() {
+            quote!(#name: None,)
+        } else {
+            quote!(#name: #name.into(),)
+        }
+    });
+    let extra = additional.map(|a| {
+        let name = ident(&a.name);
+        quote!(#name: std::collections::BTreeMap::new(),)
+    });
+    let setters = fields.iter().filter(|f| f.is_optional()).map(|f| {
+        let member = ident(&f.name);
+        let setter = quote::format_ident!("with_{}", f.name);
+        let mut ty = rust_type(&f.ty, Scope::Types);
+        if f.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let doc = doc_lines(&format!("Sets `{}`.", f.wire_name));
+        quote! {
+            #doc
+            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                self.#member = Some(value.into());
+                self
+            }
+        }
+    });
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let new_doc = if required.is_empty() {
+        doc_lines(&format!("A `{name}` with no member set."))
+    } else {
+        doc_lines(&format!(
+            "A `{name}` with its required members ({}); the others are unset.",
+            required
+                .iter()
+                .map(|f| format!("`{}`", f.wire_name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    };
+    quote! {
+        impl #ident_name {
+            #new_doc
+            #many
+            pub fn new(#(#params),*) -> Self {
+                #ident_name {
+                    #(#inits)*
+                    #extra
+                }
+            }
+            #(#setters)*
+        }
     }
 }
 
