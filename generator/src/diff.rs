@@ -22,6 +22,54 @@ pub enum Class {
     Compatible,
 }
 
+/// Every kind of change `diff` reports: its key, its class, and why. The README's table
+/// ("What regeneration guarantees") is checked against this list, and the test below checks
+/// the list against the kinds this module reports.
+pub const KINDS: &[(&str, &str, &str)] = &[
+    ("module-added", "compatible", "a spec (module) added"),
+    ("module-removed", "breaking", "a spec (module) removed"),
+    ("operation-added", "compatible", "an operation added: a new method"),
+    ("operation-removed", "breaking", "an operation removed: its method and types go"),
+    ("operation-moved", "compatible", "another method or path: the method is the same"),
+    ("operation-deprecated", "compatible", "the method gains `#[deprecated]` (a warning)"),
+    ("parameter-added", "breaking when required, else compatible", "a required parameter is a new argument; an optional one a new setter"),
+    ("parameter-removed", "breaking", "an argument or setter goes"),
+    ("parameter-type-changed", "breaking", "an argument's or setter's type changes"),
+    ("parameter-now-required", "breaking", "a setter becomes an argument"),
+    ("parameter-now-optional", "breaking", "an argument becomes a setter"),
+    ("parameter-constraints-changed", "breaking when tightened, else compatible", "values accepted before may be refused before sending (no signature changes)"),
+    ("body-added", "breaking when required, else compatible", "a required body is a new argument; an optional one a setter"),
+    ("body-removed", "breaking", "the body's argument or setter goes"),
+    ("body-type-changed", "breaking", "the body's type changes"),
+    ("body-requirement-changed", "breaking", "the body moves between argument and setter"),
+    ("status-added", "breaking for a success status, else compatible", "a second success status changes the type `send` returns; an error status is a new variant of a `#[non_exhaustive]` enum"),
+    ("status-removed", "breaking", "a variant of the operation's outcome goes"),
+    ("status-body-changed", "breaking", "a variant's payload type changes"),
+    ("type-added", "compatible", "a new type"),
+    ("type-removed", "breaking", "a type goes"),
+    ("type-kind-changed", "breaking", "a struct becomes an enum, an alias..."),
+    ("type-changed", "breaking", "an alias names another type"),
+    ("field-added", "breaking when required, else compatible", "structs are `#[non_exhaustive]`: an optional member is a new `with_` setter; a required one a new argument of `new` (and responses without it fail to decode)"),
+    ("field-removed", "breaking", "a field and its setter go"),
+    ("field-type-changed", "breaking", "a field's type changes"),
+    ("field-requirement-changed", "breaking", "a field becomes or stops being an `Option`"),
+    ("constructor-arguments-reordered", "breaking", "`new` takes the required members in another order (same-typed ones would swap silently)"),
+    ("enum-value-added", "compatible", "string enums are `#[non_exhaustive]`; the value decoded as `Unknown` before"),
+    ("enum-value-removed", "breaking", "a variant goes"),
+    ("enum-case-changed", "compatible", "values now match in any case, or exactly"),
+    ("variants-changed", "breaking", "a `oneOf`'s alternatives change"),
+    ("waiter-added", "compatible", "a new `wait_until_` method"),
+    ("waiter-removed", "breaking", "a `wait_until_` method goes"),
+    ("paginator-added", "compatible", "new `pages()` and `items()` methods"),
+    ("paginator-removed", "breaking", "`pages()` and `items()` go"),
+    ("paginator-changed", "breaking", "the paged items' type changes"),
+    ("credentials-added", "compatible", "an operation accepts another credential"),
+    ("credentials-dropped", "compatible", "an operation no longer requires credentials"),
+    ("credentials-required", "breaking", "an anonymous call now fails before sending without credentials"),
+    ("credentials-removed", "breaking", "a credential the configuration may hold is no longer accepted"),
+    ("conventions-changed", "compatible", "the service's declared conventions (request id headers, error members, bodiless `Content-Type`, JSON style): the client follows the server"),
+];
+
 /// The breaking kinds that leave every signature as it was: code using the client still
 /// compiles, and behaves differently (a value refused before sending, a call that now needs
 /// credentials). A checker of signatures such as cargo-semver-checks cannot see them;
@@ -937,6 +985,26 @@ mod tests {
             .iter()
             .map(|c| format!("{:?} {}: {}", c.class, c.kind, c.detail))
             .collect()
+    }
+
+    /// Every kind pushed in this file is listed in `KINDS`, and every listed kind is pushed.
+    #[test]
+    fn kinds_are_listed() {
+        let source = include_str!("diff.rs");
+        let code = &source[..source.find("#[cfg(test)]").expect("tests at the end")];
+        let listed: std::collections::BTreeSet<&str> = KINDS.iter().map(|k| k.0).collect();
+        // The code after the two lists: every `"word-word"` literal there is a kind pushed.
+        let lists = code.find("pub const BEHAVIOURAL_KINDS").expect("the lists");
+        let code = &code[lists + code[lists..].find("];").expect("the list's end")..];
+        let literal = regex::Regex::new(r#""([a-z]+(?:-[a-z]+)+)""#).expect("a regex");
+        let pushed: std::collections::BTreeSet<&str> = literal
+            .captures_iter(code)
+            .filter_map(|c| c.get(1).map(|m| m.as_str()))
+            .collect();
+        let behavioural: std::collections::BTreeSet<&str> =
+            BEHAVIOURAL_KINDS.iter().copied().collect();
+        assert!(behavioural.is_subset(&listed));
+        assert_eq!(pushed, listed, "KINDS and the kinds pushed differ");
     }
 
     #[test]

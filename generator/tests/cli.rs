@@ -506,3 +506,27 @@ fn the_readme_shows_diff_output_as_it_is() {
         );
     }
 }
+
+/// The README's table of what `diff` classes how is `diff::KINDS`, row for row.
+#[test]
+fn the_readme_table_of_diff_kinds_is_the_one_diff_applies() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let start = readme
+        .find("| kind | class | why |\n")
+        .expect("the README has the table");
+    let rows: Vec<&str> = readme[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    let expected: Vec<String> = clientgen::diff::KINDS
+        .iter()
+        .map(|(kind, class, why)| format!("| `{kind}` | {class} | {why} |"))
+        .collect();
+    assert_eq!(
+        rows, expected,
+        "regenerate the README table from diff::KINDS"
+    );
+}
