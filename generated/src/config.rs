@@ -767,7 +767,9 @@ impl ConfigBuilder {
     /// followed) fails the call (`ResponseErrorKind::Redirected`) and is never taken as the
     /// answer. The attempt and operation timeouts still apply (the runtime times each call);
     /// the connect and read timeouts are the client's own settings, and so is the client
-    /// certificate ([`client_identity`](Self::client_identity) cannot be combined with it).
+    /// certificate (set it on that client and declare it with
+    /// [`http_client_presents_identity`](Self::http_client_presents_identity);
+    /// [`client_identity`](Self::client_identity) cannot be combined with it).
     /// Pre-signed links are fetched by the runtime's own client, which never carries
     /// credentials (see [`link_http_client`](Self::link_http_client)).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
