@@ -4,6 +4,7 @@
 //! One request builder per operation, with the types of its outcomes.
 #![allow(
     clippy::large_enum_variant,
+    clippy::result_large_err,
     clippy::enum_variant_names,
     clippy::type_complexity,
     clippy::too_many_arguments

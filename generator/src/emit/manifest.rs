@@ -161,7 +161,7 @@ pub fn lib_rs(apis: &[Api], for_include: bool) -> TokenStream {
         pub use download::{DownloadError, PresignedLink, Progress, Save, Saved};
         pub use error::{
             ConstructionError, DispatchError, Error, RawResponse, ResponseError, ResponseErrorKind,
-            ServiceError, TimeoutError, TimeoutKind,
+            ServiceError, TimeoutError, TimeoutKind, Untyped, UntypedError,
         };
         pub use response::{ByteStream, Outcome, ResponseValue};
         pub use paginate::{Items, PageError, Pages};

@@ -44,10 +44,12 @@ fn operations_head(api: &Api) -> TokenStream {
     };
     quote! {
         #doc
-        // Outcome types are the spec's (a list of maps of lists...), named or not; a builder's
-        // constructor takes each required input, which may well be more than seven.
+        // Outcome types are the spec's (a list of maps of lists...), named or not, and an
+        // error holds its operation's error inline, to be matched (`result_large_err`); a
+        // builder's constructor takes each required input, which may well be more than seven.
         #![allow(
             clippy::large_enum_variant,
+            clippy::result_large_err,
             clippy::enum_variant_names,
             clippy::type_complexity,
             clippy::too_many_arguments
