@@ -12,7 +12,8 @@ use std::fmt;
 /// A documented error status is matched through [`ServiceError`]'s public fields:
 /// `Err(Error::Service(ServiceError { kind: ListLogsJobError::Conflict(body), .. }))`.
 /// Errors of different operations have different types; [`into_untyped`](Self::into_untyped)
-/// gives them one ([`UntypedError`]).
+/// gives them one ([`UntypedError`]), and each service's error type (`css::CssError`) takes the
+/// error of any of its operations with `?`.
 ///
 /// The operation's error is held inline (so that it can be matched), so the size of an
 /// `Error<E>` grows with the largest documented error body; the generated decoders allow
@@ -252,6 +253,54 @@ impl fmt::Display for Untyped {
 impl std::error::Error for Untyped {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.0.source()
+    }
+}
+
+/// The accessors of an [`Error`] that do not depend on its operation's error type, as one
+/// object type: a service's error type (`<module>::<Module>Error`) reads them from whichever
+/// operation's error it holds with one `match`, rather than one per accessor.
+pub(crate) trait AnyError: std::error::Error {
+    fn status(&self) -> Option<StatusCode>;
+    fn code(&self) -> Option<&str>;
+    fn message(&self) -> Option<&str>;
+    fn request_id(&self) -> Option<&str>;
+    fn raw_response(&self) -> Option<&RawResponse>;
+    fn operation(&self) -> Option<&'static str>;
+    fn is_retryable(&self) -> bool;
+    fn is_throttling(&self) -> bool;
+}
+
+impl<E: std::error::Error + 'static> AnyError for Error<E> {
+    fn status(&self) -> Option<StatusCode> {
+        Error::status(self)
+    }
+
+    fn code(&self) -> Option<&str> {
+        Error::code(self)
+    }
+
+    fn message(&self) -> Option<&str> {
+        Error::message(self)
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        Error::request_id(self)
+    }
+
+    fn raw_response(&self) -> Option<&RawResponse> {
+        Error::raw_response(self)
+    }
+
+    fn operation(&self) -> Option<&'static str> {
+        Error::operation(self)
+    }
+
+    fn is_retryable(&self) -> bool {
+        Error::is_retryable(self)
+    }
+
+    fn is_throttling(&self) -> bool {
+        Error::is_throttling(self)
     }
 }
 

@@ -147,7 +147,7 @@ impl ExportServerLogs {
         Ok(request)
     }
 }
-/// The documented error responses of `ExportServerLogs` (and of the operations whose error type is an alias of this one), found in [`Error::Service`].
+/// The documented error responses of `ExportServerLogs` (and of the operations whose error type is an alias of this one), found in [`Error::Service`]. An `Error<ExportServerLogsError>` converts into the service's [`ClouddcError`](super::ClouddcError) (`?`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ExportServerLogsError {

@@ -256,7 +256,7 @@ impl ListLogsJob {
         crate::Items::new(self.pages(), take)
     }
 }
-/// The documented error responses of `ListLogsJob` (and of the operations whose error type is an alias of this one), found in [`Error::Service`].
+/// The documented error responses of `ListLogsJob` (and of the operations whose error type is an alias of this one), found in [`Error::Service`]. An `Error<ListLogsJobError>` converts into the service's [`CssError`](super::CssError) (`?`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ListLogsJobError {

@@ -180,7 +180,7 @@ impl CreateRedislogDownloadLink {
         Ok(request)
     }
 }
-/// The documented error responses of `CreateRedislogDownloadLink` (and of the operations whose error type is an alias of this one), found in [`Error::Service`].
+/// The documented error responses of `CreateRedislogDownloadLink` (and of the operations whose error type is an alias of this one), found in [`Error::Service`]. An `Error<CreateRedislogDownloadLinkError>` converts into the service's [`DcsError`](super::DcsError) (`?`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum CreateRedislogDownloadLinkError {

@@ -170,7 +170,7 @@ impl DownloadErrorlog {
         )
     }
 }
-/// The documented error responses of `DownloadErrorlog` (and of the operations whose error type is an alias of this one), found in [`Error::Service`].
+/// The documented error responses of `DownloadErrorlog` (and of the operations whose error type is an alias of this one), found in [`Error::Service`]. An `Error<DownloadErrorlogError>` converts into the service's [`RdsError`](super::RdsError) (`?`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum DownloadErrorlogError {
