@@ -4,12 +4,24 @@
 //! Errors of a call, in layers: what kind of failure, then (for documented error statuses)
 //! the operation's own error type.
 
+use crate::retry::{AttemptOutcome, Classification, RetryClassifier, StandardClassifier};
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use std::fmt;
 
 /// Why a call failed. `E` is the operation's documented error statuses.
+///
+/// A documented error status is matched through [`ServiceError`]'s public fields:
+/// `Err(Error::Service(ServiceError { kind: ListLogsJobError::Conflict(body), .. }))`.
+/// Errors of different operations have different types; [`into_untyped`](Self::into_untyped)
+/// gives them one ([`UntypedError`]), and each service's error type (`css::CssError`) takes the
+/// error of any of its operations with `?`.
+///
+/// The operation's error is held inline (so that it can be matched), so the size of an
+/// `Error<E>` grows with the largest documented error body; the generated decoders allow
+/// clippy's `result_large_err` for it. Code returning many of them can box them, or keep
+/// [`UntypedError`]s, which are small.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E> {
@@ -29,7 +41,7 @@ pub enum Error<E> {
 impl<E> Error<E> {
     pub(crate) fn service(kind: E, raw: RawResponse) -> Self {
         Error::Service(ServiceError {
-            kind: Box::new(kind),
+            kind,
             raw: Box::new(raw),
             operation: "",
         })
@@ -89,7 +101,7 @@ impl<E> Error<E> {
     /// The operation's documented error, if that is what this is.
     pub fn as_service_error(&self) -> Option<&E> {
         match self {
-            Error::Service(e) => Some(e.kind.as_ref()),
+            Error::Service(e) => Some(&e.kind),
             _ => None,
         }
     }
@@ -97,9 +109,201 @@ impl<E> Error<E> {
     /// Consumes the error, returning the operation's documented error if that is what it is.
     pub fn into_service_error(self) -> Option<E> {
         match self {
-            Error::Service(e) => Some(*e.kind),
+            Error::Service(e) => Some(e.kind),
             _ => None,
         }
+    }
+
+    /// The operation that answered with a documented error status (its `operationId`); `None`
+    /// for the other kinds of error.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Service(e) if !e.operation.is_empty() => Some(e.operation),
+            _ => None,
+        }
+    }
+
+    /// Whether the failure is worth another call: what the runtime's default retry classifier
+    /// ([`StandardClassifier`](crate::retry::StandardClassifier)) says of the attempt that
+    /// ended it. So true for HTTP 429, 500, 502, 503 and 504 (documented or not), a failed
+    /// connection, and an attempt that timed out (the attempt timeout, or the read timeout);
+    /// false for other statuses, an invalid argument, the operation timeout (the call's whole
+    /// time, retries included, is spent), a redirect, a body over a size limit and other
+    /// transport failures (the request may have been performed).
+    ///
+    /// The call itself already retried as configured: a retryable error came after the last
+    /// attempt the [`RetryConfig`](crate::RetryConfig) allowed (or after the only one, for a
+    /// request that may have reached the server and is not safe to repeat). A classifier of
+    /// your own (`ConfigBuilder::retry_classifier`) is not consulted.
+    pub fn is_retryable(&self) -> bool {
+        self.attempt_outcome().is_some_and(|outcome| {
+            matches!(
+                StandardClassifier.classify(&outcome),
+                Classification::Retry { .. }
+            )
+        })
+    }
+
+    /// Whether the service throttled the call: HTTP 429 (Too Many Requests), documented or
+    /// not. Throttling is retryable ([`is_retryable`](Self::is_retryable)).
+    pub fn is_throttling(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// How the attempt that ended the call looked to the retry classifier, when the
+    /// classifier was asked about it: the transport classifies its attempts through this, so
+    /// [`is_retryable`](Self::is_retryable) cannot disagree with the retries made. `None` for
+    /// what no classifier sees: an invalid argument, the operation timeout, a redirect, a
+    /// success body over the size limit, a broken download limit.
+    pub(crate) fn attempt_outcome(&self) -> Option<AttemptOutcome<'_>> {
+        match self {
+            Error::Construction(_) => None,
+            Error::Timeout(e) => match e.kind {
+                // reqwest reports a connect timeout as a failed connection too: the request
+                // surely never left.
+                TimeoutKind::Connect => Some(AttemptOutcome::ConnectFailed),
+                TimeoutKind::Attempt => Some(AttemptOutcome::TimedOut),
+                TimeoutKind::Operation => None,
+            },
+            Error::Dispatch(e) => match &e.source {
+                Some(source) if source.is_connect() => Some(AttemptOutcome::ConnectFailed),
+                Some(source) if source.is_timeout() => Some(AttemptOutcome::TimedOut),
+                Some(_) => Some(AttemptOutcome::OtherFailure),
+                None => None,
+            },
+            Error::Response(e) => match e.kind {
+                ResponseErrorKind::Redirected
+                | ResponseErrorKind::BodyTooLarge {
+                    error_status: false,
+                    ..
+                } => None,
+                ResponseErrorKind::UndocumentedStatus
+                | ResponseErrorKind::Decode { .. }
+                | ResponseErrorKind::BodyTooLarge {
+                    error_status: true, ..
+                } => Some(AttemptOutcome::Response {
+                    status: e.raw.status,
+                    headers: &e.raw.headers,
+                }),
+            },
+            Error::Service(e) => Some(AttemptOutcome::Response {
+                status: e.raw.status,
+                headers: &e.raw.headers,
+            }),
+        }
+    }
+
+    /// The same error with the operation's error type erased: errors of different
+    /// operations (and services) then have one type, [`UntypedError`], to keep together or
+    /// return. Everything but the type is kept: the kind of error, status, code, message,
+    /// request id, raw response, operation name, and the operation's error itself, whose
+    /// `Display` text is the message's and which [`Untyped::downcast_ref`] gives back.
+    pub fn into_untyped(self) -> UntypedError
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        match self {
+            Error::Construction(e) => Error::Construction(e),
+            Error::Timeout(e) => Error::Timeout(e),
+            Error::Dispatch(e) => Error::Dispatch(e),
+            Error::Response(e) => Error::Response(e),
+            Error::Service(e) => Error::Service(ServiceError {
+                kind: Untyped(Box::new(e.kind)),
+                raw: e.raw,
+                operation: e.operation,
+            }),
+        }
+    }
+}
+
+/// The error of any operation: [`Error::into_untyped`].
+pub type UntypedError = Error<Untyped>;
+
+/// An operation's documented error with its type erased ([`Error::into_untyped`]): it shows
+/// as the typed error did (`Display`, `Debug`), and [`downcast_ref`](Self::downcast_ref) gives
+/// the typed error back.
+pub struct Untyped(Box<dyn std::error::Error + Send + Sync>);
+
+impl Untyped {
+    /// The operation's error, if it is an `E` (`css::operations::ListLogsJobError`).
+    pub fn downcast_ref<E: std::error::Error + 'static>(&self) -> Option<&E> {
+        self.0.downcast_ref()
+    }
+
+    /// Whether the operation's error is an `E`.
+    pub fn is<E: std::error::Error + 'static>(&self) -> bool {
+        self.0.is::<E>()
+    }
+
+    /// The operation's error, if it is an `E`; else `self`, unchanged.
+    pub fn downcast<E: std::error::Error + 'static>(self) -> Result<E, Self> {
+        self.0.downcast().map(|e| *e).map_err(Untyped)
+    }
+}
+
+impl fmt::Debug for Untyped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for Untyped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Untyped {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+/// The accessors of an [`Error`] that do not depend on its operation's error type, as one
+/// object type: a service's error type (`<module>::<Module>Error`) reads them from whichever
+/// operation's error it holds with one `match`, rather than one per accessor.
+pub(crate) trait AnyError: std::error::Error {
+    fn status(&self) -> Option<StatusCode>;
+    fn code(&self) -> Option<&str>;
+    fn message(&self) -> Option<&str>;
+    fn request_id(&self) -> Option<&str>;
+    fn raw_response(&self) -> Option<&RawResponse>;
+    fn operation(&self) -> Option<&'static str>;
+    fn is_retryable(&self) -> bool;
+    fn is_throttling(&self) -> bool;
+}
+
+impl<E: std::error::Error + 'static> AnyError for Error<E> {
+    fn status(&self) -> Option<StatusCode> {
+        Error::status(self)
+    }
+
+    fn code(&self) -> Option<&str> {
+        Error::code(self)
+    }
+
+    fn message(&self) -> Option<&str> {
+        Error::message(self)
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        Error::request_id(self)
+    }
+
+    fn raw_response(&self) -> Option<&RawResponse> {
+        Error::raw_response(self)
+    }
+
+    fn operation(&self) -> Option<&'static str> {
+        Error::operation(self)
+    }
+
+    fn is_retryable(&self) -> bool {
+        Error::is_retryable(self)
+    }
+
+    fn is_throttling(&self) -> bool {
+        Error::is_throttling(self)
     }
 }
 
@@ -122,7 +326,7 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
             Error::Timeout(e) => Some(e),
             Error::Dispatch(e) => Some(e),
             Error::Response(e) => Some(e),
-            Error::Service(e) => Some(e.kind.as_ref()),
+            Error::Service(e) => Some(&e.kind),
         }
     }
 }
@@ -498,14 +702,21 @@ impl fmt::Display for ResponseError {
 impl std::error::Error for ResponseError {}
 
 /// A documented error status, decoded into the operation's error type `E`.
+///
+/// The fields are public, so the decoded error can be matched in place:
+/// `Error::Service(ServiceError { kind: ListLogsJobError::Conflict(body), raw, .. })`
+/// (`..` is required: fields may be added).
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct ServiceError<E> {
-    /// Boxed: an operation's error type holds the documented bodies, which can be large,
-    /// and every `Result` of the call would be as large as it (clippy's `result_large_err`).
-    kind: Box<E>,
-    raw: Box<RawResponse>,
-    /// The operation (its `operationId`), set once the call knows it.
-    operation: &'static str,
+    /// The decoded error: the documented status's variant, with its body. Held inline, not
+    /// boxed, so that a pattern can reach into it (see [`Error`] on its size).
+    pub kind: E,
+    /// The response as received (boxed: headers and body are large, and most code never
+    /// looks at them).
+    pub raw: Box<RawResponse>,
+    /// The operation that returned the error (its `operationId`).
+    pub operation: &'static str,
 }
 
 impl<E> ServiceError<E> {
@@ -520,7 +731,7 @@ impl<E> ServiceError<E> {
     }
 
     pub fn into_kind(self) -> E {
-        *self.kind
+        self.kind
     }
 
     pub fn raw(&self) -> &RawResponse {
@@ -893,6 +1104,182 @@ impl<'de> serde::de::Visitor<'de> for Members<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An operation's error type, as generated.
+    #[derive(Debug, Clone, PartialEq)]
+    enum Documented {
+        BadRequest(String),
+        TooManyRequests,
+    }
+
+    impl fmt::Display for Documented {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                Documented::BadRequest(_) => f.write_str("BadRequest (HTTP 400)"),
+                Documented::TooManyRequests => f.write_str("TooManyRequests (HTTP 429)"),
+            }
+        }
+    }
+
+    impl std::error::Error for Documented {}
+
+    /// A response read under the default conventions, with a request id.
+    fn raw(status: u16, body: &str) -> RawResponse {
+        let conventions = &crate::conventions::Conventions::DEFAULT;
+        let (error_code, error_message) = super::error_fields(body.as_bytes(), conventions);
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", "req-1".parse().unwrap());
+        RawResponse {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers,
+            body: Bytes::copy_from_slice(body.as_bytes()),
+            error_code,
+            error_message,
+            attempts: 1,
+            truncated_at: None,
+            conventions,
+        }
+    }
+
+    fn service(kind: Documented, status: u16) -> Error<Documented> {
+        let body = r#"{"code":"E.1","message":"slow down"}"#;
+        Error::service(kind, raw(status, body)).in_operation("ListThings")
+    }
+
+    /// What the transport asks the default classifier about a response with `status`.
+    fn classifier_retries(status: u16) -> bool {
+        let raw = raw(status, "");
+        let outcome = AttemptOutcome::Response {
+            status: raw.status(),
+            headers: raw.headers(),
+        };
+        matches!(
+            StandardClassifier.classify(&outcome),
+            Classification::Retry { .. }
+        )
+    }
+
+    #[test]
+    fn is_retryable_is_the_default_classifiers_verdict_on_every_status() {
+        for status in 100..=599 {
+            let expected = classifier_retries(status);
+            let documented = Error::service(Documented::TooManyRequests, raw(status, ""));
+            let undocumented = Error::<Documented>::undocumented(raw(status, ""));
+            assert_eq!(documented.is_retryable(), expected, "documented {status}");
+            assert_eq!(undocumented.is_retryable(), expected, "undocumented {status}");
+            assert_eq!(documented.is_throttling(), status == 429, "{status}");
+        }
+        assert!(service(Documented::TooManyRequests, 429).is_retryable());
+        assert!(service(Documented::TooManyRequests, 503).is_retryable());
+        assert!(!service(Documented::BadRequest("x".into()), 400).is_retryable());
+        assert!(service(Documented::TooManyRequests, 429).is_throttling());
+        assert!(!service(Documented::TooManyRequests, 503).is_throttling());
+    }
+
+    #[test]
+    fn is_retryable_for_failures_without_a_documented_status() {
+        let limit = std::time::Duration::from_secs(1);
+        let timeout = |kind| Error::<Documented>::Timeout(TimeoutError::new(kind, limit));
+        assert!(timeout(TimeoutKind::Attempt).is_retryable());
+        assert!(timeout(TimeoutKind::Connect).is_retryable());
+        assert!(Error::<Documented>::Timeout(TimeoutError::read(limit)).is_retryable());
+        // The call's whole time is spent, retries included.
+        assert!(!timeout(TimeoutKind::Operation).is_retryable());
+        assert!(!timeout(TimeoutKind::Attempt).is_throttling());
+        let invalid = Error::<Documented>::from(ConstructionError::new("id", "empty"));
+        assert!(!invalid.is_retryable());
+        // A body that does not decode is judged by its status.
+        let garbled = |status| {
+            Error::<Documented>::Response(ResponseError::decode(raw(status, "{"), "EOF"))
+        };
+        assert!(garbled(503).is_retryable());
+        assert!(!garbled(200).is_retryable());
+        // What the transport never classifies: a redirect, a success body over the limit.
+        let response = |kind| {
+            Error::<Documented>::Response(ResponseError {
+                kind,
+                raw: Box::new(raw(503, "")),
+            })
+        };
+        assert!(!response(ResponseErrorKind::Redirected).is_retryable());
+        let too_large = |error_status| ResponseErrorKind::BodyTooLarge {
+            limit: 1,
+            error_status,
+        };
+        assert!(!response(too_large(false)).is_retryable());
+        assert!(response(too_large(true)).is_retryable());
+        // A broken download limit happens after the call.
+        let stalled = DispatchError::limit_broken(StreamLimit::Deadline { limit });
+        assert!(!Error::<Documented>::Dispatch(stalled).is_retryable());
+    }
+
+    #[test]
+    fn service_errors_match_in_place() {
+        let error = service(Documented::BadRequest("bad".into()), 400);
+        match &error {
+            Error::Service(ServiceError {
+                kind: Documented::BadRequest(body),
+                raw,
+                operation,
+                ..
+            }) => {
+                assert_eq!(body, "bad");
+                assert_eq!(raw.status(), StatusCode::BAD_REQUEST);
+                assert_eq!(*operation, "ListThings");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(error.operation(), Some("ListThings"));
+        assert_eq!(
+            Error::service(Documented::TooManyRequests, raw(429, "")).operation(),
+            None
+        );
+        assert_eq!(
+            error.into_service_error(),
+            Some(Documented::BadRequest("bad".into()))
+        );
+    }
+
+    #[test]
+    fn untyped_errors_keep_everything_but_the_type() {
+        let typed = service(Documented::TooManyRequests, 429);
+        let shown = typed.to_string();
+        let untyped: UntypedError = typed.into_untyped();
+        assert_eq!(untyped.to_string(), shown);
+        assert!(shown.contains("TooManyRequests (HTTP 429)"), "{shown}");
+        assert_eq!(untyped.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+        assert_eq!(untyped.code(), Some("E.1"));
+        assert_eq!(untyped.message(), Some("slow down"));
+        assert_eq!(untyped.request_id(), Some("req-1"));
+        assert_eq!(untyped.operation(), Some("ListThings"));
+        assert!(untyped.is_retryable() && untyped.is_throttling());
+        assert_eq!(untyped.raw_response().map(|r| r.body().len()), Some(36));
+        let Error::Service(ServiceError { kind, .. }) = &untyped else {
+            panic!("{untyped:?}");
+        };
+        assert_eq!(kind.to_string(), "TooManyRequests (HTTP 429)");
+        assert_eq!(format!("{kind:?}"), "TooManyRequests");
+        assert!(kind.is::<Documented>());
+        assert_eq!(
+            kind.downcast_ref::<Documented>(),
+            Some(&Documented::TooManyRequests)
+        );
+        assert!(kind.downcast_ref::<ConstructionError>().is_none());
+        let kind = untyped.into_service_error().unwrap();
+        let kind = kind.downcast::<ConstructionError>().unwrap_err();
+        assert_eq!(kind.downcast::<Documented>().ok(), Some(Documented::TooManyRequests));
+        // Other kinds of error are kept as they are; errors of any operation share a type.
+        let limit = std::time::Duration::from_secs(2);
+        let other: Error<std::convert::Infallible> =
+            Error::Timeout(TimeoutError::new(TimeoutKind::Attempt, limit));
+        let all: Vec<UntypedError> = vec![
+            other.into_untyped(),
+            service(Documented::BadRequest("b".into()), 400).into_untyped(),
+        ];
+        assert!(matches!(&all[0], Error::Timeout(e) if e.limit() == limit));
+        assert!(all[0].is_retryable() && !all[1].is_retryable());
+        assert_eq!(all[1].status(), Some(StatusCode::BAD_REQUEST));
+    }
 
     #[test]
     fn decode_messages_never_quote_body_values() {

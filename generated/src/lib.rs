@@ -52,7 +52,7 @@ pub use download::{DownloadError, PresignedLink, Progress, Save, Saved};
 pub use enums::UnknownValue;
 pub use error::{
     ConstructionError, DispatchError, Error, RawResponse, ResponseError,
-    ResponseErrorKind, ServiceError, TimeoutError, TimeoutKind,
+    ResponseErrorKind, ServiceError, TimeoutError, TimeoutKind, Untyped, UntypedError,
 };
 pub use response::{ByteStream, Outcome, ResponseValue};
 pub use paginate::{Items, PageError, Pages};

@@ -302,13 +302,6 @@ impl Transport {
                     Err(Error::Response(ResponseError::redirected(response))),
                 ),
                 Err(Failure::Send(e) | Failure::Body(e)) => {
-                    let seen = if e.is_connect() {
-                        AttemptOutcome::ConnectFailed
-                    } else if e.is_timeout() {
-                        AttemptOutcome::TimedOut
-                    } else {
-                        AttemptOutcome::OtherFailure
-                    };
                     let error = if e.is_timeout() {
                         // Connecting, or else the read timeout: reqwest has no other limit.
                         if e.is_connect() {
@@ -322,6 +315,11 @@ impl Transport {
                     } else {
                         Error::Dispatch(DispatchError::new(e))
                     };
+                    // What the classifier sees is what `Error::is_retryable` asks it: one
+                    // mapping from the error, so the two cannot disagree.
+                    let seen = error
+                        .attempt_outcome()
+                        .unwrap_or(AttemptOutcome::OtherFailure);
                     let reached = !matches!(seen, AttemptOutcome::ConnectFailed);
                     match &error {
                         Error::Timeout(e) => hooks.iter().for_each(|h| h.after_failure(e, &context)),
@@ -344,15 +342,13 @@ impl Transport {
                     (classifier.classify(&seen), reached, Err(Error::Dispatch(e)))
                 }
                 Err(Failure::Attempt(limit)) => {
-                    let error = TimeoutError::new(TimeoutKind::Attempt, limit);
+                    let timeout = TimeoutError::new(TimeoutKind::Attempt, limit);
                     for hook in hooks {
-                        hook.after_failure(&error, &context);
+                        hook.after_failure(&timeout, &context);
                     }
-                    (
-                        classifier.classify(&AttemptOutcome::TimedOut),
-                        true,
-                        Err(Error::Timeout(error)),
-                    )
+                    let error = Error::Timeout(timeout);
+                    let seen = error.attempt_outcome().unwrap_or(AttemptOutcome::TimedOut);
+                    (classifier.classify(&seen), true, Err(error))
                 }
             };
             // A token the server refused (401) is replaced, and the request sent once more

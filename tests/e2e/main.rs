@@ -49,5 +49,6 @@ mod paths;
 mod redaction;
 mod redirects;
 mod requests;
+mod service_errors;
 mod undocumented;
 mod validation;

@@ -91,3 +91,79 @@ pub mod security {
         kind: crate::auth::SchemeKind::Signed,
     };
 }
+/// Any error of this service's operations: the [`Error`](crate::Error) of one of them, in the variant of its error type (operations documenting the same errors share one).
+///
+/// The error of every operation converts into it (`From`), so one function returning `Result<_, ClouddcError>` can call any of them with `?`. Its accessors read the error it holds; to handle a documented error, match the variant and the error in it: `ClouddcError::ExportServerLogs(Error::Service(ServiceError { kind: ExportServerLogsError::.., .. }))`. [`into_untyped`](Self::into_untyped) makes it the error of any operation of any service.
+#[derive(Debug)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+pub enum ClouddcError {
+    /// An error of `ExportServerLogs`, `ShowLogsExportStatus` or `DownloadServerLogs`, which document the same errors.
+    ExportServerLogs(crate::Error<operations::ExportServerLogsError>),
+}
+impl From<crate::Error<operations::ExportServerLogsError>> for ClouddcError {
+    fn from(error: crate::Error<operations::ExportServerLogsError>) -> Self {
+        ClouddcError::ExportServerLogs(error)
+    }
+}
+impl ClouddcError {
+    /// The error held, whichever the variant, through the accessors every `Error` has.
+    fn any(&self) -> &dyn crate::error::AnyError {
+        match self {
+            ClouddcError::ExportServerLogs(error) => error,
+        }
+    }
+    /// The HTTP status, when there was a response.
+    pub fn status(&self) -> Option<reqwest::StatusCode> {
+        self.any().status()
+    }
+    /// The service's error code, where the spec's conventions say ([`CONVENTIONS`]).
+    pub fn code(&self) -> Option<&str> {
+        self.any().code()
+    }
+    /// The service's error message, where the spec's conventions say.
+    pub fn message(&self) -> Option<&str> {
+        self.any().message()
+    }
+    /// The request id the service gave the call, for support requests.
+    pub fn request_id(&self) -> Option<&str> {
+        self.any().request_id()
+    }
+    /// The response, when there was one.
+    pub fn raw_response(&self) -> Option<&crate::RawResponse> {
+        self.any().raw_response()
+    }
+    /// The operation that answered with a documented error status (its
+    /// `operationId`); `None` for the other kinds of error.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.any().operation()
+    }
+    /// Whether the failure is worth another call, as the runtime's default retry
+    /// classifier says ([`Error::is_retryable`](crate::Error::is_retryable)).
+    pub fn is_retryable(&self) -> bool {
+        self.any().is_retryable()
+    }
+    /// Whether the service throttled the call (HTTP 429).
+    pub fn is_throttling(&self) -> bool {
+        self.any().is_throttling()
+    }
+    /// The error with its operation's error type erased
+    /// ([`Error::into_untyped`](crate::Error::into_untyped)).
+    pub fn into_untyped(self) -> crate::UntypedError {
+        match self {
+            ClouddcError::ExportServerLogs(error) => error.into_untyped(),
+        }
+    }
+}
+/// As the error held.
+impl std::fmt::Display for ClouddcError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self.any(), f)
+    }
+}
+/// Transparent: the source is the error held's.
+impl std::error::Error for ClouddcError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(self.any())
+    }
+}

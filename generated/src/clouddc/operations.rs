@@ -4,6 +4,7 @@
 //! One request builder per operation, with the types of its outcomes.
 #![allow(
     clippy::large_enum_variant,
+    clippy::result_large_err,
     clippy::enum_variant_names,
     clippy::type_complexity,
     clippy::too_many_arguments
@@ -148,7 +149,7 @@ impl ExportServerLogs {
         Ok(request)
     }
 }
-/// The documented error responses of `ExportServerLogs` (and of the operations whose error type is an alias of this one), found in [`Error::Service`].
+/// The documented error responses of `ExportServerLogs` (and of the operations whose error type is an alias of this one), found in [`Error::Service`]. An `Error<ExportServerLogsError>` converts into the service's [`ClouddcError`](super::ClouddcError) (`?`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ExportServerLogsError {

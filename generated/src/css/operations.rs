@@ -4,6 +4,7 @@
 //! One request builder per operation, with the types of its outcomes.
 #![allow(
     clippy::large_enum_variant,
+    clippy::result_large_err,
     clippy::enum_variant_names,
     clippy::type_complexity,
     clippy::too_many_arguments
@@ -257,7 +258,7 @@ impl ListLogsJob {
         crate::Items::new(self.pages(), take)
     }
 }
-/// The documented error responses of `ListLogsJob` (and of the operations whose error type is an alias of this one), found in [`Error::Service`].
+/// The documented error responses of `ListLogsJob` (and of the operations whose error type is an alias of this one), found in [`Error::Service`]. An `Error<ListLogsJobError>` converts into the service's [`CssError`](super::CssError) (`?`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ListLogsJobError {

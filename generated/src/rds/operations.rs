@@ -4,6 +4,7 @@
 //! One request builder per operation, with the types of its outcomes.
 #![allow(
     clippy::large_enum_variant,
+    clippy::result_large_err,
     clippy::enum_variant_names,
     clippy::type_complexity,
     clippy::too_many_arguments
@@ -171,7 +172,7 @@ impl DownloadErrorlog {
         )
     }
 }
-/// The documented error responses of `DownloadErrorlog` (and of the operations whose error type is an alias of this one), found in [`Error::Service`].
+/// The documented error responses of `DownloadErrorlog` (and of the operations whose error type is an alias of this one), found in [`Error::Service`]. An `Error<DownloadErrorlogError>` converts into the service's [`RdsError`](super::RdsError) (`?`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum DownloadErrorlogError {

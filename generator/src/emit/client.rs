@@ -65,6 +65,10 @@ pub fn emit_module_root(api: &Api) -> TokenStream {
     };
     let security = super::security::emit_security_module(api);
     let conventions = emit_conventions(&api.conventions);
+    let service_error = api
+        .service_error
+        .as_ref()
+        .map(super::errors::emit_service_error);
     // `client` and `operations` allow their own lints as inner attributes: an outer one
     // here and a module doc there would mix attribute styles once a build script inlines them.
     quote! {
@@ -85,6 +89,8 @@ pub fn emit_module_root(api: &Api) -> TokenStream {
         #conventions
 
         #security
+
+        #service_error
     }
 }
 

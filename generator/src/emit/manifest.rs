@@ -193,7 +193,7 @@ pub fn lib_rs(apis: &[Api], for_include: bool, serde_feature: Option<&str>) -> T
         pub use enums::UnknownValue;
         pub use error::{
             ConstructionError, DispatchError, Error, RawResponse, ResponseError, ResponseErrorKind,
-            ServiceError, TimeoutError, TimeoutKind,
+            ServiceError, TimeoutError, TimeoutKind, Untyped, UntypedError,
         };
         pub use response::{ByteStream, Outcome, ResponseValue};
         pub use paginate::{Items, PageError, Pages};

@@ -1,11 +1,13 @@
 //! Emit: the model to Rust tokens, one emitter per concern.
 //!
 //! `types` (schemas), `operations` (request builders and outcomes), `client` (the service
-//! client and module root), `manifest` (the crate around them), `runtime` (support code
-//! copied as it is). Emitters read only the model.
+//! client and module root), `errors` (the service's error type, in the module root),
+//! `manifest` (the crate around them), `runtime` (support code copied as it is). Emitters read
+//! only the model.
 
 mod client;
 mod docs;
+mod errors;
 mod manifest;
 mod operations;
 mod runtime;

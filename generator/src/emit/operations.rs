@@ -14,11 +14,9 @@ use quote::{format_ident, quote};
 
 /// The module's `operations.rs`.
 pub fn render_operations(api: &Api) -> String {
-    render_items(&api.source, operations_head(api), &items_of(api), &|(
-        op,
-        shared,
-    )| {
-        emit_operation(op, shared.as_deref())
+    let service_error = api.service_error.as_ref().map(|s| s.name.as_str());
+    render_items(&api.source, operations_head(api), &api.operations, &|op| {
+        emit_operation(op, service_error)
     })
 }
 
@@ -44,10 +42,12 @@ fn operations_head(api: &Api) -> TokenStream {
     };
     quote! {
         #doc
-        // Outcome types are the spec's (a list of maps of lists...), named or not; a builder's
-        // constructor takes each required input, which may well be more than seven.
+        // Outcome types are the spec's (a list of maps of lists...), named or not, and an
+        // error holds its operation's error inline, to be matched (`result_large_err`); a
+        // builder's constructor takes each required input, which may well be more than seven.
         #![allow(
             clippy::large_enum_variant,
+            clippy::result_large_err,
             clippy::enum_variant_names,
             clippy::type_complexity,
             clippy::too_many_arguments
@@ -59,11 +59,6 @@ fn operations_head(api: &Api) -> TokenStream {
         use crate::transport::{Reply, Request, Transport};
         use crate::{Error, #response_value};
     }
-}
-
-fn items_of(api: &Api) -> Vec<(&Operation, Option<String>)> {
-    let shared = shared_error_types(&api.operations);
-    api.operations.iter().zip(shared).collect()
 }
 
 /// A value the request builder holds: a parameter or the body.
@@ -141,43 +136,13 @@ pub(super) fn inputs(op: &Operation) -> Vec<Input> {
     inputs
 }
 
-/// Operations documenting the same errors (statuses, variants and bodies) share one error
-/// type: per operation, the earlier operation whose error type it aliases, if any.
-fn shared_error_types(operations: &[Operation]) -> Vec<Option<String>> {
-    let mut first: std::collections::BTreeMap<String, String> = Default::default();
-    operations
-        .iter()
-        .map(|op| {
-            let key: Vec<String> = op
-                .error_responses()
-                .map(|r| {
-                    format!(
-                        "{}|{}|{}",
-                        r.variant,
-                        status_label(r.status),
-                        body_type(&r.body)
-                    )
-                })
-                .collect();
-            let key = key.join(";");
-            match first.get(&key) {
-                Some(owner) => Some(format!("{owner}Error")),
-                None => {
-                    first.insert(key, op.type_name.clone());
-                    None
-                }
-            }
-        })
-        .collect()
-}
-
-/// `shared`: the error type this operation's error type is an alias of.
-fn emit_operation(op: &Operation, shared: Option<&str>) -> TokenStream {
+/// `service_error`: the service's error type, which the operation's error converts into.
+fn emit_operation(op: &Operation, service_error: Option<&str>) -> TokenStream {
     let builder = ident(&op.type_name);
-    let error = format_ident!("{}Error", op.type_name);
+    let error = ident(&op.error_type);
     let output = success_type(op);
     let success_enum = emit_success_enum(op);
-    let error_enum = match shared {
+    let error_enum = match &op.error_alias_of {
         Some(target) => {
             let target = ident(target);
             let doc = doc_lines(&format!(
@@ -189,7 +154,7 @@ fn emit_operation(op: &Operation, shared: Option<&str>) -> TokenStream {
                 pub type #error = #target;
             }
         }
-        None => emit_error_enum(op, &error),
+        None => emit_error_enum(op, &error, service_error),
     };
     let inputs = inputs(op);
 
@@ -739,7 +704,11 @@ fn status_label(status: Status) -> String {
     }
 }
 
-fn emit_error_enum(op: &Operation, name: &proc_macro2::Ident) -> TokenStream {
+fn emit_error_enum(
+    op: &Operation,
+    name: &proc_macro2::Ident,
+    service_error: Option<&str>,
+) -> TokenStream {
     let errors: Vec<&Response> = op.error_responses().collect();
     let variants = errors.iter().map(|r| response_variant(r));
     let arms = errors.iter().map(|r| {
@@ -756,10 +725,15 @@ fn emit_error_enum(op: &Operation, name: &proc_macro2::Ident) -> TokenStream {
     } else {
         (quote!(f), quote!(match self { #(#arms)* }))
     };
-    let doc = format!(
+    let mut doc = format!(
         "The documented error responses of `{}` (and of the operations whose error type is an alias of this one), found in [`Error::Service`].",
         op.operation_id
     );
+    if let Some(service) = service_error {
+        doc.push_str(&format!(
+            " An `Error<{name}>` converts into the service's [`{service}`](super::{service}) (`?`)."
+        ));
+    }
     let enumeration = response_enum(name, &doc, variants);
     quote! {
         #enumeration

@@ -6,7 +6,7 @@ use super::operations::Input;
 use super::rust::{ident, rust_type, Scope};
 use crate::model::{FieldPath, OffsetUnit, Operation, Paginator, Type, WaitState, Waiter};
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// The `wait_until_...`, `pages` and `items` methods of an operation's builder.
 pub fn emit_builder_methods(op: &Operation) -> TokenStream {
@@ -14,7 +14,7 @@ pub fn emit_builder_methods(op: &Operation) -> TokenStream {
         return TokenStream::new();
     }
     let builder = ident(&op.type_name);
-    let error = format_ident!("{}Error", op.type_name);
+    let error = ident(&op.error_type);
     let waiters = op.waiters.iter().map(|w| emit_waiter(op, w, &error));
     let paginator = op.paginator.as_ref().map(|p| emit_paginator(op, p, &error));
     quote! {
@@ -28,7 +28,7 @@ pub fn emit_builder_methods(op: &Operation) -> TokenStream {
 /// The client's shorthand for each waiter: the operation's arguments, then the waiter.
 pub fn emit_client_waiters(op: &Operation, arguments: &[&Input]) -> TokenStream {
     let method = ident(&op.method_name);
-    let error = format_ident!("{}Error", op.type_name);
+    let error = ident(&op.error_type);
     let args: Vec<TokenStream> = arguments
         .iter()
         .map(|i| {

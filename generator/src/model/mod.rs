@@ -27,6 +27,9 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// The service's conventions (`x-clientgen-conventions`), or the defaults.
     pub conventions: Conventions,
+    /// The one error type of the whole service, which the error of every operation converts
+    /// into; `None` when the spec has no operation.
+    pub service_error: Option<ServiceErrorType>,
     /// What lowering approximated with a documented fallback, each located in the spec:
     /// generation reports them, and refuses the spec when configured to be strict.
     pub warnings: Vec<crate::Diagnostic>,
@@ -238,6 +241,11 @@ pub struct Operation {
     pub method_name: String,
     /// The request builder type; other per-operation types start with it.
     pub type_name: String,
+    /// The operation's error type (`<type_name>Error`), in the `operations` module.
+    pub error_type: String,
+    /// The error type of an earlier operation documenting the same errors (statuses,
+    /// variants and bodies): this operation's error type is an alias of it.
+    pub error_alias_of: Option<String>,
     pub http_method: HttpMethod,
     /// The path template, as in the spec.
     pub path: String,
@@ -449,6 +457,29 @@ pub struct SchemeUse {
     pub const_name: String,
     /// OAuth 2.0 / OpenID Connect scopes (role names for other schemes in 3.1).
     pub scopes: Vec<String>,
+}
+
+/// The service's error type, at the module's root: one variant per distinct operation error
+/// type, holding the runtime's `Error` of it, with `From` of each, so that one function can
+/// take the error of any operation of the service (`?`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceErrorType {
+    /// `<Module>Error` (`CssError` for the module `css`): unlike the runtime's `Error` at the
+    /// crate's root and every other service's, so any of them can be imported together.
+    pub name: String,
+    /// In the order of the operations owning the error types.
+    pub variants: Vec<ServiceErrorVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceErrorVariant {
+    /// The type name of the operation owning the error type (`ListLogsJob`).
+    pub name: String,
+    /// The operation error type it holds (`ListLogsJobError`), never an alias.
+    pub error_type: String,
+    /// The `operationId`s of the operations whose errors it holds: the owner first, then
+    /// those whose error type is an alias of the owner's.
+    pub operations: Vec<String>,
 }
 
 /// Polls an operation until a member of its response reaches a declared value.

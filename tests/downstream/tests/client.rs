@@ -53,6 +53,29 @@ async fn invalid_arguments_are_refused_before_sending() {
     assert!(error.to_string().contains("id"), "{error}");
 }
 
+/// The service's error type of a mounted client: any operation's error converts into it.
+#[tokio::test]
+async fn errors_convert_into_the_services_error_type() {
+    use downstream_example::api::inventory::InventoryError;
+    use downstream_example::api::{Error, UntypedError};
+    async fn get(client: &Client) -> Result<(), InventoryError> {
+        client.get_item("").send().await?;
+        Ok(())
+    }
+    let error = get(&Client::new(&config("http://127.0.0.1:9")))
+        .await
+        .unwrap_err();
+    // GetItem documents the errors ListItems does: their errors share a type, and a variant.
+    assert!(matches!(
+        &error,
+        InventoryError::ListItems(Error::Construction(_))
+    ));
+    assert!(!error.is_retryable() && !error.is_throttling());
+    assert_eq!(error.status(), None);
+    let untyped: UntypedError = error.into_untyped();
+    assert!(matches!(untyped, Error::Construction(_)), "{untyped:?}");
+}
+
 /// Objects in the deepObject, form, matrix, simple and JSON styles, as they reach a server.
 #[tokio::test]
 async fn structured_parameters_are_written_in_their_styles() {

@@ -6,6 +6,7 @@
 
 mod conventions;
 mod dedupe;
+mod errors;
 mod limits;
 mod operation;
 mod recursion;
@@ -47,6 +48,7 @@ pub fn lower_within(spec: &LoadedSpec, module: &str, limits: &Limits) -> Result<
     cx.break_cycles();
     workflow::lower_workflows(&mut cx, &mut operations, pending, &mut methods);
     usage::mark_usage(&mut cx.types, &operations);
+    let service_error = errors::lower_errors(module, &mut operations);
     let (mut warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
         cx.diagnostics.into_iter().partition(Diagnostic::is_warning);
     warnings.splice(0..0, spec.warnings.iter().cloned());
@@ -66,6 +68,7 @@ pub fn lower_within(spec: &LoadedSpec, module: &str, limits: &Limits) -> Result<
         operations,
         security_schemes: cx.security_schemes,
         conventions,
+        service_error,
         warnings,
     })
 }

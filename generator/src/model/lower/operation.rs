@@ -92,6 +92,9 @@ pub(super) fn lower_operations(cx: &mut Context) -> (Vec<Operation>, Vec<Pending
             operations.push(Operation {
                 operation_id,
                 method_name,
+                error_type: format!("{type_name}Error"),
+                // Settled once every operation is known (`errors::share_error_types`).
+                error_alias_of: None,
                 type_name,
                 http_method,
                 path: path.clone(),
