@@ -241,9 +241,13 @@ fn the_readme_shows_the_downstream_crate_as_it_is() {
         section(&manifest, "[build-dependencies]")
     );
     let generated = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
+    // The generated crate's optional dependencies serve its own features (`mock`), which an
+    // included client does not have.
+    let mut required = section(&generated, "[dependencies]");
+    required.retain(|line| !line.contains("optional = true"));
     assert_eq!(
         section(&manifest, "[dependencies]"),
-        section(&generated, "[dependencies]"),
+        required,
         "a crate including the client needs exactly the runtime's dependencies"
     );
 }
