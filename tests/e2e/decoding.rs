@@ -17,12 +17,11 @@ use wiremock::ResponseTemplate;
 
 /// The example task both CloudDC examples decode to.
 fn running_task() -> LogExportTask {
-    LogExportTask {
-        export_id: Some("1".to_owned()),
-        status: Some(LogExportStatus::Running),
-        percentage: Some(ExportPercentage::String("30%".to_owned())),
-        created_at: Some("2024-07-01T11:32:49Z".to_owned()),
-    }
+    LogExportTask::new()
+        .with_export_id("1")
+        .with_status(LogExportStatus::Running)
+        .with_percentage(ExportPercentage::String("30%".to_owned()))
+        .with_created_at("2024-07-01T11:32:49Z")
 }
 
 /// Asserts what every documented error status carries: the status, the body's code and

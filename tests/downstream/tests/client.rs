@@ -93,26 +93,15 @@ async fn structured_parameters_are_written_in_their_styles() {
         std::time::Duration::from_secs(10),
         Client::new(&config(&server.uri()))
             .search_items("north, 2")
-            .filter(SearchItemsFilter {
-                name: Some("bolt".into()),
-                price: Some(SearchItemsFilterPrice {
-                    gte: Some(1.5),
-                    lte: None,
-                }),
-                tags: Some(vec!["a&b".into(), "c".into()]),
-            })
-            .position(SearchItemsPosition {
-                aisle: Some("B".into()),
-                shelf: Some(3),
-            })
-            .x_dimensions(SearchItemsXDimensions {
-                width: Some(40),
-                depth: Some(60),
-            })
-            .sort(SearchItemsSort {
-                by: Some("name".into()),
-                descending: Some(true),
-            })
+            .filter(
+                SearchItemsFilter::new()
+                    .with_name("bolt")
+                    .with_price(SearchItemsFilterPrice::new().with_gte(1.5))
+                    .with_tags(vec!["a&b".to_owned(), "c".to_owned()]),
+            )
+            .position(SearchItemsPosition::new().with_aisle("B").with_shelf(3))
+            .x_dimensions(SearchItemsXDimensions::new().with_width(40).with_depth(60))
+            .sort(SearchItemsSort::new().with_by("name").with_descending(true))
             .send(),
     )
     .await

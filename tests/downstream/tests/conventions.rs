@@ -114,10 +114,7 @@ async fn json_bodies_are_compact_and_the_request_id_is_read() {
         )
         .mount(&server)
         .await;
-    let note = Note {
-        text: "café, ok".to_owned(),
-        tags: Some(vec!["a".to_owned(), "b".to_owned()]),
-    };
+    let note = Note::new("café, ok").with_tags(vec!["a".to_owned(), "b".to_owned()]);
     let created = bounded(client(&server.uri()).create_note(note).send())
         .await
         .expect("created");

@@ -13,14 +13,10 @@ fn received_and_sent_types_round_trip() {
     let item: Item = serde_json::from_value(wire.clone()).unwrap();
     assert_eq!(serde_json::to_value(&item).unwrap(), wire);
     // Sent only (a parameter): `Deserialize` comes from the feature.
-    let filter = SearchItemsFilter {
-        name: Some("bolt".into()),
-        price: Some(SearchItemsFilterPrice {
-            gte: Some(1.5),
-            lte: None,
-        }),
-        tags: Some(vec!["a".into()]),
-    };
+    let filter = SearchItemsFilter::new()
+        .with_name("bolt")
+        .with_price(SearchItemsFilterPrice::new().with_gte(1.5))
+        .with_tags(vec!["a".to_owned()]);
     let written = serde_json::to_value(&filter).unwrap();
     assert_eq!(
         written,

@@ -213,13 +213,11 @@ async fn a_bodiless_post_says_json_and_hashes_nothing() {
 #[tokio::test]
 async fn a_json_body_is_written_and_hashed_as_the_sdk_does() {
     let (server, client) = setup().await;
-    let job = Job {
-        name: "café 日本".into(),
-        count: Some(3),
-        flag: Some(true),
-        items: Some(vec!["b".into(), "a".into()]),
-        ratio: Some(0.5),
-    };
+    let job = Job::new("café 日本")
+        .with_count(3)
+        .with_flag(true)
+        .with_items(vec!["b".to_owned(), "a".to_owned()])
+        .with_ratio(0.5);
     client.create_job(job).send().await.expect("201");
     let request = last(&server).await;
     check_sdk_headers(&request, &server, "application/json");
