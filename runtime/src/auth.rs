@@ -29,7 +29,10 @@ pub struct Scheme {
 #[non_exhaustive]
 pub enum SchemeKind {
     /// A key sent as the header, query parameter or cookie `name`.
-    ApiKey { location: KeyLocation, name: &'static str },
+    ApiKey {
+        location: KeyLocation,
+        name: &'static str,
+    },
     /// `Authorization: Basic base64(user:password)`.
     Basic,
     /// `Authorization: Bearer <token>`: HTTP bearer, OAuth 2.0 and OpenID Connect alike.
@@ -265,9 +268,7 @@ impl ClientCredentials {
         let status = response.status();
         let bytes = read_limited(response, MAX_TOKEN_RESPONSE).await?;
         if !status.is_success() {
-            return Err(TokenError(format!(
-                "the token endpoint answered {status}"
-            )));
+            return Err(TokenError(format!("the token endpoint answered {status}")));
         }
         #[derive(serde::Deserialize)]
         struct Granted {
@@ -277,8 +278,7 @@ impl ClientCredentials {
         let granted: Granted = serde_json::from_slice(&bytes).map_err(|_| {
             TokenError("the token response is not the JSON of an access token".into())
         })?;
-        if granted.access_token.is_empty() || !crate::config::header_safe(&granted.access_token)
-        {
+        if granted.access_token.is_empty() || !crate::config::header_safe(&granted.access_token) {
             return Err(TokenError(
                 "the token endpoint sent a token that cannot be sent in a header".into(),
             ));
@@ -298,13 +298,17 @@ impl ClientCredentials {
 
 /// A token response, read whole up to `limit` bytes: a token endpoint has no reason to send
 /// more.
-async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, TokenError> {
+async fn read_limited(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, TokenError> {
     let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| TokenError(format!("the token response cannot be read: {}", e.without_url())))?
-    {
+    while let Some(chunk) = response.chunk().await.map_err(|e| {
+        TokenError(format!(
+            "the token response cannot be read: {}",
+            e.without_url()
+        ))
+    })? {
         if body.len() + chunk.len() > limit {
             return Err(TokenError(format!(
                 "the token response is larger than {limit} bytes"
@@ -372,14 +376,11 @@ pub(crate) async fn select(
         return Ok(Applied::default());
     }
     for alternative in alternatives {
-        if alternative
-            .iter()
-            .all(|scheme| match scheme.kind {
-                // Presented by the HTTP client in the handshake, not sent with the request.
-                SchemeKind::MutualTls => config.has_client_identity(),
-                _ => config.credential_for(scheme).is_some(),
-            })
-        {
+        if alternative.iter().all(|scheme| match scheme.kind {
+            // Presented by the HTTP client in the handshake, not sent with the request.
+            SchemeKind::MutualTls => config.has_client_identity(),
+            _ => config.credential_for(scheme).is_some(),
+        }) {
             let mut applied = Applied::default();
             for scheme in alternative.iter() {
                 if let Some(credential) = config.credential_for(scheme) {
@@ -418,10 +419,14 @@ async fn apply(
     match (scheme.kind, credential) {
         (SchemeKind::ApiKey { location, name }, C::Token(key)) => match location {
             KeyLocation::Header => {
-                applied.headers.push((name.to_owned(), key.expose().to_owned()));
+                applied
+                    .headers
+                    .push((name.to_owned(), key.expose().to_owned()));
                 applied.sensitive.push(name.to_owned());
             }
-            KeyLocation::Query => applied.query.push((name.to_owned(), key.expose().to_owned())),
+            KeyLocation::Query => applied
+                .query
+                .push((name.to_owned(), key.expose().to_owned())),
             KeyLocation::Cookie => applied.cookies.push(format!("{name}={}", key.expose())),
         },
         (SchemeKind::Basic, C::Basic { user, password }) => {
@@ -432,7 +437,8 @@ async fn apply(
                 .token()
                 .await
                 .map_err(|e| refused(format!("no token for `{}`: {e}", scheme.name)))?;
-            if !crate::config::header_safe(token.value.expose()) || token.value.expose().is_empty() {
+            if !crate::config::header_safe(token.value.expose()) || token.value.expose().is_empty()
+            {
                 return Err(refused(format!(
                     "the token for `{}` is empty or cannot be sent in a header",
                     scheme.name
@@ -486,9 +492,12 @@ mod tests {
     const TEST_IDENTITY: &str = "-----BEGIN CERTIFICATE-----\nMIIBiDCCAS+gAwIBAgIUOGbM4jqGnVryutquE1SLjNTCVDUwCgYIKoZIzj0EAwIw\nGTEXMBUGA1UEAwwOY2xpZW50Z2VuLXRlc3QwIBcNMjYxMjAyMDQ0ODQ4WhgPMjEy\nNjExMDgwNDQ4NDhaMBkxFzAVBgNVBAMMDmNsaWVudGdlbi10ZXN0MFkwEwYHKoZI\nzj0CAQYIKoZIzj0DAQcDQgAEcICeghVjtN3qvjHe3pGfsaGGlRiADZK+XceAa/DX\nxHYDQg2LqO1FOyM/g9TPueyyGSZX1zPgPJBmFzPmx6J2p6NTMFEwHQYDVR0OBBYE\nFAoZRjgvMfbv4KPIFGl54lxs3ipoMB8GA1UdIwQYMBaAFAoZRjgvMfbv4KPIFGl5\n4lxs3ipoMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgK4OuGIIb\n5ttWiMJaIRC445OftuK9eiv1Y91hHc8XqwUCIHaws60enGs7IEFWxU3D1QWieZ6C\nHjqeBDaKZg+ggG10\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgHsPgznuiJi88qzzz\nQgso58sCiyd6gf6tYjNbFujw4OqhRANCAARwgJ6CFWO03eq+Md7ekZ+xoYaVGIAN\nkr5dx4Br8NfEdgNCDYuo7UU7Iz+D1M+57LIZJlfXM+A8kGYXM+bHonan\n-----END PRIVATE KEY-----\n";
 
     fn config(identity: bool) -> Config {
-        let mut builder = Config::builder().endpoint("https://127.0.0.1:9").api_key("k");
+        let mut builder = Config::builder()
+            .endpoint("https://127.0.0.1:9")
+            .api_key("k");
         if identity {
-            let identity = reqwest::Identity::from_pem(TEST_IDENTITY.as_bytes()).expect("a PEM identity");
+            let identity =
+                reqwest::Identity::from_pem(TEST_IDENTITY.as_bytes()).expect("a PEM identity");
             builder = builder.client_identity(identity);
         }
         builder.build().expect("a valid configuration")
@@ -512,7 +521,12 @@ mod tests {
         let Err(refused) = ready(select(&config(false), "Admin", alternatives)) else {
             panic!("selected without a certificate configured");
         };
-        assert!(refused.to_string().contains("`tls` (a TLS client certificate) and `key`"), "{refused}");
+        assert!(
+            refused
+                .to_string()
+                .contains("`tls` (a TLS client certificate) and `key`"),
+            "{refused}"
+        );
         let Ok(applied) = ready(select(&config(true), "Admin", alternatives)) else {
             panic!("refused with the certificate and the key configured");
         };
@@ -538,6 +552,9 @@ mod tests {
             .endpoint("https://127.0.0.1:9")
             .http_client_presents_identity()
             .build();
-        assert!(undeclared.is_err(), "a declaration without the user's client");
+        assert!(
+            undeclared.is_err(),
+            "a declaration without the user's client"
+        );
     }
 }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 /// What `Debug` prints in place of a secret.
-pub(crate) const REDACTED: &str = "** redacted **";
+#[doc(hidden)]
+pub const REDACTED: &str = "** redacted **";
 
 /// A secret string: never printed by `Debug`, and not `Display`.
 #[derive(Clone, PartialEq, Eq)]
@@ -142,9 +143,7 @@ impl Credentials {
     fn check(&self) -> Result<(), ConfigError> {
         let header_safe = header_safe;
         match self {
-            Credentials::Token(token) | Credentials::Http(token)
-                if token.expose().is_empty() =>
-            {
+            Credentials::Token(token) | Credentials::Http(token) if token.expose().is_empty() => {
                 Err(ConfigError::InvalidCredentials("the token is empty"))
             }
             Credentials::Token(token) | Credentials::Http(token)
@@ -207,20 +206,25 @@ impl Credentials {
 
 /// Whether `value` can be sent as a header value as it is: visible ASCII, spaces and tabs only.
 /// (`HeaderValue::from_str` also accepts bytes above 0x7F, which would send raw UTF-8.)
-pub(crate) fn header_safe(value: &str) -> bool {
+#[doc(hidden)]
+pub fn header_safe(value: &str) -> bool {
     value
         .bytes()
         .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
 }
 
 /// The most of a success body read into memory, by default: 32 MiB.
-pub(crate) const DEFAULT_MAX_BODY_SIZE: usize = 32 << 20;
+#[doc(hidden)]
+pub const DEFAULT_MAX_BODY_SIZE: usize = 32 << 20;
 /// The most of an error body kept, by default: 8 KiB.
-pub(crate) const DEFAULT_ERROR_BODY_PREFIX: usize = 8 << 10;
+#[doc(hidden)]
+pub const DEFAULT_ERROR_BODY_PREFIX: usize = 8 << 10;
 /// The longest a download may take, by default: one hour.
-pub(crate) const DEFAULT_DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(3600);
+#[doc(hidden)]
+pub const DEFAULT_DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(3600);
 /// The least a download must receive, by default: 1 KiB/s over every 30 s window.
-pub(crate) const DEFAULT_DOWNLOAD_MIN_THROUGHPUT: (u64, Duration) = (1024, Duration::from_secs(30));
+#[doc(hidden)]
+pub const DEFAULT_DOWNLOAD_MIN_THROUGHPUT: (u64, Duration) = (1024, Duration::from_secs(30));
 
 /// Timeouts, each a limit on its own part of a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -328,7 +332,8 @@ pub struct HookContext<'a> {
 }
 
 impl<'a> HookContext<'a> {
-    pub(crate) fn new(
+    #[doc(hidden)]
+    pub fn new(
         operation: &'static str,
         attempt: u32,
         secret_query: &'a [(String, String)],
@@ -361,7 +366,11 @@ impl<'a> HookContext<'a> {
             .query_pairs()
             .map(|(k, v)| {
                 let secret = self.secret_query.iter().any(|(name, _)| *name == k);
-                let value = if secret { REDACTED.to_owned() } else { v.into_owned() };
+                let value = if secret {
+                    REDACTED.to_owned()
+                } else {
+                    v.into_owned()
+                };
                 (k.into_owned(), value)
             })
             .collect();
@@ -922,7 +931,8 @@ impl ConfigBuilder {
     }
 }
 
-pub(crate) fn parse_endpoint(raw: &str) -> Result<reqwest::Url, ConfigError> {
+#[doc(hidden)]
+pub fn parse_endpoint(raw: &str) -> Result<reqwest::Url, ConfigError> {
     let invalid = |reason: &'static str| ConfigError::InvalidEndpoint {
         endpoint: without_userinfo(raw),
         reason,

@@ -100,7 +100,8 @@ impl fmt::Display for JsonStyle {
 pub(crate) struct Of(pub(crate) &'static Conventions);
 
 /// The conventions carried by `response`, or the defaults.
-pub(crate) fn of(response: &reqwest::Response) -> &'static Conventions {
+#[doc(hidden)]
+pub fn of(response: &reqwest::Response) -> &'static Conventions {
     response
         .extensions()
         .get::<Of>()

@@ -5,10 +5,13 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// A member name of a JSON object, borrowed from the input when possible.
-pub(crate) struct Key<'de>(Cow<'de, str>);
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Key<'de>(Cow<'de, str>);
 
 impl Key<'_> {
-    pub(crate) fn as_str(&self) -> &str {
+    #[doc(hidden)]
+    pub fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -41,16 +44,21 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 /// The generated `Deserialize` impls read the object once into a map and build the struct
 /// from it with one call per member: far less code per type than a streaming visitor, which
 /// is what keeps crates of thousands of types quick to compile.
-pub(crate) struct Object {
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Object {
     members: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A member that is missing or does not decode, with its name.
-pub(crate) struct Invalid(String);
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Invalid(String);
 
 impl Object {
     /// A member that must be present (and not `null`, unless `T` accepts it).
-    pub(crate) fn required<T: serde::de::DeserializeOwned>(
+    #[doc(hidden)]
+    pub fn required<T: serde::de::DeserializeOwned>(
         &mut self,
         name: &'static str,
     ) -> Result<T, Invalid> {
@@ -63,7 +71,8 @@ impl Object {
     }
 
     /// A member that may be absent or `null`.
-    pub(crate) fn optional<T: serde::de::DeserializeOwned>(
+    #[doc(hidden)]
+    pub fn optional<T: serde::de::DeserializeOwned>(
         &mut self,
         name: &'static str,
     ) -> Result<Option<T>, Invalid> {
@@ -76,7 +85,8 @@ impl Object {
     }
 
     /// The members not taken yet (for schemas that allow extra members).
-    pub(crate) fn rest<T: serde::de::DeserializeOwned>(
+    #[doc(hidden)]
+    pub fn rest<T: serde::de::DeserializeOwned>(
         &mut self,
     ) -> Result<std::collections::BTreeMap<String, T>, Invalid> {
         std::mem::take(&mut self.members)
@@ -90,7 +100,8 @@ impl Object {
 }
 
 /// Reads an object and builds `T` from its members with `build`.
-pub(crate) fn object<'de, D: serde::Deserializer<'de>, T>(
+#[doc(hidden)]
+pub fn object<'de, D: serde::Deserializer<'de>, T>(
     deserializer: D,
     build: fn(&mut Object) -> Result<T, Invalid>,
 ) -> Result<T, D::Error> {

@@ -27,7 +27,8 @@ impl<E> UnknownValue<E> {
     /// Only the generated code makes one, for a text its enum does not list. (Code that
     /// `include!`s a generated client shares its crate, and so could call this too: it must
     /// not, or `Unknown` could hold a known value.)
-    pub(crate) fn new(text: impl Into<String>) -> Self {
+    #[doc(hidden)]
+    pub fn new(text: impl Into<String>) -> Self {
         UnknownValue {
             text: text.into(),
             of: PhantomData,

@@ -11,14 +11,16 @@ use std::task::{ready, Context, Poll};
 
 /// What the offset counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum OffsetUnit {
+#[doc(hidden)]
+pub enum OffsetUnit {
     Items,
     Pages,
 }
 
 /// Where paging starts and how it moves, as the spec declares it.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Paging {
+#[doc(hidden)]
+pub struct Paging {
     /// The offset of the first page requested.
     pub start: i64,
     /// The offset of the very first record or page (1 when the API counts from 1).
@@ -62,7 +64,8 @@ impl<T, I, E> fmt::Debug for Pages<T, I, E> {
 }
 
 impl<T, I: Clone + PartialEq, E> Pages<T, I, E> {
-    pub(crate) fn new(
+    #[doc(hidden)]
+    pub fn new(
         paging: Paging,
         fetch: impl FnMut(i64) -> Call<T, E> + Send + 'static,
         items: fn(&T) -> &[I],
@@ -190,7 +193,8 @@ impl<T, I, E> fmt::Debug for Items<T, I, E> {
 }
 
 impl<T, I: Clone + PartialEq, E> Items<T, I, E> {
-    pub(crate) fn new(pages: Pages<T, I, E>, take: fn(T) -> Vec<I>) -> Self {
+    #[doc(hidden)]
+    pub fn new(pages: Pages<T, I, E>, take: fn(T) -> Vec<I>) -> Self {
         Items {
             pages,
             take,

@@ -17,7 +17,8 @@ use tokio::time::Instant;
 pub type Outcome<T, E> = Result<ResponseValue<T>, crate::Error<E>>;
 
 /// One call of an operation, as waiters and paginators repeat it.
-pub(crate) type Call<T, E> = Pin<Box<dyn std::future::Future<Output = Outcome<T, E>> + Send>>;
+#[doc(hidden)]
+pub type Call<T, E> = Pin<Box<dyn std::future::Future<Output = Outcome<T, E>> + Send>>;
 
 /// A decoded success body, with the response's status and headers. Derefs to the body.
 pub struct ResponseValue<T> {
@@ -28,7 +29,8 @@ pub struct ResponseValue<T> {
 }
 
 impl<T> ResponseValue<T> {
-    pub(crate) fn new(
+    #[doc(hidden)]
+    pub fn new(
         inner: T,
         status: StatusCode,
         headers: HeaderMap,
@@ -83,7 +85,8 @@ impl<T: fmt::Debug> fmt::Debug for ResponseValue<T> {
 /// The limits of one streamed body, fixed when its download starts (carried from the
 /// transport to [`ByteStream::new`] in the response's extensions).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct StreamLimits {
+#[doc(hidden)]
+pub struct StreamLimits {
     /// When the download must be complete, and the configured limit (for the message).
     deadline: Option<(Instant, Duration)>,
     /// Bytes per second, averaged over every window of this length.
@@ -94,7 +97,8 @@ pub(crate) struct StreamLimits {
 }
 
 impl StreamLimits {
-    pub(crate) fn starting_now(
+    #[doc(hidden)]
+    pub fn starting_now(
         timeout: Option<Duration>,
         min_throughput: Option<(u64, Duration)>,
         max_collect: usize,
@@ -109,7 +113,8 @@ impl StreamLimits {
     }
 
     /// When the download must be complete, if ever.
-    pub(crate) fn deadline(&self) -> Option<(Instant, Duration)> {
+    #[doc(hidden)]
+    pub fn deadline(&self) -> Option<(Instant, Duration)> {
         self.deadline
     }
 }
@@ -200,7 +205,8 @@ pub struct ByteStream {
 }
 
 impl ByteStream {
-    pub(crate) fn new(response: reqwest::Response) -> Self {
+    #[doc(hidden)]
+    pub fn new(response: reqwest::Response) -> Self {
         let headers = response.headers();
         let file_name = headers
             .get(reqwest::header::CONTENT_DISPOSITION)
@@ -327,7 +333,8 @@ impl fmt::Debug for ByteStream {
 
 /// The file name of a `Content-Disposition` value (RFC 6266): `filename*=UTF-8''...` wins
 /// over `filename=`; quoted and bare forms are accepted; directories are stripped.
-pub(crate) fn content_disposition_file_name(value: &str) -> Option<String> {
+#[doc(hidden)]
+pub fn content_disposition_file_name(value: &str) -> Option<String> {
     let mut plain = None;
     let mut extended = None;
     for param in split_params(value).into_iter().skip(1) {

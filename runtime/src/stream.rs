@@ -462,7 +462,8 @@ pub struct EventStream<T> {
 }
 
 impl EventStream<String> {
-    pub(crate) fn text(response: reqwest::Response) -> Self {
+    #[doc(hidden)]
+    pub fn text(response: reqwest::Response) -> Self {
         EventStream::with(response, |data: &[u8]| {
             Ok(String::from_utf8_lossy(data).into_owned())
         })
@@ -470,7 +471,8 @@ impl EventStream<String> {
 }
 
 impl<T: serde::de::DeserializeOwned> EventStream<T> {
-    pub(crate) fn json(response: reqwest::Response) -> Self {
+    #[doc(hidden)]
+    pub fn json(response: reqwest::Response) -> Self {
         EventStream::with(response, json::<T>)
     }
 }
@@ -549,12 +551,14 @@ pub struct JsonStream<T> {
 
 impl<T: serde::de::DeserializeOwned> JsonStream<T> {
     /// JSON lines: one value per line.
-    pub(crate) fn lines(response: reqwest::Response) -> Self {
+    #[doc(hidden)]
+    pub fn lines(response: reqwest::Response) -> Self {
         JsonStream::from_body(Box::pin(response.bytes_stream()), b'\n')
     }
 
     /// A JSON text sequence (RFC 7464): each value after an RS byte.
-    pub(crate) fn seq(response: reqwest::Response) -> Self {
+    #[doc(hidden)]
+    pub fn seq(response: reqwest::Response) -> Self {
         JsonStream::from_body(Box::pin(response.bytes_stream()), RS)
     }
 

@@ -8,8 +8,8 @@ use crate::error::{
     ConstructionError, DispatchError, Error, RawResponse, ReadError, ResponseError, TimeoutError,
     TimeoutKind,
 };
-use crate::retry::{AttemptOutcome, Classification};
 use crate::params;
+use crate::retry::{AttemptOutcome, Classification};
 use crate::signing::{self, ENCODE};
 use crate::ResponseValue;
 use percent_encoding::utf8_percent_encode;
@@ -44,7 +44,8 @@ impl Server {
 
 /// The number of attempts a call took, carried on the final response.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Attempts(pub u32);
+#[doc(hidden)]
+pub struct Attempts(pub u32);
 
 /// Why one attempt failed.
 enum Failure {
@@ -66,36 +67,41 @@ enum Failure {
 /// `ConfigBuilder::mock`, the only code that can set one (without the feature, nothing
 /// does). It receives each attempt's request as the HTTP client would have sent it (signed,
 /// after the hooks), and its response goes through the rest of the call as a server's would.
-pub(crate) trait Exchange: Send + Sync + 'static {
+#[doc(hidden)]
+pub trait Exchange: Send + Sync + 'static {
     fn exchange(
         &self,
         request: reqwest::Request,
         call: ExchangeCall,
-    ) -> std::pin::Pin<
-        Box<dyn Future<Output = Result<reqwest::Response, DispatchError>> + Send + '_>,
-    >;
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<reqwest::Response, DispatchError>> + Send + '_>>;
 }
 
 /// Which call an exchanged request belongs to.
 #[derive(Debug, Clone)]
-pub(crate) struct ExchangeCall {
+#[doc(hidden)]
+pub struct ExchangeCall {
     /// The operation's id, or [`PRESIGNED_LINK`] for a link's download.
-    pub(crate) operation: &'static str,
+    #[doc(hidden)]
+    pub operation: &'static str,
     /// 1, then 2 for the first retry...
-    pub(crate) attempt: u32,
+    #[doc(hidden)]
+    pub attempt: u32,
     /// The URL as it may be printed (credentials in the query, or a whole link, redacted).
-    pub(crate) shown_url: String,
+    #[doc(hidden)]
+    pub shown_url: String,
 }
 
 /// The operation id an exchange sees for the download of a pre-signed link.
-pub(crate) const PRESIGNED_LINK: &str = "(pre-signed link)";
+#[doc(hidden)]
+pub const PRESIGNED_LINK: &str = "(pre-signed link)";
 
 /// The longest URL the HTTP stack can send (`http::Uri` refuses longer ones).
 const MAX_URL_LEN: usize = u16::MAX as usize - 1;
 
 /// Sends requests for a service client.
 #[derive(Clone)]
-pub(crate) struct Transport {
+#[doc(hidden)]
+pub struct Transport {
     config: Config,
     endpoint: Result<reqwest::Url, String>,
     /// Attempts made by the current call (see [`Transport::for_call`]).
@@ -113,7 +119,8 @@ impl fmt::Debug for Transport {
 
 impl Transport {
     /// The configured endpoint, or else the service's server for the configured region.
-    pub(crate) fn new(config: &Config, server: Option<Server>) -> Self {
+    #[doc(hidden)]
+    pub fn new(config: &Config, server: Option<Server>) -> Self {
         let endpoint = match (config.endpoint(), server) {
             (Some(endpoint), _) => Ok(endpoint.clone()),
             (None, Some(server)) => {
@@ -130,7 +137,8 @@ impl Transport {
     }
 
     /// A transport for one call, counting that call's attempts on its own.
-    pub(crate) fn for_call(&self) -> Transport {
+    #[doc(hidden)]
+    pub fn for_call(&self) -> Transport {
         Transport {
             config: self.config.clone(),
             endpoint: self.endpoint.clone(),
@@ -138,7 +146,8 @@ impl Transport {
         }
     }
 
-    pub(crate) fn config(&self) -> &Config {
+    #[doc(hidden)]
+    pub fn config(&self) -> &Config {
         &self.config
     }
 
@@ -146,7 +155,8 @@ impl Transport {
     /// compiled once: the arguments (`request`, already checked), sending with retries within
     /// the timeouts and the call's span, reading the body (left streaming for the statuses in
     /// `stream`), then the operation's own `decode`.
-    pub(crate) async fn execute<T, E>(
+    #[doc(hidden)]
+    pub async fn execute<T, E>(
         self,
         operation: &'static str,
         method: &'static str,
@@ -166,7 +176,8 @@ impl Transport {
     /// Runs a whole call within the operation timeout, in one tracing span: `operation`,
     /// `method`, `path` (the template), then `attempts`, `status` and `duration_ms` as they
     /// become known, a timed-out call included.
-    pub(crate) async fn call<T, E>(
+    #[doc(hidden)]
+    pub async fn call<T, E>(
         &self,
         operation: &'static str,
         method: &'static str,
@@ -239,7 +250,10 @@ impl Transport {
                             attempt,
                             shown_url: context.display_url(&sent_url),
                         };
-                        double.exchange(prepared, call).await.map_err(Failure::Mocked)
+                        double
+                            .exchange(prepared, call)
+                            .await
+                            .map_err(Failure::Mocked)
                     }
                     None => client.execute(prepared).await.map_err(Failure::Send),
                 };
@@ -319,7 +333,9 @@ impl Transport {
                         .unwrap_or(AttemptOutcome::OtherFailure);
                     let reached = !matches!(seen, AttemptOutcome::ConnectFailed);
                     match &error {
-                        Error::Timeout(e) => hooks.iter().for_each(|h| h.after_failure(e, &context)),
+                        Error::Timeout(e) => {
+                            hooks.iter().for_each(|h| h.after_failure(e, &context))
+                        }
                         Error::Dispatch(e) => {
                             hooks.iter().for_each(|h| h.after_failure(e, &context))
                         }
@@ -558,7 +574,8 @@ impl Transport {
 /// `x-clientgen-conventions`, the vendor's SDK's): `", "` between items, `": "` after keys,
 /// every character outside printable ASCII as a `\uXXXX` escape, floats as Python writes
 /// them. The same JSON, byte for byte what that SDK sends and hashes.
-pub(crate) fn json_in_python_style<T: serde::Serialize + ?Sized>(
+#[doc(hidden)]
+pub fn json_in_python_style<T: serde::Serialize + ?Sized>(
     value: &T,
 ) -> Result<Vec<u8>, serde_json::Error> {
     let mut out = Vec::with_capacity(128);
@@ -645,10 +662,12 @@ impl serde_json::ser::Formatter for PythonJsonFormatter {
 }
 
 /// A request being assembled by an operation.
-pub(crate) struct Request {
+#[doc(hidden)]
+pub struct Request {
     method: reqwest::Method,
     accept: &'static str,
     operation: &'static str,
+    #[allow(dead_code)]
     path_template: &'static str,
     /// Safe to send again after it may have reached the server.
     idempotent: bool,
@@ -697,7 +716,8 @@ enum Body {
 }
 
 impl Request {
-    pub(crate) fn new(
+    #[doc(hidden)]
+    pub fn new(
         method: reqwest::Method,
         accept: &'static str,
         operation: &'static str,
@@ -742,28 +762,33 @@ impl Request {
     }
 
     /// The project id this request's path uses (it may differ from the configured one).
-    pub(crate) fn project_id(&mut self, project_id: &str) {
+    #[doc(hidden)]
+    pub fn project_id(&mut self, project_id: &str) {
         self.project_id = Some(project_id.to_owned());
     }
 
     /// Literal text of the path template.
     /// The credentials the operation accepts (its spec's `security`).
-    pub(crate) fn security(&mut self, alternatives: &'static [&'static [&'static crate::auth::Scheme]]) {
+    #[doc(hidden)]
+    pub fn security(&mut self, alternatives: &'static [&'static [&'static crate::auth::Scheme]]) {
         self.security = alternatives;
     }
 
     /// The spec's conventions (`<module>::CONVENTIONS`): set before the body is written.
-    pub(crate) fn conventions(&mut self, conventions: &'static crate::conventions::Conventions) {
+    #[doc(hidden)]
+    pub fn conventions(&mut self, conventions: &'static crate::conventions::Conventions) {
         self.conventions = conventions;
     }
 
-    pub(crate) fn literal(&mut self, text: &str) {
+    #[doc(hidden)]
+    pub fn literal(&mut self, text: &str) {
         self.path.push_str(text);
     }
 
     /// A path parameter, encoded as one segment: `/`, `?`, `#` and `%` cannot escape it, and
     /// the values `.` and `..`, which URL parsers resolve away, are refused.
-    pub(crate) fn segment(
+    #[doc(hidden)]
+    pub fn segment(
         &mut self,
         argument: &'static str,
         value: &str,
@@ -789,7 +814,8 @@ impl Request {
 
     /// A query pair, its value typed as it serializes (a string, a number, a boolean); the
     /// query is sent sorted and encoded, exactly as it is signed.
-    pub(crate) fn query<T: serde::Serialize + ?Sized>(
+    #[doc(hidden)]
+    pub fn query<T: serde::Serialize + ?Sized>(
         &mut self,
         name: &str,
         value: &T,
@@ -812,7 +838,8 @@ impl Request {
         self.query.push((name.to_owned(), value));
     }
 
-    pub(crate) fn header(
+    #[doc(hidden)]
+    pub fn header(
         &mut self,
         argument: &'static str,
         name: &'static str,
@@ -834,7 +861,8 @@ impl Request {
 
     /// A structured path parameter, written in its style ([`crate::params`]); the same checks
     /// as [`Request::segment`] on the whole segment.
-    pub(crate) fn segment_styled<T: serde::Serialize + ?Sized>(
+    #[doc(hidden)]
+    pub fn segment_styled<T: serde::Serialize + ?Sized>(
         &mut self,
         argument: &'static str,
         name: &str,
@@ -856,7 +884,8 @@ impl Request {
     }
 
     /// A structured query parameter: the pairs its style gives ([`crate::params`]).
-    pub(crate) fn query_styled<T: serde::Serialize + ?Sized>(
+    #[doc(hidden)]
+    pub fn query_styled<T: serde::Serialize + ?Sized>(
         &mut self,
         argument: &'static str,
         name: &str,
@@ -872,7 +901,8 @@ impl Request {
     }
 
     /// A structured header, in the simple style (or as JSON text).
-    pub(crate) fn header_styled<T: serde::Serialize + ?Sized>(
+    #[doc(hidden)]
+    pub fn header_styled<T: serde::Serialize + ?Sized>(
         &mut self,
         argument: &'static str,
         name: &'static str,
@@ -885,7 +915,8 @@ impl Request {
     }
 
     /// Structured cookies: one per pair the form style gives.
-    pub(crate) fn cookie_styled<T: serde::Serialize + ?Sized>(
+    #[doc(hidden)]
+    pub fn cookie_styled<T: serde::Serialize + ?Sized>(
         &mut self,
         argument: &'static str,
         name: &str,
@@ -900,13 +931,15 @@ impl Request {
     }
 
     /// A cookie; the value is percent-encoded, as cookie values cannot hold `;`, `,` or spaces.
-    pub(crate) fn cookie(&mut self, name: &str, value: impl Display) {
+    #[doc(hidden)]
+    pub fn cookie(&mut self, name: &str, value: impl Display) {
         let value = utf8_percent_encode(&value.to_string(), ENCODE).to_string();
         self.cookies.push(format!("{name}={value}"));
     }
 
     /// A JSON body.
-    pub(crate) fn json_body<T: serde::Serialize>(
+    #[doc(hidden)]
+    pub fn json_body<T: serde::Serialize>(
         &mut self,
         content_type: &'static str,
         value: &T,
@@ -920,10 +953,8 @@ impl Request {
 
     /// An `application/x-www-form-urlencoded` body from a value's top-level members: arrays
     /// repeat the key, nested objects are sent as JSON text, nulls are left out.
-    pub(crate) fn form_body<T: serde::Serialize>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), ConstructionError> {
+    #[doc(hidden)]
+    pub fn form_body<T: serde::Serialize>(&mut self, value: &T) -> Result<(), ConstructionError> {
         let value = serde_json::to_value(value).map_err(|e| {
             ConstructionError::new("body", format!("cannot be written as a form: {e}"))
         })?;
@@ -960,14 +991,16 @@ impl Request {
     }
 
     /// A body sent as it is.
-    pub(crate) fn raw_body(&mut self, content_type: &'static str, data: impl Into<Vec<u8>>) {
+    #[doc(hidden)]
+    pub fn raw_body(&mut self, content_type: &'static str, data: impl Into<Vec<u8>>) {
         self.body = Some(Body::Bytes {
             content_type,
             data: data.into(),
         });
     }
 
-    pub(crate) fn multipart_body(&mut self, value: &Multipart) -> Result<(), ConstructionError> {
+    #[doc(hidden)]
+    pub fn multipart_body(&mut self, value: &Multipart) -> Result<(), ConstructionError> {
         value
             .to_form()
             .map_err(|reason| ConstructionError::new("body", reason))?;
@@ -989,7 +1022,9 @@ impl Request {
 
 /// Values written as one text, joined by `separator` (arrays in paths, headers, queries).
 /// A response as an operation's decoder receives it.
-pub(crate) enum Reply {
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum Reply {
     /// Read whole: every documented body but a streamed one.
     Read(RawResponse),
     /// Left streaming: a binary success body.
@@ -999,7 +1034,8 @@ pub(crate) enum Reply {
 impl Reply {
     /// The read response. A decoder that streams nothing is never given a stream; if it were,
     /// it would see the status and headers with an empty body rather than fail.
-    pub(crate) fn into_read(self) -> RawResponse {
+    #[doc(hidden)]
+    pub fn into_read(self) -> RawResponse {
         match self {
             Reply::Read(raw) => raw,
             Reply::Stream(response) => RawResponse::head_only(response),
@@ -1007,7 +1043,8 @@ impl Reply {
     }
 }
 
-pub(crate) fn join<T: Display>(values: &[T], separator: &str) -> String {
+#[doc(hidden)]
+pub fn join<T: Display>(values: &[T], separator: &str) -> String {
     values
         .iter()
         .map(ToString::to_string)
@@ -1016,7 +1053,8 @@ pub(crate) fn join<T: Display>(values: &[T], separator: &str) -> String {
 }
 
 /// Checks a number against its documented bounds.
-pub(crate) fn check_range<T: PartialOrd + Display>(
+#[doc(hidden)]
+pub fn check_range<T: PartialOrd + Display>(
     argument: &'static str,
     value: T,
     minimum: Option<(T, bool)>,
@@ -1048,7 +1086,8 @@ pub(crate) fn check_range<T: PartialOrd + Display>(
 }
 
 /// Checks a string's length in characters (as JSON Schema counts) against its bounds.
-pub(crate) fn check_length(
+#[doc(hidden)]
+pub fn check_length(
     argument: &'static str,
     value: &str,
     minimum: Option<usize>,
@@ -1077,7 +1116,8 @@ pub(crate) fn check_length(
 }
 
 /// Checks an array's length against its bounds.
-pub(crate) fn check_items(
+#[doc(hidden)]
+pub fn check_items(
     argument: &'static str,
     length: usize,
     minimum: Option<usize>,

@@ -51,7 +51,7 @@ pub fn emit_crate(config: &Config, apis: &[Api]) -> Vec<GeneratedFile> {
     match &config.output {
         Output::Crate => crate_files(config, apis),
         Output::Module { mount } => {
-            let files = source_files(apis, true, config.serde_feature.as_deref());
+            let files = source_files(config, apis, true);
             let from_specs = specs_of(apis);
             vec![GeneratedFile {
                 path: format!("{}.rs", config.crate_ident()),
@@ -82,31 +82,31 @@ fn crate_files(config: &Config, apis: &[Api]) -> Vec<GeneratedFile> {
             ),
         },
     ];
-    files.extend(source_files(apis, false, config.serde_feature.as_deref()));
+    files.extend(source_files(config, apis, false));
     files.push(file_manifest(&from_specs, &files));
     files
 }
 
 /// `src/lib.rs`, the runtime and the modules: the Rust files of the crate. `serde_feature`
 /// gives every type both serde traits.
-fn source_files(
-    apis: &[Api],
-    for_include: bool,
-    serde_feature: Option<&str>,
-) -> Vec<GeneratedFile> {
+fn source_files(config: &Config, apis: &[Api], for_include: bool) -> Vec<GeneratedFile> {
+    let serde_feature = config.serde_feature.as_deref();
+    let shared = config.runtime.is_shared();
     let from_specs = specs_of(apis);
     let mut files = vec![GeneratedFile {
         path: "src/lib.rs".into(),
         contents: render_rust(
             &from_specs,
-            manifest::lib_rs(apis, for_include, serde_feature),
+            manifest::lib_rs(apis, for_include, serde_feature, shared),
         ),
     }];
     let stream = apis
         .iter()
         .any(Api::has_streams)
         .then_some(&runtime::STREAM);
-    for (name, source) in runtime::FILES.iter().chain(stream) {
+    // A shared runtime is a dependency: nothing of it is copied.
+    let copied = if shared { &[][..] } else { runtime::FILES };
+    for (name, source) in copied.iter().chain(stream.filter(|_| !shared)) {
         files.push(GeneratedFile {
             path: format!("src/{name}"),
             contents: format!("{}{source}", header("//", "the clientgen runtime")),
