@@ -91,3 +91,13 @@ pub mod __private {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_version_check_compares_whole_versions() {
+        assert!(super::__private::version_is(super::VERSION));
+        assert!(!super::__private::version_is("0.0.0-other"));
+        assert!(!super::__private::version_is(""));
+    }
+}
