@@ -124,7 +124,7 @@ impl<E> Error<E> {
     }
 
     /// Whether the failure is worth another call: what the runtime's default retry classifier
-    /// ([`StandardClassifier`](crate::retry::StandardClassifier)) says of the attempt that
+    /// ([`StandardClassifier`]) says of the attempt that
     /// ended it. So true for HTTP 429, 500, 502, 503 and 504 (documented or not), a failed
     /// connection, and an attempt that timed out (the attempt timeout, or the read timeout);
     /// false for other statuses, an invalid argument, the operation timeout (the call's whole
