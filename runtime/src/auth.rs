@@ -9,8 +9,8 @@
 //! Credentials are configured by scheme name, or without a name for every scheme of their
 //! kind (an API key for the spec's API-key scheme, a token for its bearer or OAuth scheme).
 
-use crate::config::{Config, Secret};
-use crate::error::ConstructionError;
+use super::config::{Config, Secret};
+use super::error::ConstructionError;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -20,7 +20,7 @@ use std::time::{Duration, SystemTime};
 /// One security scheme of a spec (`components.securitySchemes`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scheme {
-    /// Its name in the spec: what [`crate::ConfigBuilder::credential_for`] takes.
+    /// Its name in the spec: what [`super::ConfigBuilder::credential_for`] takes.
     pub name: &'static str,
     pub kind: SchemeKind,
 }
@@ -241,7 +241,7 @@ impl ClientCredentials {
             .map(|(k, v)| {
                 format!(
                     "{k}={}",
-                    percent_encoding::utf8_percent_encode(v, crate::signing::ENCODE)
+                    percent_encoding::utf8_percent_encode(v, super::signing::ENCODE)
                 )
             })
             .collect::<Vec<_>>()
@@ -278,7 +278,7 @@ impl ClientCredentials {
         let granted: Granted = serde_json::from_slice(&bytes).map_err(|_| {
             TokenError("the token response is not the JSON of an access token".into())
         })?;
-        if granted.access_token.is_empty() || !crate::config::header_safe(&granted.access_token) {
+        if granted.access_token.is_empty() || !super::config::header_safe(&granted.access_token) {
             return Err(TokenError(
                 "the token endpoint sent a token that cannot be sent in a header".into(),
             ));
@@ -359,7 +359,7 @@ pub(crate) struct Applied {
     /// HTTP basic credentials, which the HTTP client encodes (and marks sensitive).
     pub basic: Option<(String, Secret)>,
     /// The request must be signed with these credentials, last.
-    pub signer: Option<crate::config::Credentials>,
+    pub signer: Option<super::config::Credentials>,
     /// A token source whose token was used: told when the server refuses it.
     pub token_source: Option<Arc<dyn TokenSource>>,
 }
@@ -411,10 +411,10 @@ pub(crate) async fn select(
 
 async fn apply(
     scheme: &Scheme,
-    credential: &crate::config::Credentials,
+    credential: &super::config::Credentials,
     applied: &mut Applied,
 ) -> Result<(), ConstructionError> {
-    use crate::config::Credentials as C;
+    use super::config::Credentials as C;
     let refused = |reason: String| ConstructionError::new("credentials", reason);
     match (scheme.kind, credential) {
         (SchemeKind::ApiKey { location, name }, C::Token(key)) => match location {
@@ -437,7 +437,7 @@ async fn apply(
                 .token()
                 .await
                 .map_err(|e| refused(format!("no token for `{}`: {e}", scheme.name)))?;
-            if !crate::config::header_safe(token.value.expose()) || token.value.expose().is_empty()
+            if !super::config::header_safe(token.value.expose()) || token.value.expose().is_empty()
             {
                 return Err(refused(format!(
                     "the token for `{}` is empty or cannot be sent in a header",

@@ -1,7 +1,7 @@
 //! Errors of a call, in layers: what kind of failure, then (for documented error statuses)
 //! the operation's own error type.
 
-use crate::retry::{AttemptOutcome, Classification, RetryClassifier, StandardClassifier};
+use super::retry::{AttemptOutcome, Classification, RetryClassifier, StandardClassifier};
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -132,7 +132,7 @@ impl<E> Error<E> {
     /// transport failures (the request may have been performed).
     ///
     /// The call itself already retried as configured: a retryable error came after the last
-    /// attempt the [`RetryConfig`](crate::RetryConfig) allowed (or after the only one, for a
+    /// attempt the [`RetryConfig`](super::RetryConfig) allowed (or after the only one, for a
     /// request that may have reached the server and is not safe to repeat). A classifier of
     /// your own (`ConfigBuilder::retry_classifier`) is not consulted.
     pub fn is_retryable(&self) -> bool {
@@ -490,7 +490,7 @@ pub struct Mocked {
     pub message: String,
 }
 
-/// A limit a streamed body ([`ByteStream`](crate::ByteStream)) broke.
+/// A limit a streamed body ([`ByteStream`](super::ByteStream)) broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[doc(hidden)]
 pub enum StreamLimit {
@@ -799,7 +799,7 @@ pub struct RawResponse {
     /// The body was cut at this many bytes (the rest was never read).
     truncated_at: Option<usize>,
     /// The conventions of the call: where the request id and the error fields are.
-    conventions: &'static crate::conventions::Conventions,
+    conventions: &'static super::conventions::Conventions,
 }
 
 /// How much of a body is read into memory.
@@ -829,7 +829,7 @@ impl RawResponse {
     #[doc(hidden)]
     pub fn head_only(response: reqwest::Response) -> Self {
         RawResponse {
-            conventions: crate::conventions::of(&response),
+            conventions: super::conventions::of(&response),
             status: response.status(),
             headers: response.headers().clone(),
             body: Bytes::new(),
@@ -837,7 +837,7 @@ impl RawResponse {
             error_message: None,
             attempts: response
                 .extensions()
-                .get::<crate::transport::Attempts>()
+                .get::<super::transport::Attempts>()
                 .map_or(1, |a| a.0),
             truncated_at: None,
         }
@@ -855,7 +855,7 @@ impl RawResponse {
         let headers = response.headers().clone();
         let attempts = response
             .extensions()
-            .get::<crate::transport::Attempts>()
+            .get::<super::transport::Attempts>()
             .map_or(1, |a| a.0);
         let limit = if status.is_success() {
             limits.success
@@ -863,7 +863,7 @@ impl RawResponse {
             limits.error_prefix
         };
         let announced = response.content_length();
-        let conventions = crate::conventions::of(&response);
+        let conventions = super::conventions::of(&response);
         let mut raw = RawResponse {
             conventions,
             status,
@@ -972,7 +972,7 @@ impl RawResponse {
 
     /// The conventions the response was read with.
     #[doc(hidden)]
-    pub fn conventions(&self) -> &'static crate::conventions::Conventions {
+    pub fn conventions(&self) -> &'static super::conventions::Conventions {
         self.conventions
     }
 
@@ -1071,7 +1071,7 @@ impl fmt::Display for Untrusted<'_> {
 /// body cut at `ConfigBuilder::error_body_prefix` still yields the members in its prefix.
 fn error_fields(
     body: &[u8],
-    conventions: &crate::conventions::Conventions,
+    conventions: &super::conventions::Conventions,
 ) -> (Option<String>, Option<String>) {
     use serde::de::Deserializer as _;
     let kept: Vec<&str> = conventions.error_members().collect();
@@ -1153,7 +1153,7 @@ mod tests {
 
     /// A response read under the default conventions, with a request id.
     fn raw(status: u16, body: &str) -> RawResponse {
-        let conventions = &crate::conventions::Conventions::DEFAULT;
+        let conventions = &super::super::conventions::Conventions::DEFAULT;
         let (error_code, error_message) = super::error_fields(body.as_bytes(), conventions);
         let mut headers = HeaderMap::new();
         headers.insert("x-request-id", "req-1".parse().unwrap());
@@ -1330,10 +1330,10 @@ mod tests {
         );
     }
 
-    const VENDOR: crate::conventions::Conventions = crate::conventions::Conventions {
+    const VENDOR: super::super::conventions::Conventions = super::super::conventions::Conventions {
         error_code: &["error_code", "code", "error.code"],
         error_message: &["error_msg", "message", "error.message"],
-        ..crate::conventions::Conventions::DEFAULT
+        ..super::super::conventions::Conventions::DEFAULT
     };
 
     fn error_fields(body: &[u8]) -> (Option<String>, Option<String>) {
@@ -1365,7 +1365,7 @@ mod tests {
 
     #[test]
     fn default_error_fields_read_the_common_shapes() {
-        let default = crate::conventions::Conventions::DEFAULT;
+        let default = super::super::conventions::Conventions::DEFAULT;
         let read = |body: &str| {
             let (code, message) = super::error_fields(body.as_bytes(), &default);
             (code, message)

@@ -19,6 +19,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+// The modules name each other with `super::` paths, never `crate::`: the generator copies
+// them as they are into a crate's root or, for a build script, into any module of another
+// crate (`--runtime inline`), where `crate::` would name the wrong module.
+//
 // The modules and re-exports below match the `lib.rs` the generator writes for an inline
 // runtime (`generator/src/emit/manifest.rs`; a test there holds them to agreeing).
 pub mod auth;

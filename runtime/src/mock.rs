@@ -37,14 +37,14 @@
 //! - **Requests** are recorded as they were sent, each attempt on its own
 //!   ([`Mock::requests`]): method, URL, headers (credentials included, as sent; `Debug` of a
 //!   [`Sent`] prints neither credential headers nor the body) and body.
-//! - A call **no rule answers** fails with [`Error::Dispatch`](crate::Error::Dispatch),
+//! - A call **no rule answers** fails with [`Error::Dispatch`](super::Error::Dispatch),
 //!   naming the operation and why ("no rule for this operation", "no rule's condition matches
 //!   the request", "every rule matching it has given all its answers"), which the standard
 //!   retry classifier does not retry.
 
-use crate::config::ConfigBuilder;
-use crate::error::DispatchError;
-use crate::transport::{Exchange, ExchangeCall};
+use super::config::ConfigBuilder;
+use super::error::DispatchError;
+use super::transport::{Exchange, ExchangeCall};
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
@@ -57,8 +57,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// The operation id under which the download of a pre-signed link
-/// ([`PresignedLink`](crate::PresignedLink)) reaches the mock ([`Mock::on_link`]).
-pub const PRESIGNED_LINK: &str = crate::transport::PRESIGNED_LINK;
+/// ([`PresignedLink`](super::PresignedLink)) reaches the mock ([`Mock::on_link`]).
+pub const PRESIGNED_LINK: &str = super::transport::PRESIGNED_LINK;
 
 /// Answers the calls of every client built on a configuration given it
 /// ([`ConfigBuilder::mock`]), and records what they sent. Cheap to clone: clones share their
@@ -99,7 +99,7 @@ impl Mock {
 
     /// A configuration builder whose calls this mock answers (`Config::builder().mock(self)`).
     pub fn config(&self) -> ConfigBuilder {
-        crate::Config::builder().mock(self)
+        super::Config::builder().mock(self)
     }
 
     /// Adds a rule for the operation with the id `operation` (the request builder's
@@ -811,7 +811,7 @@ mod tests {
         let config = mock.config().build().unwrap();
         assert!(config.exchange().is_some());
         assert!(format!("{config:?}").contains("a mock (nothing is sent)"));
-        assert!(crate::Config::builder()
+        assert!(super::super::Config::builder()
             .build()
             .unwrap()
             .exchange()

@@ -2,8 +2,8 @@
 //! a [`Stream`] of items that end on a short or empty page or once the total is reached, and
 //! fail (rather than loop) when the server does not advance.
 
-use crate::response::Call;
-use crate::{Error, ResponseValue};
+use super::response::Call;
+use super::{Error, ResponseValue};
 use futures_core::Stream;
 use std::fmt;
 use std::pin::Pin;

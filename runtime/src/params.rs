@@ -9,8 +9,8 @@
 //! members are written in the order of their names, whether or not serde_json keeps the
 //! order of insertion (its `preserve_order` feature, which any crate in a build can turn on).
 
-use crate::error::ConstructionError;
-use crate::signing::{QueryValue, ENCODE};
+use super::error::ConstructionError;
+use super::signing::{QueryValue, ENCODE};
 use percent_encoding::utf8_percent_encode;
 use serde_json::Value;
 

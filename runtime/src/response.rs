@@ -1,7 +1,7 @@
 //! Successful responses: the decoded body with the status and headers it came with, or a
 //! body streamed as it arrives.
 
-use crate::error::{DispatchError, StreamLimit};
+use super::error::{DispatchError, StreamLimit};
 use bytes::Bytes;
 use futures_core::Stream;
 use reqwest::header::HeaderMap;
@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// What an operation's `send` resolves to: the decoded success, or why the call failed.
-pub type Outcome<T, E> = Result<ResponseValue<T>, crate::Error<E>>;
+pub type Outcome<T, E> = Result<ResponseValue<T>, super::Error<E>>;
 
 /// One call of an operation, as waiters and paginators repeat it.
 #[doc(hidden)]
@@ -25,7 +25,7 @@ pub struct ResponseValue<T> {
     inner: T,
     status: StatusCode,
     headers: HeaderMap,
-    conventions: &'static crate::conventions::Conventions,
+    conventions: &'static super::conventions::Conventions,
 }
 
 impl<T> ResponseValue<T> {
@@ -34,7 +34,7 @@ impl<T> ResponseValue<T> {
         inner: T,
         status: StatusCode,
         headers: HeaderMap,
-        conventions: &'static crate::conventions::Conventions,
+        conventions: &'static super::conventions::Conventions,
     ) -> Self {
         ResponseValue {
             inner,

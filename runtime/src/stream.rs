@@ -10,7 +10,7 @@
 //! total deadline (an event stream stays open as long as the server likes) and no minimum
 //! throughput (events may be rare): drop it to stop reading.
 
-use crate::error::DispatchError;
+use super::error::DispatchError;
 use bytes::{Buf, Bytes};
 use futures_core::Stream;
 use std::fmt;
@@ -445,7 +445,7 @@ impl<F: Framer> Framed<F> {
 type Decode<T> = fn(&[u8]) -> Result<T, String>;
 
 fn json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    serde_json::from_slice(bytes).map_err(|e| crate::error::without_values(&e.to_string()))
+    serde_json::from_slice(bytes).map_err(|e| super::error::without_values(&e.to_string()))
 }
 
 /// A response of server-sent events (`text/event-stream`), each event's data decoded as `T`

@@ -2,16 +2,16 @@
 //! change the path, the query in canonical order, every attempt signed afresh, retried and
 //! timed as configured, arguments checked before anything is sent.
 
-use crate::body::Multipart;
-use crate::config::{Config, Credentials, HookContext};
-use crate::error::{
+use super::body::Multipart;
+use super::config::{Config, Credentials, HookContext};
+use super::error::{
     ConstructionError, DispatchError, Error, RawResponse, ReadError, ResponseError, TimeoutError,
     TimeoutKind,
 };
-use crate::params;
-use crate::retry::{AttemptOutcome, Classification};
-use crate::signing::{self, ENCODE};
-use crate::ResponseValue;
+use super::params;
+use super::retry::{AttemptOutcome, Classification};
+use super::signing::{self, ENCODE};
+use super::ResponseValue;
 use percent_encoding::utf8_percent_encode;
 use std::fmt::{self, Display};
 use std::future::Future;
@@ -54,7 +54,7 @@ enum Failure {
     /// Receiving the body.
     Body(reqwest::Error),
     /// A success body beyond `ConfigBuilder::max_body_size`.
-    TooLarge(crate::error::ResponseError),
+    TooLarge(super::error::ResponseError),
     /// The attempt timeout expired.
     Attempt(Duration),
     /// The response answers another URL: the user's HTTP client followed a redirect.
@@ -125,7 +125,7 @@ impl Transport {
             (Some(endpoint), _) => Ok(endpoint.clone()),
             (None, Some(server)) => {
                 let url = server.resolve(config.region());
-                crate::config::parse_endpoint(&url).map_err(|e| e.to_string())
+                super::config::parse_endpoint(&url).map_err(|e| e.to_string())
             }
             (None, None) => Err("no endpoint configured and the spec lists no server: set `Config::builder().endpoint(..)`".to_owned()),
         };
@@ -229,7 +229,7 @@ impl Transport {
         loop {
             self.attempts.store(attempt, Ordering::Relaxed);
             let credentials =
-                crate::auth::select(&self.config, request.operation, request.security).await?;
+                super::auth::select(&self.config, request.operation, request.security).await?;
             let prepared = self.prepare(&request, endpoint, &credentials)?;
             let hooks = self.config.hooks();
             let context = HookContext::new(request.operation, attempt, &credentials.query);
@@ -245,7 +245,7 @@ impl Transport {
                 let received = match self.config.exchange() {
                     // A test double (the `mock` feature) answers in place of the network.
                     Some(double) => {
-                        let call = crate::transport::ExchangeCall {
+                        let call = super::transport::ExchangeCall {
                             operation: request.operation,
                             attempt,
                             shown_url: context.display_url(&sent_url),
@@ -261,7 +261,7 @@ impl Transport {
                 response.extensions_mut().insert(Attempts(attempt));
                 response
                     .extensions_mut()
-                    .insert(crate::conventions::Of(request.conventions));
+                    .insert(super::conventions::Of(request.conventions));
                 for hook in hooks {
                     hook.after_receive(&response, &context);
                 }
@@ -410,7 +410,7 @@ impl Transport {
         &self,
         request: &Request,
         endpoint: &reqwest::Url,
-        credentials: &crate::auth::Applied,
+        credentials: &super::auth::Applied,
     ) -> Result<reqwest::RequestBuilder, ConstructionError> {
         let mut url = endpoint.as_str().trim_end_matches('/').to_owned();
         url.push_str(&request.path);
@@ -507,7 +507,7 @@ impl Transport {
             );
             let project_id = request.project_id.as_deref().or(self.config.project_id());
             if let Some(project_id) = project_id {
-                if !crate::config::header_safe(project_id)
+                if !super::config::header_safe(project_id)
                     || reqwest::header::HeaderValue::from_str(project_id).is_err()
                 {
                     return Err(ConstructionError::new(
@@ -682,9 +682,9 @@ pub struct Request {
     /// What each argument adds to the URL, encoded: (argument, bytes).
     url_parts: Vec<(std::borrow::Cow<'static, str>, usize)>,
     /// The credentials the operation accepts: any one alternative, each of its schemes.
-    security: &'static [&'static [&'static crate::auth::Scheme]],
+    security: &'static [&'static [&'static super::auth::Scheme]],
     /// The spec's conventions (`<module>::CONVENTIONS`).
-    conventions: &'static crate::conventions::Conventions,
+    conventions: &'static super::conventions::Conventions,
 }
 
 /// `Debug` shows where a request goes, never header values, cookies or the body.
@@ -738,7 +738,7 @@ impl Request {
             body: None,
             url_parts: Vec::new(),
             security: &[],
-            conventions: &crate::conventions::Conventions::DEFAULT,
+            conventions: &super::conventions::Conventions::DEFAULT,
         }
     }
 
@@ -770,13 +770,13 @@ impl Request {
     /// Literal text of the path template.
     /// The credentials the operation accepts (its spec's `security`).
     #[doc(hidden)]
-    pub fn security(&mut self, alternatives: &'static [&'static [&'static crate::auth::Scheme]]) {
+    pub fn security(&mut self, alternatives: &'static [&'static [&'static super::auth::Scheme]]) {
         self.security = alternatives;
     }
 
     /// The spec's conventions (`<module>::CONVENTIONS`): set before the body is written.
     #[doc(hidden)]
-    pub fn conventions(&mut self, conventions: &'static crate::conventions::Conventions) {
+    pub fn conventions(&mut self, conventions: &'static super::conventions::Conventions) {
         self.conventions = conventions;
     }
 
@@ -846,7 +846,7 @@ impl Request {
         value: impl Display,
     ) -> Result<(), ConstructionError> {
         let value = value.to_string();
-        if !crate::config::header_safe(&value)
+        if !super::config::header_safe(&value)
             || reqwest::header::HeaderValue::from_str(&value).is_err()
         {
             return Err(ConstructionError::new(
@@ -859,7 +859,7 @@ impl Request {
         Ok(())
     }
 
-    /// A structured path parameter, written in its style ([`crate::params`]); the same checks
+    /// A structured path parameter, written in its style ([`super::params`]); the same checks
     /// as [`Request::segment`] on the whole segment.
     #[doc(hidden)]
     pub fn segment_styled<T: serde::Serialize + ?Sized>(
@@ -883,7 +883,7 @@ impl Request {
         Ok(())
     }
 
-    /// A structured query parameter: the pairs its style gives ([`crate::params`]).
+    /// A structured query parameter: the pairs its style gives ([`super::params`]).
     #[doc(hidden)]
     pub fn query_styled<T: serde::Serialize + ?Sized>(
         &mut self,
@@ -1228,10 +1228,11 @@ mod tests {
             panic!("no body")
         };
         assert_eq!(data.as_slice(), "{\"a\":[1,2],\"b\":\"\u{e9}\"}".as_bytes());
-        const PYTHON: crate::conventions::Conventions = crate::conventions::Conventions {
-            json_style: crate::conventions::JsonStyle::Python,
-            ..crate::conventions::Conventions::DEFAULT
-        };
+        const PYTHON: super::super::conventions::Conventions =
+            super::super::conventions::Conventions {
+                json_style: super::super::conventions::JsonStyle::Python,
+                ..super::super::conventions::Conventions::DEFAULT
+            };
         let mut r = request();
         r.conventions(&PYTHON);
         r.json_body("application/json", &body).unwrap();

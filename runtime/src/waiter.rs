@@ -1,9 +1,9 @@
 //! Waiters: poll an operation until its response reaches a state the spec declares
 //! (`x-clientgen-waiters`), with jittered exponential backoff and a bound on the total wait.
 
-use crate::error::ConstructionError;
-use crate::response::Call;
-use crate::{Error, ResponseValue};
+use super::error::ConstructionError;
+use super::response::Call;
+use super::{Error, ResponseValue};
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -353,7 +353,7 @@ impl<T, E: fmt::Display> fmt::Display for WaitError<T, E> {
             } => write!(
                 f,
                 "the wait failed: `{field}` is `{}` (after {polls} polls in {elapsed:.1?})",
-                crate::error::Untrusted(state)
+                super::error::Untrusted(state)
             ),
             WaitError::TimedOut { elapsed, polls, .. } => {
                 write!(f, "the wait timed out after {polls} polls in {elapsed:.1?}")

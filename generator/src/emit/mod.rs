@@ -50,12 +50,12 @@ pub const RESERVED_MODULES: &[&str] = &[
 pub fn emit_crate(config: &Config, apis: &[Api]) -> Vec<GeneratedFile> {
     match &config.output {
         Output::Crate => crate_files(config, apis),
-        Output::Module { mount } => {
+        Output::Module { .. } => {
             let files = source_files(config, apis, true);
             let from_specs = specs_of(apis);
             vec![GeneratedFile {
                 path: format!("{}.rs", config.crate_ident()),
-                contents: bundle(&include_header(&from_specs), &files, mount),
+                contents: bundle(&include_header(&from_specs), &files),
             }]
         }
     }
@@ -92,6 +92,11 @@ fn crate_files(config: &Config, apis: &[Api]) -> Vec<GeneratedFile> {
 fn source_files(config: &Config, apis: &[Api], for_include: bool) -> Vec<GeneratedFile> {
     let serde_feature = config.serde_feature.as_deref();
     let shared = config.runtime.is_shared();
+    // Where the runtime is mounted: the crate root, or where the file is included.
+    let root = match &config.output {
+        Output::Module { mount } => mount.as_str(),
+        Output::Crate => "crate",
+    };
     let from_specs = specs_of(apis);
     let mut files = vec![GeneratedFile {
         path: "src/lib.rs".into(),
@@ -115,11 +120,18 @@ fn source_files(config: &Config, apis: &[Api], for_include: bool) -> Vec<Generat
     type Renderer<'a> = &'a dyn Fn(&Api) -> String;
     let per_module: [(&str, Renderer); 4] = [
         ("mod.rs", &|api| {
-            render_rust(&api.source, client::emit_module_root(api))
+            render_rust(
+                &api.source,
+                rust::rooted(client::emit_module_root(api), root),
+            )
         }),
-        ("client.rs", &client::render_client),
-        ("operations.rs", &operations::render_operations),
-        ("types.rs", &|api| types::render_types(api, serde_feature)),
+        ("client.rs", &|api| client::render_client(api, root)),
+        ("operations.rs", &|api| {
+            operations::render_operations(api, root)
+        }),
+        ("types.rs", &|api| {
+            types::render_types(api, serde_feature, root)
+        }),
     ];
     for api in apis {
         for (file, render) in per_module {
