@@ -334,3 +334,21 @@ impl Config {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Runtime;
+    use std::path::PathBuf;
+
+    #[test]
+    fn runtimes_parse_as_the_cli_writes_them() {
+        assert_eq!(Runtime::parse("inline"), Ok(Runtime::Inline));
+        assert_eq!(Runtime::parse("crate"), Ok(Runtime::Crate));
+        assert_eq!(
+            Runtime::parse("path:../rt"),
+            Ok(Runtime::Path(PathBuf::from("../rt")))
+        );
+        assert!(Runtime::parse("path:").is_err());
+        assert!(Runtime::parse("shared").is_err());
+    }
+}

@@ -476,6 +476,19 @@ mod tests {
             assert!(super::super::RESERVED_MODULES.contains(module), "{module}");
         }
         let manifest = include_str!("../../../runtime/Cargo.toml");
+        let dependencies = |text: &str| -> Vec<String> {
+            text.lines()
+                .skip_while(|l| *l != "[dependencies]")
+                .take_while(|l| !l.starts_with("[dev-dependencies]"))
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        assert_eq!(
+            dependencies(manifest),
+            dependencies(super::DEPENDENCIES),
+            "the runtime crate needs what an inline runtime needs"
+        );
         assert!(
             manifest.contains(&format!(
                 "\nversion = \"{}\"\n",

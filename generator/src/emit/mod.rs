@@ -143,3 +143,94 @@ fn source_files(config: &Config, apis: &[Api], for_include: bool) -> Vec<Generat
     }
     files
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{Output, Runtime};
+    use crate::Config;
+
+    fn api() -> crate::model::Api {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: {'200': {description: ok}}\n";
+        let spec = crate::load::load_spec_with(std::path::Path::new("t.yaml"), &mut |_| {
+            Ok(text.to_owned())
+        })
+        .unwrap();
+        crate::model::lower(&spec, "t").unwrap()
+    }
+
+    fn include_file(runtime: Runtime) -> String {
+        let config = Config {
+            output: Output::Module {
+                mount: "crate::api".into(),
+            },
+            crate_name: "t".into(),
+            runtime,
+            ..Config::default()
+        };
+        let files = super::emit_crate(&config, &[api()]);
+        assert_eq!(files.len(), 1);
+        files[0].contents.clone()
+    }
+
+    /// An included file names the runtime from its mount, inline or shared, and nothing of
+    /// its text is rewritten.
+    #[test]
+    fn an_included_file_is_rooted_at_its_mount() {
+        let inline = include_file(Runtime::Inline);
+        assert!(inline.contains("mod transport {"), "{inline}");
+        assert!(inline.contains("crate::api::transport::"), "{inline}");
+        assert!(!inline.contains("clientgen_runtime"));
+        let shared = include_file(Runtime::Crate);
+        assert!(!shared.contains("mod transport"), "{shared}");
+        assert!(shared.contains("use ::clientgen_runtime::{"), "{shared}");
+        assert!(shared.contains("crate::api::transport::"), "{shared}");
+        for text in [inline, shared] {
+            let runtime_paths = text.matches("crate::").count();
+            let rooted = text.matches("crate::api::").count();
+            assert_eq!(
+                runtime_paths, rooted,
+                "every crate:: path is rooted:\n{text}"
+            );
+        }
+    }
+
+    /// A crate on the shared runtime copies none of it and asks for exactly this version.
+    #[test]
+    fn a_crate_on_the_shared_runtime_depends_on_it_pinned() {
+        let config = Config {
+            runtime: Runtime::Path("runtime".into()),
+            ..Config::default()
+        };
+        let files = super::emit_crate(&config, &[api()]);
+        assert!(!files.iter().any(|f| f.path == "src/transport.rs"));
+        let manifest = &files
+            .iter()
+            .find(|f| f.path == "Cargo.toml")
+            .unwrap()
+            .contents;
+        assert!(manifest.contains(&format!(
+            "clientgen-runtime = {{ version = \"={}\", path = \"../runtime\" }}",
+            crate::config::RUNTIME_VERSION
+        )));
+        let config = Config {
+            runtime: Runtime::Crate,
+            ..config
+        };
+        let files = super::emit_crate(&config, &[api()]);
+        let manifest = &files
+            .iter()
+            .find(|f| f.path == "Cargo.toml")
+            .unwrap()
+            .contents;
+        assert!(manifest.contains(&format!(
+            "clientgen-runtime = {{ version = \"={}\" }}",
+            crate::config::RUNTIME_VERSION
+        )));
+        let lib = &files
+            .iter()
+            .find(|f| f.path == "src/lib.rs")
+            .unwrap()
+            .contents;
+        assert!(lib.contains("__private::version_is(\""), "{lib}");
+    }
+}
