@@ -12,6 +12,8 @@
 //!
 //! The `mock` feature (off by default, for tests) adds `mock::Mock`, which answers calls in place of the network.
 //!
+//! The runtime is the `clientgen-runtime` crate, shared with every client generated for it: this crate's `Config`, `Credentials` and `Error` are `clientgen_runtime`'s, so one `Config` builds them all and one function handles all their errors.
+//!
 //! A type of a module's `types` implements `Deserialize` when it is received and `Serialize` when it is sent (string enums both); the feature `serde-both` (off by default) gives every type both, to log, store or make up values.
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]

@@ -182,6 +182,11 @@ pub fn lib_rs(
     text.push_str(
         "\n\nThe `mock` feature (off by default, for tests) adds `mock::Mock`, which answers calls in place of the network.",
     );
+    if shared {
+        text.push_str(
+            "\n\nThe runtime is the `clientgen-runtime` crate, shared with every client generated for it: this crate's `Config`, `Credentials` and `Error` are `clientgen_runtime`'s, so one `Config` builds them all and one function handles all their errors.",
+        );
+    }
     if let Some(feature) = serde_feature {
         text.push_str(&format!(
             "\n\nA type of a module's `types` implements `Deserialize` when it is received and `Serialize` when it is sent (string enums both); the feature `{feature}` (off by default) gives every type both, to log, store or make up values."
