@@ -48,6 +48,21 @@ fn generate(root: &Path, spec: &str, name: &str) -> PathBuf {
     config.out_dir
 }
 
+/// `cargo args` in `dir`, with the workspace's versions (the dependencies built for the
+/// workspace and compile_check are reused) and compile_check's target folder.
+fn cargo(root: &Path, dir: &Path, args: &[&str]) -> std::process::Output {
+    if !dir.join("Cargo.lock").exists() {
+        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    }
+    Command::new(env!("CARGO"))
+        .current_dir(dir)
+        .args(args)
+        .env("CARGO_TARGET_DIR", root.join("target/compile-check/target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs")
+}
+
 const APP: &str = r##"
 use clientgen_runtime::{Config, RetryConfig, UntypedError};
 use std::io::{Read, Write};
@@ -126,17 +141,21 @@ fn two_clients_share_one_config_and_one_error_type() {
     )
     .unwrap();
     std::fs::write(app.join("src/main.rs"), APP).unwrap();
-    // The workspace's versions: the dependencies built for the workspace are reused.
-    if !app.join("Cargo.lock").exists() {
-        std::fs::copy(root.join("Cargo.lock"), app.join("Cargo.lock")).unwrap();
+    // Each generated crate on the shared runtime is warning-free on its own.
+    for client in [&shop, &css] {
+        let output = cargo(
+            &root,
+            client,
+            &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
+        );
+        assert!(
+            output.status.success(),
+            "clippy on {}:\n{}",
+            client.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
-    let output = Command::new(env!("CARGO"))
-        .current_dir(&app)
-        .args(["run", "--quiet"])
-        .env("CARGO_TARGET_DIR", root.join("target/compile-check/target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
+    let output = cargo(&root, &app, &["run", "--quiet"]);
     assert!(
         output.status.success(),
         "the crate using both clients failed:\n{}\n{}",
