@@ -698,7 +698,8 @@ impl ConfigBuilder {
         self
     }
 
-    /// Replaces the default `User-Agent` (this crate's name and version).
+    /// Replaces the default `User-Agent`: the name and version of the crate holding the
+    /// runtime (the generated crate with an inline runtime, else `clientgen-runtime`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
