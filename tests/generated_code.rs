@@ -15,8 +15,13 @@ fn workspace_root() -> PathBuf {
 }
 
 /// The committed crate's files, generated in memory with the CLI's default configuration.
+/// What `clientgen generate` writes with no flags: this repository's client, on the
+/// workspace's runtime crate.
 fn generate() -> Vec<GeneratedFile> {
-    let config = Config::default();
+    let config = Config {
+        runtime: clientgen::config::Runtime::Path(PathBuf::from("runtime")),
+        ..Config::default()
+    };
     let specs = load_specs_in(&workspace_root(), &config)
         .unwrap_or_else(|e| panic!("specs do not load:\n{e}"));
     clientgen::generate(&config, &specs).unwrap_or_else(|e| panic!("specs do not generate:\n{e}"))

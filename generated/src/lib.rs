@@ -12,52 +12,40 @@
 //!
 //! The `mock` feature (off by default, for tests) adds `mock::Mock`, which answers calls in place of the network.
 //!
+//! The runtime is the `clientgen-runtime` crate, shared with every client generated for it: this crate's `Config`, `Credentials` and `Error` are `clientgen_runtime`'s, so one `Config` builds them all and one function handles all their errors.
+//!
 //! A type of a module's `types` implements `Deserialize` when it is received and `Serialize` when it is sent (string enums both); the feature `serde-both` (off by default) gives every type both, to log, store or make up values.
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
-pub mod auth;
-#[allow(dead_code)]
-mod body;
-#[allow(dead_code)]
-mod config;
-pub mod conventions;
-#[allow(dead_code)]
-mod de;
-#[allow(dead_code)]
-mod download;
-#[allow(dead_code)]
-mod enums;
-#[allow(dead_code)]
-mod error;
+#[allow(unused_imports)]
+use ::clientgen_runtime::{
+    body, config, de, download, enums, error, paginate, params, response, transport,
+    waiter, stream,
+};
+pub use ::clientgen_runtime::{auth, conventions, retry, signing};
 #[cfg(feature = "mock")]
-pub mod mock;
-#[allow(dead_code)]
-mod paginate;
-#[allow(dead_code)]
-mod params;
-#[allow(dead_code)]
-mod response;
-pub mod retry;
-pub mod signing;
-#[allow(dead_code)]
-mod transport;
-#[allow(dead_code)]
-mod waiter;
-pub use body::Multipart;
-pub use config::{
+pub use ::clientgen_runtime::mock;
+const _: () = assert!(
+    ::clientgen_runtime::__private::version_is("0.1.0"),
+    "this code was generated for clientgen-runtime 0.1.0: depend on clientgen-runtime =\"0.1.0\", or regenerate it with the clientgen of the runtime's version"
+);
+pub use ::clientgen_runtime::body::Multipart;
+pub use ::clientgen_runtime::config::{
     Clock, Config, ConfigBuilder, ConfigError, Credentials, Hook, HookContext, Secret,
     Timeouts,
 };
-pub use download::{DownloadError, PresignedLink, Progress, Save, Saved};
-pub use enums::UnknownValue;
-pub use error::{
+pub use ::clientgen_runtime::download::{
+    DownloadError, PresignedLink, Progress, Save, Saved,
+};
+pub use ::clientgen_runtime::enums::UnknownValue;
+pub use ::clientgen_runtime::error::{
     ConstructionError, DispatchError, Error, RawResponse, ResponseError,
     ResponseErrorKind, ServiceError, TimeoutError, TimeoutKind, Untyped, UntypedError,
 };
-pub use response::{ByteStream, Outcome, ResponseValue};
-pub use paginate::{Items, PageError, Pages};
-pub use retry::RetryConfig;
-pub use waiter::{WaitError, Waiter};
+pub use ::clientgen_runtime::response::{ByteStream, Outcome, ResponseValue};
+pub use ::clientgen_runtime::paginate::{Items, PageError, Pages};
+pub use ::clientgen_runtime::retry::RetryConfig;
+pub use ::clientgen_runtime::waiter::{WaitError, Waiter};
 /// CloudDC bare-metal server log export API (v1)
 #[cfg(feature = "clouddc")]
 pub mod clouddc;

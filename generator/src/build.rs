@@ -93,6 +93,19 @@ impl Builder {
         self
     }
 
+    /// Where the runtime comes from: [`Runtime::Inline`] (the default) writes it into the
+    /// file; [`Runtime::Crate`] or [`Runtime::Path`] leave it out for the shared
+    /// `clientgen-runtime` crate, which the including crate then depends on, at exactly
+    /// [`crate::config::RUNTIME_VERSION`] (one `Config` and one `Error` type for every client).
+    ///
+    /// [`Runtime::Inline`]: crate::config::Runtime::Inline
+    /// [`Runtime::Crate`]: crate::config::Runtime::Crate
+    /// [`Runtime::Path`]: crate::config::Runtime::Path
+    pub fn runtime(mut self, runtime: crate::config::Runtime) -> Self {
+        self.config.runtime = runtime;
+        self
+    }
+
     /// Fail the build when a spec needs a fallback (every warning becomes an error).
     pub fn strict(mut self, strict: bool) -> Self {
         self.config.strict = strict;

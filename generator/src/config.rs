@@ -37,7 +37,55 @@ pub struct Config {
     /// default (see [`crate::build::Builder::serde_feature`]). `None` generates no such
     /// feature: the missing directions are left out.
     pub serde_feature: Option<String>,
+    /// Where the runtime (Config, credentials, errors, transport...) comes from: copied into
+    /// the output, or the shared `clientgen-runtime` crate.
+    pub runtime: Runtime,
 }
+
+/// Where generated code finds the runtime.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Runtime {
+    /// The runtime's files copied into the output: a crate that stands alone, with its own
+    /// `Config` and `Error` types (the CLI's `--runtime inline`).
+    #[default]
+    Inline,
+    /// The `clientgen-runtime` crate from the registry, at exactly the generator's version
+    /// ([`RUNTIME_VERSION`]): every client generated so shares one `Config` and one `Error`
+    /// (`--runtime crate`).
+    Crate,
+    /// The `clientgen-runtime` crate at this folder (relative to the working folder, written
+    /// relative to the output folder), also at exactly [`RUNTIME_VERSION`]: for a workspace
+    /// of several clients (`--runtime path:DIR`).
+    Path(PathBuf),
+}
+
+impl Runtime {
+    /// Parses the CLI's form: `inline`, `crate` or `path:DIR`.
+    pub fn parse(text: &str) -> Result<Runtime, String> {
+        match text {
+            "inline" => Ok(Runtime::Inline),
+            "crate" => Ok(Runtime::Crate),
+            _ => match text.strip_prefix("path:") {
+                Some(dir) if !dir.is_empty() => Ok(Runtime::Path(PathBuf::from(dir))),
+                _ => Err(format!(
+                    "{text:?} is not a runtime: write `inline`, `crate` or `path:DIR`"
+                )),
+            },
+        }
+    }
+
+    /// Whether generated code uses the shared `clientgen-runtime` crate.
+    pub fn is_shared(&self) -> bool {
+        !matches!(self, Runtime::Inline)
+    }
+}
+
+/// The version of `clientgen-runtime` generated code is pinned to: the generator's own.
+pub const RUNTIME_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Where this repository keeps the runtime crate; the CLI's runtime when it writes the
+/// default output folder ([`DEFAULT_OUT_DIR`]).
+pub const DEFAULT_RUNTIME_DIR: &str = "runtime";
 
 /// The default [`Config::serde_feature`] of a generated crate.
 pub const SERDE_FEATURE: &str = "serde-both";
@@ -212,6 +260,7 @@ impl Default for Config {
             limits: Limits::default(),
             strict: false,
             serde_feature: Some(SERDE_FEATURE.to_owned()),
+            runtime: Runtime::Inline,
         }
     }
 }
@@ -283,5 +332,23 @@ impl Config {
             return Err("no spec given: pass --spec PATH (a file or a folder)".to_owned());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Runtime;
+    use std::path::PathBuf;
+
+    #[test]
+    fn runtimes_parse_as_the_cli_writes_them() {
+        assert_eq!(Runtime::parse("inline"), Ok(Runtime::Inline));
+        assert_eq!(Runtime::parse("crate"), Ok(Runtime::Crate));
+        assert_eq!(
+            Runtime::parse("path:../rt"),
+            Ok(Runtime::Path(PathBuf::from("../rt")))
+        );
+        assert!(Runtime::parse("path:").is_err());
+        assert!(Runtime::parse("shared").is_err());
     }
 }

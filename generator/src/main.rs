@@ -4,7 +4,8 @@
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use clientgen::config::{
-    ReadPolicy, DEFAULT_CRATE_NAME, DEFAULT_MAX_FILE_BYTES, DEFAULT_OUT_DIR, DEFAULT_SPEC_DIR,
+    ReadPolicy, Runtime, DEFAULT_CRATE_NAME, DEFAULT_MAX_FILE_BYTES, DEFAULT_OUT_DIR,
+    DEFAULT_RUNTIME_DIR, DEFAULT_SPEC_DIR,
 };
 use clientgen::Config;
 use std::path::PathBuf;
@@ -111,6 +112,14 @@ struct Target {
     /// module...): every warning becomes an error.
     #[arg(long)]
     strict: bool,
+    /// Where the runtime (Config, credentials, errors, transport) comes from: `inline` copies
+    /// it into the crate, which then stands alone; `crate` depends on `clientgen-runtime`
+    /// from the registry and `path:DIR` on the one in DIR (relative to the working folder),
+    /// both at exactly this generator's version, so clients generated so share one `Config`
+    /// and one `Error`. Default: `path:runtime` when writing the default `generated` folder
+    /// (this repository's committed client and runtime), `inline` otherwise.
+    #[arg(long = "runtime", value_name = "inline|crate|path:DIR", value_parser = Runtime::parse)]
+    runtime: Option<Runtime>,
 }
 
 /// Checks a `--limit` value as the command line is parsed.
@@ -121,7 +130,15 @@ fn parse_limit(text: &str) -> Result<String, String> {
 
 impl Target {
     fn config(self) -> Config {
+        let runtime = self.runtime.unwrap_or_else(|| {
+            if self.out == std::path::Path::new(DEFAULT_OUT_DIR) {
+                Runtime::Path(PathBuf::from(DEFAULT_RUNTIME_DIR))
+            } else {
+                Runtime::Inline
+            }
+        });
         Config {
+            runtime,
             specs: self.specs,
             out_dir: self.out,
             crate_name: self.name,

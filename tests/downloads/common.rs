@@ -233,7 +233,8 @@ pub fn assert_no_credentials(request: &Request) {
         user_agent
             .to_str()
             .expect("an ASCII User-Agent")
-            .starts_with("cloud-logs-client/"),
+            // The committed client uses the shared runtime, whose name is the default.
+            .starts_with("clientgen-runtime/"),
         "unexpected User-Agent {user_agent:?}"
     );
 }

@@ -2,6 +2,7 @@
 
 use super::docs::{doc_lines, inner_doc_lines, spec_line, spec_text};
 use super::operations::{inputs, Input};
+use super::rust::rooted;
 use super::rust::{deprecated_attr, ident};
 use crate::model::{Api, Conventions, JsonStyle, Operation};
 use crate::write::render_items;
@@ -133,7 +134,8 @@ fn emit_conventions(conventions: &Conventions) -> TokenStream {
 }
 
 /// The module's `client.rs`: the client, then an `impl` block per operation.
-pub fn render_client(api: &Api) -> String {
+/// `root`: where the runtime is mounted ([`super::rust::rooted`]).
+pub fn render_client(api: &Api, root: &str) -> String {
     let doc = doc_lines(&format!(
         "Client of {}.\n\nCheap to clone; every method returns a request builder whose `send` performs the call.",
         spec_text(&api.title)
@@ -175,13 +177,16 @@ pub fn render_client(api: &Api) -> String {
             }
         }
     };
-    render_items(&api.source, head, &api.operations, &|op| {
+    render_items(&api.source, rooted(head, root), &api.operations, &|op| {
         let method = emit_method(op, &api.security_schemes);
-        quote! {
-            impl Client {
-                #method
-            }
-        }
+        rooted(
+            quote! {
+                impl Client {
+                    #method
+                }
+            },
+            root,
+        )
     })
 }
 

@@ -50,12 +50,12 @@ pub const RESERVED_MODULES: &[&str] = &[
 pub fn emit_crate(config: &Config, apis: &[Api]) -> Vec<GeneratedFile> {
     match &config.output {
         Output::Crate => crate_files(config, apis),
-        Output::Module { mount } => {
-            let files = source_files(apis, true, config.serde_feature.as_deref());
+        Output::Module { .. } => {
+            let files = source_files(config, apis, true);
             let from_specs = specs_of(apis);
             vec![GeneratedFile {
                 path: format!("{}.rs", config.crate_ident()),
-                contents: bundle(&include_header(&from_specs), &files, mount),
+                contents: bundle(&include_header(&from_specs), &files),
             }]
         }
     }
@@ -82,31 +82,36 @@ fn crate_files(config: &Config, apis: &[Api]) -> Vec<GeneratedFile> {
             ),
         },
     ];
-    files.extend(source_files(apis, false, config.serde_feature.as_deref()));
+    files.extend(source_files(config, apis, false));
     files.push(file_manifest(&from_specs, &files));
     files
 }
 
 /// `src/lib.rs`, the runtime and the modules: the Rust files of the crate. `serde_feature`
 /// gives every type both serde traits.
-fn source_files(
-    apis: &[Api],
-    for_include: bool,
-    serde_feature: Option<&str>,
-) -> Vec<GeneratedFile> {
+fn source_files(config: &Config, apis: &[Api], for_include: bool) -> Vec<GeneratedFile> {
+    let serde_feature = config.serde_feature.as_deref();
+    let shared = config.runtime.is_shared();
+    // Where the runtime is mounted: the crate root, or where the file is included.
+    let root = match &config.output {
+        Output::Module { mount } => mount.as_str(),
+        Output::Crate => "crate",
+    };
     let from_specs = specs_of(apis);
     let mut files = vec![GeneratedFile {
         path: "src/lib.rs".into(),
         contents: render_rust(
             &from_specs,
-            manifest::lib_rs(apis, for_include, serde_feature),
+            manifest::lib_rs(apis, for_include, serde_feature, shared),
         ),
     }];
     let stream = apis
         .iter()
         .any(Api::has_streams)
         .then_some(&runtime::STREAM);
-    for (name, source) in runtime::FILES.iter().chain(stream) {
+    // A shared runtime is a dependency: nothing of it is copied.
+    let copied = if shared { &[][..] } else { runtime::FILES };
+    for (name, source) in copied.iter().chain(stream.filter(|_| !shared)) {
         files.push(GeneratedFile {
             path: format!("src/{name}"),
             contents: format!("{}{source}", header("//", "the clientgen runtime")),
@@ -115,11 +120,18 @@ fn source_files(
     type Renderer<'a> = &'a dyn Fn(&Api) -> String;
     let per_module: [(&str, Renderer); 4] = [
         ("mod.rs", &|api| {
-            render_rust(&api.source, client::emit_module_root(api))
+            render_rust(
+                &api.source,
+                rust::rooted(client::emit_module_root(api), root),
+            )
         }),
-        ("client.rs", &client::render_client),
-        ("operations.rs", &operations::render_operations),
-        ("types.rs", &|api| types::render_types(api, serde_feature)),
+        ("client.rs", &|api| client::render_client(api, root)),
+        ("operations.rs", &|api| {
+            operations::render_operations(api, root)
+        }),
+        ("types.rs", &|api| {
+            types::render_types(api, serde_feature, root)
+        }),
     ];
     for api in apis {
         for (file, render) in per_module {
@@ -130,4 +142,95 @@ fn source_files(
         }
     }
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{Output, Runtime};
+    use crate::Config;
+
+    fn api() -> crate::model::Api {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: {'200': {description: ok}}\n";
+        let spec = crate::load::load_spec_with(std::path::Path::new("t.yaml"), &mut |_| {
+            Ok(text.to_owned())
+        })
+        .unwrap();
+        crate::model::lower(&spec, "t").unwrap()
+    }
+
+    fn include_file(runtime: Runtime) -> String {
+        let config = Config {
+            output: Output::Module {
+                mount: "crate::api".into(),
+            },
+            crate_name: "t".into(),
+            runtime,
+            ..Config::default()
+        };
+        let files = super::emit_crate(&config, &[api()]);
+        assert_eq!(files.len(), 1);
+        files[0].contents.clone()
+    }
+
+    /// An included file names the runtime from its mount, inline or shared, and nothing of
+    /// its text is rewritten.
+    #[test]
+    fn an_included_file_is_rooted_at_its_mount() {
+        let inline = include_file(Runtime::Inline);
+        assert!(inline.contains("mod transport {"), "{inline}");
+        assert!(inline.contains("crate::api::transport::"), "{inline}");
+        assert!(!inline.contains("clientgen_runtime"));
+        let shared = include_file(Runtime::Crate);
+        assert!(!shared.contains("mod transport"), "{shared}");
+        assert!(shared.contains("use ::clientgen_runtime::{"), "{shared}");
+        assert!(shared.contains("crate::api::transport::"), "{shared}");
+        for text in [inline, shared] {
+            let runtime_paths = text.matches("crate::").count();
+            let rooted = text.matches("crate::api::").count();
+            assert_eq!(
+                runtime_paths, rooted,
+                "every crate:: path is rooted:\n{text}"
+            );
+        }
+    }
+
+    /// A crate on the shared runtime copies none of it and asks for exactly this version.
+    #[test]
+    fn a_crate_on_the_shared_runtime_depends_on_it_pinned() {
+        let config = Config {
+            runtime: Runtime::Path("runtime".into()),
+            ..Config::default()
+        };
+        let files = super::emit_crate(&config, &[api()]);
+        assert!(!files.iter().any(|f| f.path == "src/transport.rs"));
+        let manifest = &files
+            .iter()
+            .find(|f| f.path == "Cargo.toml")
+            .unwrap()
+            .contents;
+        assert!(manifest.contains(&format!(
+            "clientgen-runtime = {{ version = \"={}\", path = \"../runtime\" }}",
+            crate::config::RUNTIME_VERSION
+        )));
+        let config = Config {
+            runtime: Runtime::Crate,
+            ..config
+        };
+        let files = super::emit_crate(&config, &[api()]);
+        let manifest = &files
+            .iter()
+            .find(|f| f.path == "Cargo.toml")
+            .unwrap()
+            .contents;
+        assert!(manifest.contains(&format!(
+            "clientgen-runtime = {{ version = \"={}\" }}",
+            crate::config::RUNTIME_VERSION
+        )));
+        let lib = &files
+            .iter()
+            .find(|f| f.path == "src/lib.rs")
+            .unwrap()
+            .contents;
+        assert!(lib.contains("__private::version_is(\""), "{lib}");
+    }
 }

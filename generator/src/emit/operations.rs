@@ -2,6 +2,7 @@
 //! types of its outcomes.
 
 use super::docs::{doc_lines, spec_text};
+use super::rust::rooted;
 use super::rust::{deprecated_attr, ident, rust_type, Scope};
 use crate::model::ValueShape;
 use crate::model::{
@@ -13,11 +14,14 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 /// The module's `operations.rs`.
-pub fn render_operations(api: &Api) -> String {
+pub fn render_operations(api: &Api, root: &str) -> String {
     let service_error = api.service_error.as_ref().map(|s| s.name.as_str());
-    render_items(&api.source, operations_head(api), &api.operations, &|op| {
-        emit_operation(op, service_error)
-    })
+    render_items(
+        &api.source,
+        rooted(operations_head(api), root),
+        &api.operations,
+        &|op| rooted(emit_operation(op, service_error), root),
+    )
 }
 
 /// The module's inner attributes and the imports its operations use. Every type name

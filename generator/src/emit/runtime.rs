@@ -3,28 +3,43 @@
 
 /// (file under `src/`, source).
 pub const FILES: &[(&str, &str)] = &[
-    ("auth.rs", include_str!("../../runtime/auth.rs")),
-    ("body.rs", include_str!("../../runtime/body.rs")),
-    ("config.rs", include_str!("../../runtime/config.rs")),
+    ("auth.rs", include_str!("../../../runtime/src/auth.rs")),
+    ("body.rs", include_str!("../../../runtime/src/body.rs")),
+    ("config.rs", include_str!("../../../runtime/src/config.rs")),
     (
         "conventions.rs",
-        include_str!("../../runtime/conventions.rs"),
+        include_str!("../../../runtime/src/conventions.rs"),
     ),
-    ("de.rs", include_str!("../../runtime/de.rs")),
-    ("download.rs", include_str!("../../runtime/download.rs")),
-    ("enums.rs", include_str!("../../runtime/enums.rs")),
-    ("error.rs", include_str!("../../runtime/error.rs")),
+    ("de.rs", include_str!("../../../runtime/src/de.rs")),
+    (
+        "download.rs",
+        include_str!("../../../runtime/src/download.rs"),
+    ),
+    ("enums.rs", include_str!("../../../runtime/src/enums.rs")),
+    ("error.rs", include_str!("../../../runtime/src/error.rs")),
     // Declared behind the `mock` feature, and only in crates (see `manifest::lib_rs`).
-    ("mock.rs", include_str!("../../runtime/mock.rs")),
-    ("paginate.rs", include_str!("../../runtime/paginate.rs")),
-    ("params.rs", include_str!("../../runtime/params.rs")),
-    ("response.rs", include_str!("../../runtime/response.rs")),
-    ("retry.rs", include_str!("../../runtime/retry.rs")),
-    ("signing.rs", include_str!("../../runtime/signing.rs")),
-    ("transport.rs", include_str!("../../runtime/transport.rs")),
-    ("waiter.rs", include_str!("../../runtime/waiter.rs")),
+    ("mock.rs", include_str!("../../../runtime/src/mock.rs")),
+    (
+        "paginate.rs",
+        include_str!("../../../runtime/src/paginate.rs"),
+    ),
+    ("params.rs", include_str!("../../../runtime/src/params.rs")),
+    (
+        "response.rs",
+        include_str!("../../../runtime/src/response.rs"),
+    ),
+    ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
+    (
+        "signing.rs",
+        include_str!("../../../runtime/src/signing.rs"),
+    ),
+    (
+        "transport.rs",
+        include_str!("../../../runtime/src/transport.rs"),
+    ),
+    ("waiter.rs", include_str!("../../../runtime/src/waiter.rs")),
 ];
 
 /// The decoders of streamed items, carried only by crates whose specs stream (its types
 /// would otherwise be unused).
-pub const STREAM: (&str, &str) = ("stream.rs", include_str!("../../runtime/stream.rs"));
+pub const STREAM: (&str, &str) = ("stream.rs", include_str!("../../../runtime/src/stream.rs"));

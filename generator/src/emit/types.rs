@@ -1,6 +1,7 @@
 //! The module's `types`: a Rust type per schema.
 
 use super::docs::{doc_attrs, doc_lines, doc_opt, inner_doc_lines, spec_text};
+use super::rust::rooted;
 use super::rust::{ident, rust_type, Scope};
 use crate::model::{
     Additional, Api, Field, SizeEncoding, StringEnum, Type, TypeDef, TypeKind, Usage, Variant,
@@ -11,7 +12,8 @@ use quote::quote;
 
 /// The module's `types.rs`.
 /// `serde_feature` is the Cargo feature that gives every type both serde traits.
-pub fn render_types(api: &Api, serde_feature: Option<&str>) -> String {
+/// `root`: where the runtime is mounted ([`super::rust::rooted`]).
+pub fn render_types(api: &Api, serde_feature: Option<&str>, root: &str) -> String {
     // String enums, and aliases of them (identical enums are merged into aliases).
     let by_name: std::collections::BTreeMap<&str, &TypeKind> = api
         .types
@@ -54,8 +56,8 @@ pub fn render_types(api: &Api, serde_feature: Option<&str>) -> String {
         #doc
         #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
     };
-    render_items(&api.source, head, &api.types, &|def| {
-        emit_type(def, &enums, serde_feature)
+    render_items(&api.source, rooted(head, root), &api.types, &|def| {
+        rooted(emit_type(def, &enums, serde_feature), root)
     })
 }
 

@@ -3,20 +3,17 @@
 
 use super::{GeneratedFile, MARKER};
 
-/// The crate rooted at `src/lib.rs` of `files` as one text, headed by `header`, with the code's
-/// `crate::` paths rewritten to `mount` (`crate::api` when included in `mod api`).
+/// The crate rooted at `src/lib.rs` of `files` as one text, headed by `header`. Nothing is
+/// rewritten: the generated code names the runtime from where it is mounted (emitted so,
+/// `emit::rust::rooted`), and the runtime's files name each other with `super::`.
 ///
 /// The files are the generator's own (prettyplease output and the runtime), so a module
 /// declaration is always a line of its own: `mod name;` with optional `pub` and attributes on
 /// the lines before.
-pub fn bundle(header: &str, files: &[GeneratedFile], mount: &str) -> String {
+pub fn bundle(header: &str, files: &[GeneratedFile]) -> String {
     let mut out = String::from(header);
     inline(&mut out, "src/lib.rs", files);
-    if mount == "crate" {
-        out
-    } else {
-        rewrite_crate_paths(&out, mount)
-    }
+    out
 }
 
 fn inline(out: &mut String, path: &str, files: &[GeneratedFile]) {
@@ -75,26 +72,6 @@ fn module_declaration(line: &str) -> Option<(&str, &str)> {
     valid.then_some((declaration, name))
 }
 
-/// `crate::x` -> `<mount>::x`, where `crate` is a whole word (not the end of `my_crate`).
-fn rewrite_crate_paths(text: &str, mount: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut rest = text;
-    while let Some(at) = rest.find("crate::") {
-        let before = rest[..at].chars().next_back();
-        let whole_word = !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$');
-        out.push_str(&rest[..at]);
-        if whole_word {
-            out.push_str(mount);
-            out.push_str("::");
-        } else {
-            out.push_str("crate::");
-        }
-        rest = &rest[at + "crate::".len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,7 +84,7 @@ mod tests {
     }
 
     #[test]
-    fn inlines_modules_and_rewrites_crate_paths() {
+    fn inlines_modules_and_rewrites_nothing() {
         let files = [
             file(
                 "src/lib.rs",
@@ -117,14 +94,10 @@ mod tests {
             file("src/svc/mod.rs", "pub mod types;\n"),
             file("src/svc/types.rs", "pub struct Y;\n/// mod fake;\n"),
         ];
-        let text = bundle("// head\n", &files, "crate::api");
+        let text = bundle("// head\n", &files);
         assert_eq!(
             text,
-            "// head\n#[allow(dead_code)]\nmod config {\n//! Config.\npub struct X(crate::api::svc::Y, my_crate::Z);\n}\npub mod svc {\npub mod types {\npub struct Y;\n/// mod fake;\n}\n}\npub use config::X;\n"
-        );
-        assert_eq!(
-            bundle("", &files, "crate"),
-            bundle("", &files, "crate").replace("crate::api::", "crate::")
+            "// head\n#[allow(dead_code)]\nmod config {\n//! Config.\npub struct X(crate::svc::Y, my_crate::Z);\n}\npub mod svc {\npub mod types {\npub struct Y;\n/// mod fake;\n}\n}\npub use config::X;\n"
         );
     }
 }

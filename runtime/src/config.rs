@@ -1,13 +1,14 @@
 //! The configuration every service client of this crate shares: endpoint or region,
 //! credentials, timeouts, retries.
 
-use crate::retry::{RetryClassifier, RetryConfig, StandardClassifier};
+use super::retry::{RetryClassifier, RetryConfig, StandardClassifier};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 /// What `Debug` prints in place of a secret.
-pub(crate) const REDACTED: &str = "** redacted **";
+#[doc(hidden)]
+pub const REDACTED: &str = "** redacted **";
 
 /// A secret string: never printed by `Debug`, and not `Display`.
 #[derive(Clone, PartialEq, Eq)]
@@ -50,7 +51,7 @@ pub enum Credentials {
     Basic { user: String, password: Secret },
     /// Bearer tokens from a source (a fixed token, a callback, the OAuth 2.0
     /// client-credentials flow): HTTP bearer, OAuth 2.0 and OpenID Connect schemes.
-    Bearer(Arc<dyn crate::auth::TokenSource>),
+    Bearer(Arc<dyn super::auth::TokenSource>),
     /// The credential of another HTTP scheme, sent as `Authorization: <scheme> <value>`.
     Http(Secret),
 }
@@ -87,11 +88,11 @@ impl Credentials {
 
     /// A fixed bearer token.
     pub fn bearer(token: impl Into<String>) -> Self {
-        Credentials::Bearer(Arc::new(crate::auth::StaticToken::new(token)))
+        Credentials::Bearer(Arc::new(super::auth::StaticToken::new(token)))
     }
 
-    /// Bearer tokens from `source` (e.g. [`crate::auth::ClientCredentials`]).
-    pub fn token_source(source: impl crate::auth::TokenSource + 'static) -> Self {
+    /// Bearer tokens from `source` (e.g. [`super::auth::ClientCredentials`]).
+    pub fn token_source(source: impl super::auth::TokenSource + 'static) -> Self {
         Credentials::Bearer(Arc::new(source))
     }
 
@@ -142,9 +143,7 @@ impl Credentials {
     fn check(&self) -> Result<(), ConfigError> {
         let header_safe = header_safe;
         match self {
-            Credentials::Token(token) | Credentials::Http(token)
-                if token.expose().is_empty() =>
-            {
+            Credentials::Token(token) | Credentials::Http(token) if token.expose().is_empty() => {
                 Err(ConfigError::InvalidCredentials("the token is empty"))
             }
             Credentials::Token(token) | Credentials::Http(token)
@@ -192,8 +191,8 @@ impl Credentials {
     }
 
     /// Whether this credential serves a scheme of `kind`.
-    fn fits(&self, kind: &crate::auth::SchemeKind) -> bool {
-        use crate::auth::SchemeKind as K;
+    fn fits(&self, kind: &super::auth::SchemeKind) -> bool {
+        use super::auth::SchemeKind as K;
         matches!(
             (self, kind),
             (Credentials::Token(_), K::ApiKey { .. })
@@ -207,20 +206,25 @@ impl Credentials {
 
 /// Whether `value` can be sent as a header value as it is: visible ASCII, spaces and tabs only.
 /// (`HeaderValue::from_str` also accepts bytes above 0x7F, which would send raw UTF-8.)
-pub(crate) fn header_safe(value: &str) -> bool {
+#[doc(hidden)]
+pub fn header_safe(value: &str) -> bool {
     value
         .bytes()
         .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
 }
 
 /// The most of a success body read into memory, by default: 32 MiB.
-pub(crate) const DEFAULT_MAX_BODY_SIZE: usize = 32 << 20;
+#[doc(hidden)]
+pub const DEFAULT_MAX_BODY_SIZE: usize = 32 << 20;
 /// The most of an error body kept, by default: 8 KiB.
-pub(crate) const DEFAULT_ERROR_BODY_PREFIX: usize = 8 << 10;
+#[doc(hidden)]
+pub const DEFAULT_ERROR_BODY_PREFIX: usize = 8 << 10;
 /// The longest a download may take, by default: one hour.
-pub(crate) const DEFAULT_DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(3600);
+#[doc(hidden)]
+pub const DEFAULT_DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(3600);
 /// The least a download must receive, by default: 1 KiB/s over every 30 s window.
-pub(crate) const DEFAULT_DOWNLOAD_MIN_THROUGHPUT: (u64, Duration) = (1024, Duration::from_secs(30));
+#[doc(hidden)]
+pub const DEFAULT_DOWNLOAD_MIN_THROUGHPUT: (u64, Duration) = (1024, Duration::from_secs(30));
 
 /// Timeouts, each a limit on its own part of a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -328,7 +332,8 @@ pub struct HookContext<'a> {
 }
 
 impl<'a> HookContext<'a> {
-    pub(crate) fn new(
+    #[doc(hidden)]
+    pub fn new(
         operation: &'static str,
         attempt: u32,
         secret_query: &'a [(String, String)],
@@ -361,7 +366,11 @@ impl<'a> HookContext<'a> {
             .query_pairs()
             .map(|(k, v)| {
                 let secret = self.secret_query.iter().any(|(name, _)| *name == k);
-                let value = if secret { REDACTED.to_owned() } else { v.into_owned() };
+                let value = if secret {
+                    REDACTED.to_owned()
+                } else {
+                    v.into_owned()
+                };
                 (k.into_owned(), value)
             })
             .collect();
@@ -397,7 +406,7 @@ struct Inner {
     link_http: reqwest::Client,
     hooks: Vec<Arc<dyn Hook>>,
     /// What answers requests in place of the HTTP clients: set only by the `mock` feature.
-    exchange: Option<Arc<dyn crate::transport::Exchange>>,
+    exchange: Option<Arc<dyn super::transport::Exchange>>,
 }
 
 impl Config {
@@ -466,17 +475,17 @@ impl Config {
         self.inner.limits.download_min_throughput
     }
 
-    pub(crate) fn body_limits(&self) -> crate::error::BodyLimits {
-        crate::error::BodyLimits {
+    pub(crate) fn body_limits(&self) -> super::error::BodyLimits {
+        super::error::BodyLimits {
             success: self.inner.limits.max_body_size,
             error_prefix: self.inner.limits.error_body_prefix,
         }
     }
 
     /// The limits of a streamed body whose download starts now.
-    pub(crate) fn stream_limits(&self) -> crate::response::StreamLimits {
+    pub(crate) fn stream_limits(&self) -> super::response::StreamLimits {
         let limits = &self.inner.limits;
-        crate::response::StreamLimits::starting_now(
+        super::response::StreamLimits::starting_now(
             limits.download_timeout,
             limits.download_min_throughput,
             limits.max_body_size,
@@ -485,7 +494,7 @@ impl Config {
 
     /// The credential for `scheme`: the one configured for its name, else the first of its
     /// kind configured without a name.
-    pub(crate) fn credential_for(&self, scheme: &crate::auth::Scheme) -> Option<&Credentials> {
+    pub(crate) fn credential_for(&self, scheme: &super::auth::Scheme) -> Option<&Credentials> {
         let credentials = &self.inner.credentials;
         credentials
             .iter()
@@ -529,7 +538,7 @@ impl Config {
 
     /// The test double answering requests in place of the HTTP clients (the `mock` feature's
     /// `ConfigBuilder::mock`); never set otherwise.
-    pub(crate) fn exchange(&self) -> Option<&dyn crate::transport::Exchange> {
+    pub(crate) fn exchange(&self) -> Option<&dyn super::transport::Exchange> {
         self.inner.exchange.as_deref()
     }
 }
@@ -581,7 +590,7 @@ pub struct ConfigBuilder {
     link_http_client: Option<reqwest::Client>,
     hooks: Vec<Arc<dyn Hook>>,
     /// Set only by `ConfigBuilder::mock` (the `mock` feature).
-    pub(crate) exchange: Option<Arc<dyn crate::transport::Exchange>>,
+    pub(crate) exchange: Option<Arc<dyn super::transport::Exchange>>,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -648,10 +657,10 @@ impl ConfigBuilder {
         self.credentials(Credentials::bearer(token))
     }
 
-    /// Bearer tokens from `source`: a callback ([`crate::auth::TokenFn`]) or the OAuth 2.0
-    /// client-credentials flow ([`crate::auth::ClientCredentials`]), refreshed before they
+    /// Bearer tokens from `source`: a callback ([`super::auth::TokenFn`]) or the OAuth 2.0
+    /// client-credentials flow ([`super::auth::ClientCredentials`]), refreshed before they
     /// expire, and once more when the server refuses one (401).
-    pub fn token_source(self, source: impl crate::auth::TokenSource + 'static) -> Self {
+    pub fn token_source(self, source: impl super::auth::TokenSource + 'static) -> Self {
         self.credentials(Credentials::token_source(source))
     }
 
@@ -689,7 +698,8 @@ impl ConfigBuilder {
         self
     }
 
-    /// Replaces the default `User-Agent` (this crate's name and version).
+    /// Replaces the default `User-Agent`: the name and version of the crate holding the
+    /// runtime (the generated crate with an inline runtime, else `clientgen-runtime`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
@@ -721,7 +731,7 @@ impl ConfigBuilder {
     /// The most of a success body read into memory (JSON and text bodies; default
     /// 32 MiB). A larger body fails the call with
     /// `ResponseErrorKind::BodyTooLarge`, having read no more than this. Binary bodies are
-    /// streamed and not limited by size, except by [`ByteStream::collect`](crate::ByteStream::collect).
+    /// streamed and not limited by size, except by [`ByteStream::collect`](super::ByteStream::collect).
     pub fn max_body_size(mut self, bytes: usize) -> Self {
         self.limits.max_body_size = bytes;
         self
@@ -922,7 +932,8 @@ impl ConfigBuilder {
     }
 }
 
-pub(crate) fn parse_endpoint(raw: &str) -> Result<reqwest::Url, ConfigError> {
+#[doc(hidden)]
+pub fn parse_endpoint(raw: &str) -> Result<reqwest::Url, ConfigError> {
     let invalid = |reason: &'static str| ConfigError::InvalidEndpoint {
         endpoint: without_userinfo(raw),
         reason,

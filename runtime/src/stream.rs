@@ -10,7 +10,7 @@
 //! total deadline (an event stream stays open as long as the server likes) and no minimum
 //! throughput (events may be rare): drop it to stop reading.
 
-use crate::error::DispatchError;
+use super::error::DispatchError;
 use bytes::{Buf, Bytes};
 use futures_core::Stream;
 use std::fmt;
@@ -445,7 +445,7 @@ impl<F: Framer> Framed<F> {
 type Decode<T> = fn(&[u8]) -> Result<T, String>;
 
 fn json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    serde_json::from_slice(bytes).map_err(|e| crate::error::without_values(&e.to_string()))
+    serde_json::from_slice(bytes).map_err(|e| super::error::without_values(&e.to_string()))
 }
 
 /// A response of server-sent events (`text/event-stream`), each event's data decoded as `T`
@@ -462,7 +462,8 @@ pub struct EventStream<T> {
 }
 
 impl EventStream<String> {
-    pub(crate) fn text(response: reqwest::Response) -> Self {
+    #[doc(hidden)]
+    pub fn text(response: reqwest::Response) -> Self {
         EventStream::with(response, |data: &[u8]| {
             Ok(String::from_utf8_lossy(data).into_owned())
         })
@@ -470,7 +471,8 @@ impl EventStream<String> {
 }
 
 impl<T: serde::de::DeserializeOwned> EventStream<T> {
-    pub(crate) fn json(response: reqwest::Response) -> Self {
+    #[doc(hidden)]
+    pub fn json(response: reqwest::Response) -> Self {
         EventStream::with(response, json::<T>)
     }
 }
@@ -549,12 +551,14 @@ pub struct JsonStream<T> {
 
 impl<T: serde::de::DeserializeOwned> JsonStream<T> {
     /// JSON lines: one value per line.
-    pub(crate) fn lines(response: reqwest::Response) -> Self {
+    #[doc(hidden)]
+    pub fn lines(response: reqwest::Response) -> Self {
         JsonStream::from_body(Box::pin(response.bytes_stream()), b'\n')
     }
 
     /// A JSON text sequence (RFC 7464): each value after an RS byte.
-    pub(crate) fn seq(response: reqwest::Response) -> Self {
+    #[doc(hidden)]
+    pub fn seq(response: reqwest::Response) -> Self {
         JsonStream::from_body(Box::pin(response.bytes_stream()), RS)
     }
 

@@ -2,9 +2,9 @@
 //! target and renamed only once complete and of the expected size; pre-signed links fetched
 //! without credentials.
 
-use crate::config::{Config, REDACTED};
-use crate::error::{DispatchError, StreamLimit};
-use crate::ByteStream;
+use super::config::{Config, REDACTED};
+use super::error::{DispatchError, StreamLimit};
+use super::ByteStream;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::path::{Path, PathBuf};
@@ -94,7 +94,7 @@ impl PresignedLink {
         }
         let host = url.host_str().unwrap_or_default().to_owned();
         tracing::debug!(host = %host, "fetching a pre-signed link");
-        let shown_url = format!("{}://{host}/{}", url.scheme(), crate::config::REDACTED);
+        let shown_url = format!("{}://{host}/{}", url.scheme(), super::config::REDACTED);
         let request = config
             .link_http()
             .get(url)
@@ -105,8 +105,8 @@ impl PresignedLink {
             match config.exchange() {
                 // A test double (the `mock` feature) answers in place of the network.
                 Some(double) => {
-                    let call = crate::transport::ExchangeCall {
-                        operation: crate::transport::PRESIGNED_LINK,
+                    let call = super::transport::ExchangeCall {
+                        operation: super::transport::PRESIGNED_LINK,
                         attempt: 1,
                         shown_url,
                     };

@@ -9,15 +9,16 @@
 //! members are written in the order of their names, whether or not serde_json keeps the
 //! order of insertion (its `preserve_order` feature, which any crate in a build can turn on).
 
-use crate::error::ConstructionError;
-use crate::signing::{QueryValue, ENCODE};
+use super::error::ConstructionError;
+use super::signing::{QueryValue, ENCODE};
 use percent_encoding::utf8_percent_encode;
 use serde_json::Value;
 
 /// OpenAPI's `style` of a parameter, plus `Json` for a parameter described by
 /// `content: application/json`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Style {
+#[doc(hidden)]
+pub enum Style {
     Form,
     SpaceDelimited,
     PipeDelimited,
@@ -48,12 +49,14 @@ enum Flat {
 
 /// Serializes a parameter's value, naming the argument when that fails (a map with non-text
 /// keys, a float that is not finite).
-pub(crate) fn to_value<T: serde::Serialize + ?Sized>(
+#[doc(hidden)]
+pub fn to_value<T: serde::Serialize + ?Sized>(
     argument: &'static str,
     value: &T,
 ) -> Result<Value, ConstructionError> {
-    serde_json::to_value(value)
-        .map_err(|e| ConstructionError::new(argument, format!("cannot be written as a parameter: {e}")))
+    serde_json::to_value(value).map_err(|e| {
+        ConstructionError::new(argument, format!("cannot be written as a parameter: {e}"))
+    })
 }
 
 /// A scalar as its text; an object or array below the top level as its JSON text.
@@ -75,7 +78,9 @@ fn sorted(members: &serde_json::Map<String, Value>) -> impl Iterator<Item = (&St
 fn flatten(value: &Value) -> Flat {
     match value {
         Value::Null => Flat::Absent,
-        Value::Array(items) => Flat::List(items.iter().filter(|v| !v.is_null()).map(text).collect()),
+        Value::Array(items) => {
+            Flat::List(items.iter().filter(|v| !v.is_null()).map(text).collect())
+        }
         Value::Object(members) => Flat::Pairs(
             sorted(members)
                 .filter(|(_, v)| !v.is_null())
@@ -87,18 +92,30 @@ fn flatten(value: &Value) -> Flat {
 }
 
 /// A parameter's value serialized, as the `name=value` pairs of [`query_pairs`].
-pub(crate) fn pairs<T: serde::Serialize + ?Sized>(
+#[doc(hidden)]
+pub fn pairs<T: serde::Serialize + ?Sized>(
     argument: &'static str,
     name: &str,
     value: &T,
     style: Style,
     explode: bool,
 ) -> Result<Vec<(String, String)>, ConstructionError> {
-    Ok(query_pairs(name, &to_value(argument, value)?, style, explode))
+    Ok(query_pairs(
+        name,
+        &to_value(argument, value)?,
+        style,
+        explode,
+    ))
 }
 
 /// The `name=value` pairs a query (or cookies) carries for one parameter, not yet encoded.
-pub(crate) fn query_pairs(name: &str, value: &Value, style: Style, explode: bool) -> Vec<(String, String)> {
+#[doc(hidden)]
+pub fn query_pairs(
+    name: &str,
+    value: &Value,
+    style: Style,
+    explode: bool,
+) -> Vec<(String, String)> {
     query_values(name, value, style, explode)
         .into_iter()
         .map(|(key, value)| (key, value.text().into_owned()))
@@ -108,7 +125,13 @@ pub(crate) fn query_pairs(name: &str, value: &Value, style: Style, explode: bool
 /// The pairs of [`query_pairs`], each scalar keeping its type (so that repeated values of one
 /// key are ordered as the vendor's SDK orders them, integers numerically); a joined or nested
 /// value is text.
-pub(crate) fn query_values(name: &str, value: &Value, style: Style, explode: bool) -> Vec<(String, QueryValue)> {
+#[doc(hidden)]
+pub fn query_values(
+    name: &str,
+    value: &Value,
+    style: Style,
+    explode: bool,
+) -> Vec<(String, QueryValue)> {
     let mut pairs = Vec::new();
     match style {
         Style::Json => {
@@ -132,11 +155,18 @@ pub(crate) fn query_values(name: &str, value: &Value, style: Style, explode: boo
             ),
             Value::Array(_) | Value::Object(_) => match flatten(value) {
                 Flat::List(items) => {
-                    pairs.push((name.to_owned(), QueryValue::Text(items.join(style.separator()))));
+                    pairs.push((
+                        name.to_owned(),
+                        QueryValue::Text(items.join(style.separator())),
+                    ));
                 }
                 Flat::Pairs(members) => {
-                    let joined: Vec<String> = members.into_iter().flat_map(|(k, v)| [k, v]).collect();
-                    pairs.push((name.to_owned(), QueryValue::Text(joined.join(style.separator()))));
+                    let joined: Vec<String> =
+                        members.into_iter().flat_map(|(k, v)| [k, v]).collect();
+                    pairs.push((
+                        name.to_owned(),
+                        QueryValue::Text(joined.join(style.separator())),
+                    ));
                 }
                 Flat::Absent | Flat::One(_) => {}
             },
@@ -171,13 +201,17 @@ fn encode(text: &str) -> String {
 
 /// A path parameter's text, already percent-encoded: the values are encoded, the style's
 /// delimiters (`,` `=` `.` `;`) are not (RFC 6570 simple, label and matrix expansion).
-pub(crate) fn path_text(name: &str, value: &Value, style: Style, explode: bool) -> String {
+#[doc(hidden)]
+pub fn path_text(name: &str, value: &Value, style: Style, explode: bool) -> String {
     if style == Style::Json {
         return encode(&value.to_string());
     }
     let (prefix, separator) = match style {
         Style::Label => (".".to_owned(), if explode { "." } else { "," }),
-        Style::Matrix => (format!(";{}", encode(name)), if explode { ";" } else { "," }),
+        Style::Matrix => (
+            format!(";{}", encode(name)),
+            if explode { ";" } else { "," },
+        ),
         _ => (String::new(), ","),
     };
     let named = |text: &str| {
@@ -205,7 +239,11 @@ fn joined(flat: Flat, separator: &str, explode: bool) -> String {
     match flat {
         Flat::Absent => String::new(),
         Flat::One(text) => encode(&text),
-        Flat::List(items) => items.iter().map(|i| encode(i)).collect::<Vec<_>>().join(separator),
+        Flat::List(items) => items
+            .iter()
+            .map(|i| encode(i))
+            .collect::<Vec<_>>()
+            .join(separator),
         Flat::Pairs(members) if explode => members
             .iter()
             .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
@@ -221,7 +259,8 @@ fn joined(flat: Flat, separator: &str, explode: bool) -> String {
 
 /// A header's text (simple style, not encoded: the transport refuses what a header cannot
 /// carry).
-pub(crate) fn header_text(value: &Value, style: Style, explode: bool) -> String {
+#[doc(hidden)]
+pub fn header_text(value: &Value, style: Style, explode: bool) -> String {
     if style == Style::Json {
         return value.to_string();
     }
@@ -252,7 +291,9 @@ mod tests {
     }
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     // The examples of the OpenAPI specification's style table (3.0.3, "Style Examples").
@@ -260,22 +301,41 @@ mod tests {
     fn query_styles_follow_the_openapi_table() {
         let object = json!({"R": 100, "G": 200, "B": 150});
         let array = json!(["blue", "black", "brown"]);
-        assert_eq!(query(json!("blue"), Style::Form, true), pairs(&[("color", "blue")]));
-        assert_eq!(query(array.clone(), Style::Form, false), pairs(&[("color", "blue,black,brown")]));
+        assert_eq!(
+            query(json!("blue"), Style::Form, true),
+            pairs(&[("color", "blue")])
+        );
+        assert_eq!(
+            query(array.clone(), Style::Form, false),
+            pairs(&[("color", "blue,black,brown")])
+        );
         assert_eq!(
             query(array.clone(), Style::Form, true),
             pairs(&[("color", "blue"), ("color", "black"), ("color", "brown")])
         );
-        assert_eq!(query(object.clone(), Style::Form, false), pairs(&[("color", "B,150,G,200,R,100")]));
+        assert_eq!(
+            query(object.clone(), Style::Form, false),
+            pairs(&[("color", "B,150,G,200,R,100")])
+        );
         assert_eq!(
             query(object.clone(), Style::Form, true),
             pairs(&[("B", "150"), ("G", "200"), ("R", "100")])
         );
-        assert_eq!(query(array.clone(), Style::SpaceDelimited, false), pairs(&[("color", "blue black brown")]));
-        assert_eq!(query(array, Style::PipeDelimited, false), pairs(&[("color", "blue|black|brown")]));
+        assert_eq!(
+            query(array.clone(), Style::SpaceDelimited, false),
+            pairs(&[("color", "blue black brown")])
+        );
+        assert_eq!(
+            query(array, Style::PipeDelimited, false),
+            pairs(&[("color", "blue|black|brown")])
+        );
         assert_eq!(
             query(object, Style::DeepObject, true),
-            pairs(&[("color[B]", "150"), ("color[G]", "200"), ("color[R]", "100")])
+            pairs(&[
+                ("color[B]", "150"),
+                ("color[G]", "200"),
+                ("color[R]", "100")
+            ])
         );
     }
 
@@ -284,7 +344,11 @@ mod tests {
         let value = json!({"created": {"gte": 1}, "ids": ["a", "b"], "skip": null});
         assert_eq!(
             query_pairs("filter", &value, Style::DeepObject, true),
-            pairs(&[("filter[created][gte]", "1"), ("filter[ids][0]", "a"), ("filter[ids][1]", "b")])
+            pairs(&[
+                ("filter[created][gte]", "1"),
+                ("filter[ids][0]", "a"),
+                ("filter[ids][1]", "b")
+            ])
         );
     }
 
@@ -296,7 +360,10 @@ mod tests {
             pairs(&[("Tags", r#"{"Key":"a","Value":"b"}"#)])
         );
         assert!(query_pairs("x", &Value::Null, Style::Form, true).is_empty());
-        assert_eq!(query_pairs("q", &json!({"a": 1}), Style::Json, false), pairs(&[("q", r#"{"a":1}"#)]));
+        assert_eq!(
+            query_pairs("q", &json!({"a": 1}), Style::Json, false),
+            pairs(&[("q", r#"{"a":1}"#)])
+        );
     }
 
     #[test]
@@ -322,13 +389,22 @@ mod tests {
     #[test]
     fn path_values_are_encoded_but_delimiters_are_not() {
         let value = json!(["a,b", "c/d", "../"]);
-        assert_eq!(path_text("x", &value, Style::Simple, false), "a%2Cb,c%2Fd,..%2F");
-        assert_eq!(path_text("x", &json!({"k": 1}), Style::Json, false), "%7B%22k%22%3A1%7D");
+        assert_eq!(
+            path_text("x", &value, Style::Simple, false),
+            "a%2Cb,c%2Fd,..%2F"
+        );
+        assert_eq!(
+            path_text("x", &json!({"k": 1}), Style::Json, false),
+            "%7B%22k%22%3A1%7D"
+        );
     }
 
     #[test]
     fn header_objects_are_simple_style() {
-        assert_eq!(header_text(&json!({"a": 1, "b": "x"}), Style::Simple, true), "a=1,b=x");
+        assert_eq!(
+            header_text(&json!({"a": 1, "b": "x"}), Style::Simple, true),
+            "a=1,b=x"
+        );
         assert_eq!(header_text(&json!({"a": 1}), Style::Simple, false), "a,1");
         assert_eq!(header_text(&json!([1, 2]), Style::Simple, false), "1,2");
     }

@@ -1,7 +1,7 @@
 //! Errors of a call, in layers: what kind of failure, then (for documented error statuses)
 //! the operation's own error type.
 
-use crate::retry::{AttemptOutcome, Classification, RetryClassifier, StandardClassifier};
+use super::retry::{AttemptOutcome, Classification, RetryClassifier, StandardClassifier};
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -36,7 +36,8 @@ pub enum Error<E> {
 }
 
 impl<E> Error<E> {
-    pub(crate) fn service(kind: E, raw: RawResponse) -> Self {
+    #[doc(hidden)]
+    pub fn service(kind: E, raw: RawResponse) -> Self {
         Error::Service(ServiceError {
             kind,
             raw: Box::new(raw),
@@ -46,7 +47,8 @@ impl<E> Error<E> {
 
     /// Names the operation in a service error (error types are shared between operations
     /// that document the same errors; the call knows which one it was).
-    pub(crate) fn in_operation(self, operation: &'static str) -> Self {
+    #[doc(hidden)]
+    pub fn in_operation(self, operation: &'static str) -> Self {
         match self {
             Error::Service(mut e) => {
                 e.operation = operation;
@@ -56,7 +58,8 @@ impl<E> Error<E> {
         }
     }
 
-    pub(crate) fn undocumented(raw: RawResponse) -> Self {
+    #[doc(hidden)]
+    pub fn undocumented(raw: RawResponse) -> Self {
         Error::Response(ResponseError {
             kind: ResponseErrorKind::UndocumentedStatus,
             raw: Box::new(raw),
@@ -121,7 +124,7 @@ impl<E> Error<E> {
     }
 
     /// Whether the failure is worth another call: what the runtime's default retry classifier
-    /// ([`StandardClassifier`](crate::retry::StandardClassifier)) says of the attempt that
+    /// ([`StandardClassifier`]) says of the attempt that
     /// ended it. So true for HTTP 429, 500, 502, 503 and 504 (documented or not), a failed
     /// connection, and an attempt that timed out (the attempt timeout, or the read timeout);
     /// false for other statuses, an invalid argument, the operation timeout (the call's whole
@@ -129,7 +132,7 @@ impl<E> Error<E> {
     /// transport failures (the request may have been performed).
     ///
     /// The call itself already retried as configured: a retryable error came after the last
-    /// attempt the [`RetryConfig`](crate::RetryConfig) allowed (or after the only one, for a
+    /// attempt the [`RetryConfig`](super::RetryConfig) allowed (or after the only one, for a
     /// request that may have reached the server and is not safe to repeat). A classifier of
     /// your own (`ConfigBuilder::retry_classifier`) is not consulted.
     pub fn is_retryable(&self) -> bool {
@@ -152,7 +155,8 @@ impl<E> Error<E> {
     /// [`is_retryable`](Self::is_retryable) cannot disagree with the retries made. `None` for
     /// what no classifier sees: an invalid argument, the operation timeout, a redirect, a
     /// success body over the size limit, a broken download limit.
-    pub(crate) fn attempt_outcome(&self) -> Option<AttemptOutcome<'_>> {
+    #[doc(hidden)]
+    pub fn attempt_outcome(&self) -> Option<AttemptOutcome<'_>> {
         match self {
             Error::Construction(_) => None,
             Error::Timeout(e) => match e.kind {
@@ -259,7 +263,8 @@ impl std::error::Error for Untyped {
 /// The accessors of an [`Error`] that do not depend on its operation's error type, as one
 /// object type: a service's error type (`<module>::<Module>Error`) reads them from whichever
 /// operation's error it holds with one `match`, rather than one per accessor.
-pub(crate) trait AnyError: std::error::Error {
+#[doc(hidden)]
+pub trait AnyError: std::error::Error {
     fn status(&self) -> Option<StatusCode>;
     fn code(&self) -> Option<&str>;
     fn message(&self) -> Option<&str>;
@@ -354,7 +359,8 @@ pub struct ConstructionError {
 }
 
 impl ConstructionError {
-    pub(crate) fn new(
+    #[doc(hidden)]
+    pub fn new(
         argument: impl Into<std::borrow::Cow<'static, str>>,
         reason: impl Into<String>,
     ) -> Self {
@@ -405,7 +411,8 @@ pub struct TimeoutError {
 }
 
 impl TimeoutError {
-    pub(crate) fn new(kind: TimeoutKind, limit: std::time::Duration) -> Self {
+    #[doc(hidden)]
+    pub fn new(kind: TimeoutKind, limit: std::time::Duration) -> Self {
         TimeoutError {
             kind,
             limit,
@@ -414,7 +421,8 @@ impl TimeoutError {
     }
 
     /// The read timeout expired during an attempt (reported as [`TimeoutKind::Attempt`]).
-    pub(crate) fn read(limit: std::time::Duration) -> Self {
+    #[doc(hidden)]
+    pub fn read(limit: std::time::Duration) -> Self {
         TimeoutError {
             kind: TimeoutKind::Attempt,
             limit,
@@ -473,15 +481,19 @@ pub struct DispatchError {
 /// A failure made up by the `mock` feature's `Mock`: a refused connection, or a request no
 /// rule answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Mocked {
+#[doc(hidden)]
+pub struct Mocked {
     /// A connection failure (retried as one), else a call the mock could not answer.
-    pub(crate) connect: bool,
-    pub(crate) message: String,
+    #[doc(hidden)]
+    pub connect: bool,
+    #[doc(hidden)]
+    pub message: String,
 }
 
-/// A limit a streamed body ([`ByteStream`](crate::ByteStream)) broke.
+/// A limit a streamed body ([`ByteStream`](super::ByteStream)) broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum StreamLimit {
+#[doc(hidden)]
+pub enum StreamLimit {
     /// The download took longer than its total deadline (`ConfigBuilder::download_timeout`).
     Deadline { limit: std::time::Duration },
     /// Fewer than `bytes_per_second` × `window` bytes arrived in a window of `window`
@@ -523,7 +535,8 @@ impl fmt::Display for StreamLimit {
 }
 
 impl DispatchError {
-    pub(crate) fn new(source: reqwest::Error) -> Self {
+    #[doc(hidden)]
+    pub fn new(source: reqwest::Error) -> Self {
         // The URL is dropped: a pre-signed one carries its signature in the query.
         DispatchError {
             source: Some(source.without_url()),
@@ -532,7 +545,8 @@ impl DispatchError {
         }
     }
 
-    pub(crate) fn limit_broken(limit: StreamLimit) -> Self {
+    #[doc(hidden)]
+    pub fn limit_broken(limit: StreamLimit) -> Self {
         DispatchError {
             source: None,
             limit: Some(limit),
@@ -541,7 +555,8 @@ impl DispatchError {
     }
 
     /// A failure the `mock` feature's `Mock` answered with (nothing was sent).
-    pub(crate) fn mocked(connect: bool, message: impl Into<String>) -> Self {
+    #[doc(hidden)]
+    pub fn mocked(connect: bool, message: impl Into<String>) -> Self {
         DispatchError {
             source: None,
             limit: None,
@@ -568,7 +583,8 @@ impl DispatchError {
     }
 
     /// The download limit a streamed body broke, if that is what this is.
-    pub(crate) fn limit(&self) -> Option<StreamLimit> {
+    #[doc(hidden)]
+    pub fn limit(&self) -> Option<StreamLimit> {
         self.limit
     }
 }
@@ -617,7 +633,8 @@ pub enum ResponseErrorKind {
 }
 
 impl ResponseError {
-    pub(crate) fn decode(raw: RawResponse, message: impl Into<String>) -> Self {
+    #[doc(hidden)]
+    pub fn decode(raw: RawResponse, message: impl Into<String>) -> Self {
         ResponseError {
             kind: ResponseErrorKind::Decode {
                 message: message.into(),
@@ -628,7 +645,8 @@ impl ResponseError {
 
     /// A response that answers another URL than the request's (a redirect was followed): its
     /// status and headers, not its body.
-    pub(crate) fn redirected(response: reqwest::Response) -> Self {
+    #[doc(hidden)]
+    pub fn redirected(response: reqwest::Response) -> Self {
         ResponseError {
             kind: ResponseErrorKind::Redirected,
             raw: Box::new(RawResponse::head_only(response)),
@@ -781,20 +799,25 @@ pub struct RawResponse {
     /// The body was cut at this many bytes (the rest was never read).
     truncated_at: Option<usize>,
     /// The conventions of the call: where the request id and the error fields are.
-    conventions: &'static crate::conventions::Conventions,
+    conventions: &'static super::conventions::Conventions,
 }
 
 /// How much of a body is read into memory.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct BodyLimits {
+#[doc(hidden)]
+pub struct BodyLimits {
     /// A success body larger than this fails the call.
-    pub(crate) success: usize,
+    #[doc(hidden)]
+    pub success: usize,
     /// Of an error body, only this many bytes are kept.
-    pub(crate) error_prefix: usize,
+    #[doc(hidden)]
+    pub error_prefix: usize,
 }
 
 /// Why a body could not be read.
-pub(crate) enum ReadError {
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum ReadError {
     /// The connection failed or timed out.
     Transport(reqwest::Error),
     /// A success body is larger than the limit.
@@ -803,9 +826,10 @@ pub(crate) enum ReadError {
 
 impl RawResponse {
     /// The status and headers of `response`, without its body.
-    pub(crate) fn head_only(response: reqwest::Response) -> Self {
+    #[doc(hidden)]
+    pub fn head_only(response: reqwest::Response) -> Self {
         RawResponse {
-            conventions: crate::conventions::of(&response),
+            conventions: super::conventions::of(&response),
             status: response.status(),
             headers: response.headers().clone(),
             body: Bytes::new(),
@@ -813,7 +837,7 @@ impl RawResponse {
             error_message: None,
             attempts: response
                 .extensions()
-                .get::<crate::transport::Attempts>()
+                .get::<super::transport::Attempts>()
                 .map_or(1, |a| a.0),
             truncated_at: None,
         }
@@ -822,7 +846,8 @@ impl RawResponse {
     /// Reads the body: a success body whole, up to `limits.success` bytes (beyond, the call
     /// fails and nothing more is read), an error body up to `limits.error_prefix` bytes (the
     /// rest is left unread).
-    pub(crate) async fn read(
+    #[doc(hidden)]
+    pub async fn read(
         mut response: reqwest::Response,
         limits: BodyLimits,
     ) -> Result<Self, ReadError> {
@@ -830,7 +855,7 @@ impl RawResponse {
         let headers = response.headers().clone();
         let attempts = response
             .extensions()
-            .get::<crate::transport::Attempts>()
+            .get::<super::transport::Attempts>()
             .map_or(1, |a| a.0);
         let limit = if status.is_success() {
             limits.success
@@ -838,7 +863,7 @@ impl RawResponse {
             limits.error_prefix
         };
         let announced = response.content_length();
-        let conventions = crate::conventions::of(&response);
+        let conventions = super::conventions::of(&response);
         let mut raw = RawResponse {
             conventions,
             status,
@@ -908,7 +933,8 @@ impl RawResponse {
     }
 
     /// Decodes the body as JSON.
-    pub(crate) fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ResponseError> {
+    #[doc(hidden)]
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ResponseError> {
         if let Some(error) = self.cut_off() {
             return Err(error);
         }
@@ -917,7 +943,8 @@ impl RawResponse {
     }
 
     /// The body as text.
-    pub(crate) fn text(&self) -> Result<String, ResponseError> {
+    #[doc(hidden)]
+    pub fn text(&self) -> Result<String, ResponseError> {
         if let Some(error) = self.cut_off() {
             return Err(error);
         }
@@ -944,7 +971,8 @@ impl RawResponse {
     }
 
     /// The conventions the response was read with.
-    pub(crate) fn conventions(&self) -> &'static crate::conventions::Conventions {
+    #[doc(hidden)]
+    pub fn conventions(&self) -> &'static super::conventions::Conventions {
         self.conventions
     }
 
@@ -983,7 +1011,8 @@ impl fmt::Debug for RawResponse {
 
 /// A decoder message with quoted values elided: `invalid type: string "https://…signed", ...`
 /// would otherwise carry body content (a pre-signed link, a token) into logs.
-pub(crate) fn without_values(message: &str) -> String {
+#[doc(hidden)]
+pub fn without_values(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut quoted = false;
     let mut escaped = false;
@@ -1012,7 +1041,9 @@ const SHOWN_CHARS: usize = 256;
 /// Text from the server, as a message shows it: control characters (CR, LF, ESC, ...) and
 /// bidirectional overrides escaped (`\n`, `\u{1b}`), so it cannot forge log lines or colour a
 /// terminal, and at most [`SHOWN_CHARS`] characters, then how many more there were.
-pub(crate) struct Untrusted<'a>(pub(crate) &'a str);
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Untrusted<'a>(pub &'a str);
 
 impl fmt::Display for Untrusted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1040,7 +1071,7 @@ impl fmt::Display for Untrusted<'_> {
 /// body cut at `ConfigBuilder::error_body_prefix` still yields the members in its prefix.
 fn error_fields(
     body: &[u8],
-    conventions: &crate::conventions::Conventions,
+    conventions: &super::conventions::Conventions,
 ) -> (Option<String>, Option<String>) {
     use serde::de::Deserializer as _;
     let kept: Vec<&str> = conventions.error_members().collect();
@@ -1122,7 +1153,7 @@ mod tests {
 
     /// A response read under the default conventions, with a request id.
     fn raw(status: u16, body: &str) -> RawResponse {
-        let conventions = &crate::conventions::Conventions::DEFAULT;
+        let conventions = &super::super::conventions::Conventions::DEFAULT;
         let (error_code, error_message) = super::error_fields(body.as_bytes(), conventions);
         let mut headers = HeaderMap::new();
         headers.insert("x-request-id", "req-1".parse().unwrap());
@@ -1163,7 +1194,11 @@ mod tests {
             let documented = Error::service(Documented::TooManyRequests, raw(status, ""));
             let undocumented = Error::<Documented>::undocumented(raw(status, ""));
             assert_eq!(documented.is_retryable(), expected, "documented {status}");
-            assert_eq!(undocumented.is_retryable(), expected, "undocumented {status}");
+            assert_eq!(
+                undocumented.is_retryable(),
+                expected,
+                "undocumented {status}"
+            );
             assert_eq!(documented.is_throttling(), status == 429, "{status}");
         }
         assert!(service(Documented::TooManyRequests, 429).is_retryable());
@@ -1186,9 +1221,8 @@ mod tests {
         let invalid = Error::<Documented>::from(ConstructionError::new("id", "empty"));
         assert!(!invalid.is_retryable());
         // A body that does not decode is judged by its status.
-        let garbled = |status| {
-            Error::<Documented>::Response(ResponseError::decode(raw(status, "{"), "EOF"))
-        };
+        let garbled =
+            |status| Error::<Documented>::Response(ResponseError::decode(raw(status, "{"), "EOF"));
         assert!(garbled(503).is_retryable());
         assert!(!garbled(200).is_retryable());
         // What the transport never classifies: a redirect, a success body over the limit.
@@ -1264,7 +1298,10 @@ mod tests {
         assert!(kind.downcast_ref::<ConstructionError>().is_none());
         let kind = untyped.into_service_error().unwrap();
         let kind = kind.downcast::<ConstructionError>().unwrap_err();
-        assert_eq!(kind.downcast::<Documented>().ok(), Some(Documented::TooManyRequests));
+        assert_eq!(
+            kind.downcast::<Documented>().ok(),
+            Some(Documented::TooManyRequests)
+        );
         // Other kinds of error are kept as they are; errors of any operation share a type.
         let limit = std::time::Duration::from_secs(2);
         let other: Error<std::convert::Infallible> =
@@ -1293,10 +1330,10 @@ mod tests {
         );
     }
 
-    const VENDOR: crate::conventions::Conventions = crate::conventions::Conventions {
+    const VENDOR: super::super::conventions::Conventions = super::super::conventions::Conventions {
         error_code: &["error_code", "code", "error.code"],
         error_message: &["error_msg", "message", "error.message"],
-        ..crate::conventions::Conventions::DEFAULT
+        ..super::super::conventions::Conventions::DEFAULT
     };
 
     fn error_fields(body: &[u8]) -> (Option<String>, Option<String>) {
@@ -1328,7 +1365,7 @@ mod tests {
 
     #[test]
     fn default_error_fields_read_the_common_shapes() {
-        let default = crate::conventions::Conventions::DEFAULT;
+        let default = super::super::conventions::Conventions::DEFAULT;
         let read = |body: &str| {
             let (code, message) = super::error_fields(body.as_bytes(), &default);
             (code, message)
@@ -1349,14 +1386,20 @@ mod tests {
             read(r#"{"error":{"code":"E1","message":"nested"}}"#),
             (Some("E1".to_owned()), Some("nested".to_owned()))
         );
-        assert_eq!(read(r#"{"message":"flat"}"#), (None, Some("flat".to_owned())));
+        assert_eq!(
+            read(r#"{"message":"flat"}"#),
+            (None, Some("flat".to_owned()))
+        );
         assert_eq!(read(r#"{"error":"text"}"#), (None, Some("text".to_owned())));
         assert_eq!(
             read(r#"{"code":7,"message":"m"}"#),
             (Some("7".to_owned()), Some("m".to_owned()))
         );
         // The vendor's members are not the default's.
-        assert_eq!(read(r#"{"error_code":"X.1","error_msg":"m"}"#), (None, None));
+        assert_eq!(
+            read(r#"{"error_code":"X.1","error_msg":"m"}"#),
+            (None, None)
+        );
     }
 
     #[test]

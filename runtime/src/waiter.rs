@@ -1,9 +1,9 @@
 //! Waiters: poll an operation until its response reaches a state the spec declares
 //! (`x-clientgen-waiters`), with jittered exponential backoff and a bound on the total wait.
 
-use crate::error::ConstructionError;
-use crate::response::Call;
-use crate::{Error, ResponseValue};
+use super::error::ConstructionError;
+use super::response::Call;
+use super::{Error, ResponseValue};
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -12,7 +12,8 @@ use tokio::time::Instant;
 
 /// What the declared acceptors concluded from one response.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Verdict {
+#[doc(hidden)]
+pub enum Verdict {
     Success,
     /// A failure value, with the member (wire path) that carried it.
     Failure {
@@ -22,7 +23,8 @@ pub(crate) enum Verdict {
 }
 
 /// Whether `value` is one of `values`.
-pub(crate) fn matches(value: &str, values: &[&str], case_insensitive: bool) -> bool {
+#[doc(hidden)]
+pub fn matches(value: &str, values: &[&str], case_insensitive: bool) -> bool {
     values.iter().any(|v| {
         if case_insensitive {
             v.eq_ignore_ascii_case(value)
@@ -66,7 +68,8 @@ impl<T, E> fmt::Debug for Waiter<T, E> {
 }
 
 impl<T: Send + 'static, E: Send + 'static> Waiter<T, E> {
-    pub(crate) fn new(
+    #[doc(hidden)]
+    pub fn new(
         name: &'static str,
         poll: impl FnMut() -> Call<T, E> + Send + 'static,
         classify: fn(&T) -> Option<Verdict>,
@@ -350,7 +353,7 @@ impl<T, E: fmt::Display> fmt::Display for WaitError<T, E> {
             } => write!(
                 f,
                 "the wait failed: `{field}` is `{}` (after {polls} polls in {elapsed:.1?})",
-                crate::error::Untrusted(state)
+                super::error::Untrusted(state)
             ),
             WaitError::TimedOut { elapsed, polls, .. } => {
                 write!(f, "the wait timed out after {polls} polls in {elapsed:.1?}")

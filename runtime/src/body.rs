@@ -55,7 +55,8 @@ impl Multipart {
         self
     }
 
-    pub(crate) fn to_form(&self) -> Result<reqwest::multipart::Form, String> {
+    #[doc(hidden)]
+    pub fn to_form(&self) -> Result<reqwest::multipart::Form, String> {
         let mut form = reqwest::multipart::Form::new();
         for part in &self.parts {
             let mut body = if part.is_text {
