@@ -23,18 +23,29 @@ pub struct UnknownValue<E> {
     of: PhantomData<fn() -> E>,
 }
 
-impl<E> UnknownValue<E> {
-    /// Only the generated code makes one, for a text its enum does not list. (Code that
-    /// `include!`s a generated client shares its crate, and so could call this too: it must
-    /// not, or `Unknown` could hold a known value.)
+/// Implemented by each generated string enum, naming the type of the proof that a call of
+/// [`UnknownValue::new`] comes from the enum's own generated code. That type is declared in a
+/// private module of the generated code, with a private field: no other code can make one, so
+/// no other code can make an `UnknownValue` (a crate with the runtime inline and a crate on the
+/// shared runtime alike).
+#[doc(hidden)]
+pub trait OpaqueEnum {
+    type Proof;
+}
+
+impl<E: OpaqueEnum> UnknownValue<E> {
+    /// Only the generated code makes one, for a text its enum does not list: it alone can
+    /// give the proof.
     #[doc(hidden)]
-    pub fn new(text: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<String>, _proof: E::Proof) -> Self {
         UnknownValue {
             text: text.into(),
             of: PhantomData,
         }
     }
+}
 
+impl<E> UnknownValue<E> {
     /// The value as received.
     pub fn as_str(&self) -> &str {
         &self.text
@@ -45,7 +56,10 @@ impl<E> UnknownValue<E> {
 
 impl<E> Clone for UnknownValue<E> {
     fn clone(&self) -> Self {
-        UnknownValue::new(self.text.clone())
+        UnknownValue {
+            text: self.text.clone(),
+            of: PhantomData,
+        }
     }
 }
 
@@ -131,15 +145,18 @@ impl<E> PartialEq<UnknownValue<E>> for String {
 
 #[cfg(test)]
 mod tests {
-    use super::UnknownValue;
+    use super::{OpaqueEnum, UnknownValue};
     use std::collections::BTreeSet;
 
     /// Stands for the enum.
-    type Status = ();
+    struct Status;
+    impl OpaqueEnum for Status {
+        type Proof = ();
+    }
 
     #[test]
     fn reads_and_compares_as_its_text() {
-        let value = UnknownValue::<Status>::new("PAUSED");
+        let value = UnknownValue::<Status>::new("PAUSED", ());
         assert_eq!(value.as_str(), "PAUSED");
         assert_eq!(value.to_string(), "PAUSED");
         assert_eq!(format!("{value:?}"), "\"PAUSED\"");
@@ -152,7 +169,9 @@ mod tests {
         assert_eq!(owned, value);
         assert_ne!(value, "paused");
         assert_eq!(value.clone(), value);
-        let set: BTreeSet<_> = ["b", "a", "b"].map(UnknownValue::<Status>::new).into();
+        let set: BTreeSet<_> = ["b", "a", "b"]
+            .map(|t| UnknownValue::<Status>::new(t, ()))
+            .into();
         let texts: Vec<&str> = set.iter().map(UnknownValue::as_str).collect();
         assert_eq!(texts, ["a", "b"]);
     }

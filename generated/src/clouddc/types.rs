@@ -11,6 +11,11 @@
 //! what one writes the other reads back. Serializing writes sensitive members (hidden
 //! from `Debug`) as they are.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+mod proof {
+    /// Made only by this module's enums, for their unknown values.
+    #[derive(Debug)]
+    pub struct Proof(pub(super) ());
+}
 /// A server log export task, as returned by ExportServerLogs (202) and ShowLogsExportStatus (200).
 ///
 /// Built with [`new`](Self::new) (its required members) and the `with_` setters (the
@@ -136,6 +141,9 @@ impl LogExportStatus {
         }
     }
 }
+impl crate::enums::OpaqueEnum for LogExportStatus {
+    type Proof = proof::Proof;
+}
 impl From<&str> for LogExportStatus {
     fn from(value: &str) -> Self {
         if value.eq_ignore_ascii_case("processing") {
@@ -147,7 +155,7 @@ impl From<&str> for LogExportStatus {
         if value.eq_ignore_ascii_case("running") {
             return LogExportStatus::Running;
         }
-        LogExportStatus::Unknown(crate::UnknownValue::new(value))
+        LogExportStatus::Unknown(crate::UnknownValue::new(value, proof::Proof(())))
     }
 }
 impl std::str::FromStr for LogExportStatus {

@@ -11,6 +11,11 @@
 //! what one writes the other reads back. Serializing writes sensitive members (hidden
 //! from `Debug`) as they are.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+mod proof {
+    /// Made only by this module's enums, for their unknown values.
+    #[derive(Debug)]
+    pub struct Proof(pub(super) ());
+}
 /// A page of log backup tasks of a cluster.
 ///
 /// Built with [`new`](Self::new) (its required members) and the `with_` setters (the
@@ -291,12 +296,19 @@ impl LogJobStatusFilter {
         }
     }
 }
+impl crate::enums::OpaqueEnum for LogJobStatusFilter {
+    type Proof = proof::Proof;
+}
 impl From<&str> for LogJobStatusFilter {
     fn from(value: &str) -> Self {
         match value {
             "FAIL" => LogJobStatusFilter::Fail,
             "NOT_FAIL" => LogJobStatusFilter::NotFail,
-            other => LogJobStatusFilter::Unknown(crate::UnknownValue::new(other)),
+            other => {
+                LogJobStatusFilter::Unknown(
+                    crate::UnknownValue::new(other, proof::Proof(())),
+                )
+            }
         }
     }
 }
@@ -360,13 +372,18 @@ impl LogJobStatus {
         }
     }
 }
+impl crate::enums::OpaqueEnum for LogJobStatus {
+    type Proof = proof::Proof;
+}
 impl From<&str> for LogJobStatus {
     fn from(value: &str) -> Self {
         match value {
             "RUNNING" => LogJobStatus::Running,
             "SUCCESS" => LogJobStatus::Success,
             "FAIL" => LogJobStatus::Fail,
-            other => LogJobStatus::Unknown(crate::UnknownValue::new(other)),
+            other => {
+                LogJobStatus::Unknown(crate::UnknownValue::new(other, proof::Proof(())))
+            }
         }
     }
 }
@@ -427,12 +444,17 @@ impl LogJobType {
         }
     }
 }
+impl crate::enums::OpaqueEnum for LogJobType {
+    type Proof = proof::Proof;
+}
 impl From<&str> for LogJobType {
     fn from(value: &str) -> Self {
         match value {
             "Manual" => LogJobType::Manual,
             "Auto" => LogJobType::Auto,
-            other => LogJobType::Unknown(crate::UnknownValue::new(other)),
+            other => {
+                LogJobType::Unknown(crate::UnknownValue::new(other, proof::Proof(())))
+            }
         }
     }
 }

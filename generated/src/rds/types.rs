@@ -11,6 +11,11 @@
 //! what one writes the other reads back. Serializing writes sensitive members (hidden
 //! from `Debug`) as they are.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+mod proof {
+    /// Made only by this module's enums, for their unknown values.
+    #[derive(Debug)]
+    pub struct Proof(pub(super) ());
+}
 /// Links for downloading the error logs of a DB instance. Call again until `status` is FINISH.
 ///
 /// Built with [`new`](Self::new) (its required members) and the `with_` setters (the
@@ -272,6 +277,9 @@ impl ErrorLogDownloadStatus {
         }
     }
 }
+impl crate::enums::OpaqueEnum for ErrorLogDownloadStatus {
+    type Proof = proof::Proof;
+}
 impl From<&str> for ErrorLogDownloadStatus {
     fn from(value: &str) -> Self {
         if value.eq_ignore_ascii_case("FINISH") {
@@ -283,7 +291,9 @@ impl From<&str> for ErrorLogDownloadStatus {
         if value.eq_ignore_ascii_case("FAILED") {
             return ErrorLogDownloadStatus::Failed;
         }
-        ErrorLogDownloadStatus::Unknown(crate::UnknownValue::new(value))
+        ErrorLogDownloadStatus::Unknown(
+            crate::UnknownValue::new(value, proof::Proof(())),
+        )
     }
 }
 impl std::str::FromStr for ErrorLogDownloadStatus {
@@ -345,6 +355,9 @@ impl ErrorLogLinkStatus {
         }
     }
 }
+impl crate::enums::OpaqueEnum for ErrorLogLinkStatus {
+    type Proof = proof::Proof;
+}
 impl From<&str> for ErrorLogLinkStatus {
     fn from(value: &str) -> Self {
         if value.eq_ignore_ascii_case("SUCCESS") {
@@ -353,7 +366,7 @@ impl From<&str> for ErrorLogLinkStatus {
         if value.eq_ignore_ascii_case("FAILED") {
             return ErrorLogLinkStatus::Failed;
         }
-        ErrorLogLinkStatus::Unknown(crate::UnknownValue::new(value))
+        ErrorLogLinkStatus::Unknown(crate::UnknownValue::new(value, proof::Proof(())))
     }
 }
 impl std::str::FromStr for ErrorLogLinkStatus {

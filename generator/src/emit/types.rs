@@ -52,9 +52,25 @@ pub fn render_types(api: &Api, serde_feature: Option<&str>, root: &str) -> Strin
         ));
     }
     let doc = inner_doc_lines(&text);
+    // The proof an enum's conversions give to make its `UnknownValue`: a type no code outside
+    // this module can build (its module is private, its field too).
+    let proof = api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::Enum(_)))
+        .then(|| {
+            quote! {
+                mod proof {
+                    /// Made only by this module's enums, for their unknown values.
+                    #[derive(Debug)]
+                    pub struct Proof(pub(super) ());
+                }
+            }
+        });
     let head = quote! {
         #doc
         #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+        #proof
     };
     render_items(&api.source, rooted(head, root), &api.types, &|def| {
         rooted(emit_type(def, &enums, serde_feature), root)
@@ -402,7 +418,7 @@ fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
         });
         quote! {
             #(#arms)*
-            #ident_name::Unknown(crate::UnknownValue::new(value))
+            #ident_name::Unknown(crate::UnknownValue::new(value, proof::Proof(())))
         }
     } else {
         let arms = e.values.iter().map(|v| {
@@ -413,7 +429,7 @@ fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
         quote! {
             match value {
                 #(#arms)*
-                other => #ident_name::Unknown(crate::UnknownValue::new(other)),
+                other => #ident_name::Unknown(crate::UnknownValue::new(other, proof::Proof(()))),
             }
         }
     };
@@ -457,6 +473,10 @@ fn emit_enum(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
                     #ident_name::Unknown(value) => value.as_str(),
                 }
             }
+        }
+
+        impl crate::enums::OpaqueEnum for #ident_name {
+            type Proof = proof::Proof;
         }
 
         impl From<&str> for #ident_name {
