@@ -10,6 +10,8 @@ pub const DEPENDENCIES: &[&str] = &[
     "fastrand",
     "futures-core",
     "hmac",
+    // Optional: the `mock` feature's.
+    "http",
     "httpdate",
     "percent-encoding",
     "reqwest",
@@ -20,6 +22,8 @@ pub const DEPENDENCIES: &[&str] = &[
     "tracing",
 ];
 pub const DEV_DEPENDENCIES: &[&str] = &["tokio"];
+/// The crate's own features beside one per module, and what each enables.
+pub const OPTIONAL_FEATURES: &[(&str, &[&str])] = &[("mock", &["dep:http"]), ("serde-both", &[])];
 /// The list of generated files a crate folder keeps (a later run removes only those).
 pub const MANIFEST: &str = ".clientgen-manifest";
 
@@ -39,7 +43,7 @@ pub fn is_bidi_control(c: char) -> bool {
 /// - every file starts with the two-line `@generated` header, whatever the spec's file name;
 /// - every `.rs` file parses (`syn::parse_file`);
 /// - `Cargo.toml` parses and holds only what the generator writes: the package, the lib, one
-///   feature per module, and the fixed dependency list; `rustfmt.toml` only its one setting;
+///   feature per module plus the fixed optional ones, and the fixed dependency list; `rustfmt.toml` only its one setting;
 ///   `.clientgen-manifest` lists exactly the other files.
 pub fn check_files(files: &[GeneratedFile], crate_name: &str) {
     assert!(!files.is_empty(), "generation succeeded with no file");
@@ -218,9 +222,21 @@ fn check_manifest(text: &str, crate_name: &str) {
         .map(|v| v.as_str().expect("default features are names"))
         .collect();
     default.sort();
+    for (name, enables) in OPTIONAL_FEATURES {
+        let listed: Option<Vec<&str>> = features
+            .get(*name)
+            .and_then(|v| v.as_array())
+            .map(|items| items.iter().filter_map(|i| i.as_str()).collect());
+        assert_eq!(
+            listed.as_deref(),
+            Some(*enables),
+            "Cargo.toml: feature `{name}` differs\n{text}"
+        );
+    }
     let mut modules: Vec<&str> = features
         .iter()
         .filter(|(name, _)| name.as_str() != "default")
+        .filter(|(name, _)| !OPTIONAL_FEATURES.iter().any(|(f, _)| f == name))
         .map(|(name, value)| {
             assert_eq!(
                 value.as_array().map(Vec::len),
