@@ -4,8 +4,9 @@
 //! too), only when there is a problem to place, so a spec that generates cleanly never pays
 //! for it.
 
+use super::yaml::Source;
 use crate::diagnostics::pointer_token;
-use saphyr_parser::{Event, Parser, Span};
+use saphyr_parser::{Event, Span};
 use std::collections::HashMap;
 
 /// Where each node of one document starts.
@@ -32,7 +33,8 @@ impl Positions {
     }
 
     fn run(text: &str, mut receiver: Receiver) -> Option<Positions> {
-        for event in Parser::new_from_str(text) {
+        let source = Source::new(text);
+        for event in source.parser() {
             let (event, span) = event.ok()?;
             match event {
                 Event::StreamEnd => break,
@@ -41,9 +43,11 @@ impl Positions {
                 event => receiver.on_event(event, span),
             }
         }
-        Some(Positions {
-            starts: receiver.starts,
-        })
+        let mut starts = receiver.starts;
+        for (line, column) in starts.values_mut() {
+            *column = source.column(*line, *column);
+        }
+        Some(Positions { starts })
     }
 
     /// The 1-based line and column of the node at `pointer`, or of its nearest ancestor
