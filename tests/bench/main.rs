@@ -10,12 +10,13 @@
 //! - the generated client's per-call overhead against a hand-written reqwest call, both
 //!   against the same server on 127.0.0.1;
 //! - the whole APIs.guru directory (2,639 specs, each once): the sum of generation times and
-//!   the slowest spec, against the floor of reading and parsing them.
+//!   the slowest spec, against the floor of reading and parsing them;
+//! - YAML reading against `serde_yaml`, the parser the loader used before, on the same texts.
 //!
 //! Options (after `--`): `--runs N` (default 5), `--skip-github` (no download, no GitHub
 //! rows), `--skip-check` (no `cargo check` of the GitHub crate), `--skip-directory` (no
 //! directory pass), `--only SECTION` (one of `generate`, `scaling`, `check`, `calls`,
-//! `directory`). GitHub's spec comes from npm
+//! `directory`, `yaml`). GitHub's spec comes from npm
 //! (`@octokit/openapi`, fetched once into `target/bench/`). Peak memory is measured in a
 //! child process (`getrusage`), so each figure is that process's own.
 
@@ -23,6 +24,7 @@ mod calls;
 mod directory;
 mod measure;
 mod synthetic;
+mod yaml;
 
 use measure::{median, mib, Child};
 use std::path::{Path, PathBuf};
@@ -88,7 +90,9 @@ fn main() {
         std::process::exit(code);
     }
     let options = Options::parse();
-    let github = if options.github && (options.wants("generate") || options.wants("check")) {
+    let github = if options.github
+        && (options.wants("generate") || options.wants("check") || options.wants("yaml"))
+    {
         match github_spec() {
             Ok(path) => Some(path),
             Err(e) => {
@@ -115,6 +119,9 @@ fn main() {
     }
     if options.wants("directory") && options.directory {
         directory::whole_directory();
+    }
+    if options.wants("yaml") {
+        yaml::reading(options.runs, github.as_deref());
     }
 }
 

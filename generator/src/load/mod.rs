@@ -13,6 +13,7 @@ pub mod read;
 pub mod streams;
 mod swagger2;
 mod walk;
+mod yaml;
 
 pub use position::Positions;
 pub use read::FileReader;

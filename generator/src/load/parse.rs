@@ -28,73 +28,24 @@ pub fn parse_document(file: &str, text: &str) -> Result<Value, Diagnostic> {
                 .help("fix the JSON at that position")
             });
     }
-    if let Some((line, column)) = too_deep(text) {
-        return Err(Diagnostic::new(
-            file,
-            Location::LineColumn { line, column },
-            format!("invalid YAML: nesting deeper than {MAX_FLOW_DEPTH} levels"),
-        )
-        .help("no OpenAPI document nests this deep; check for unbalanced `[` or `{`"));
-    }
-    serde_yaml::from_str::<Strict>(text).map(|s| s.0).map_err(|e| {
-        let message = strip_position(&e.to_string());
-        let mut location = match e.location() {
-            Some(l) => Location::LineColumn { line: l.line(), column: l.column() },
-            None => Location::File,
+    super::yaml::to_value(text).map_err(|e| {
+        let help = if e.message.starts_with("recursion limit") {
+            "no OpenAPI document nests this deep; check for unbalanced `[` or `{`"
+        } else if e.message.starts_with("repetition limit") {
+            "aliases (`*name`) copy their anchor's node each time; refer to a component with `$ref` instead"
+        } else {
+            "fix the YAML at that position (indentation, quoting of `:`, `{` or `%`, repeated keys)"
         };
-        // serde_yaml places errors raised while building a value at the mapping's start; the
-        // event index knows where the repeated key is.
-        if message.contains("duplicate key") {
-            let index = super::Positions::index(text);
-            if let Some((_, (line, column))) = index.as_ref().and_then(|p| p.duplicate_key()) {
-                location = Location::LineColumn { line, column };
-            }
-        }
-        Diagnostic::new(file, location, format!("invalid YAML: {message}"))
-            .help("fix the YAML at that position (indentation, quoting of `:`, `{` or `%`, repeated keys)")
+        let location = Location::LineColumn {
+            line: e.line,
+            column: e.column,
+        };
+        Diagnostic::new(file, location, format!("invalid YAML: {}", e.message)).help(help)
     })
 }
 
-/// Far beyond any real document (the parser's own limit is 128), low enough that the YAML
-/// parser, whose time grows with the square of flow nesting, never sees a pathological input.
-const MAX_FLOW_DEPTH: usize = 1000;
-
-/// Where flow collections (`[`, `{`) first nest deeper than [`MAX_FLOW_DEPTH`], found in one
-/// linear pass that skips quoted text and comments.
-fn too_deep(text: &str) -> Option<(usize, usize)> {
-    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
-    let (mut single, mut double, mut comment, mut escaped) = (false, false, false, false);
-    let mut previous = '\n';
-    for c in text.chars() {
-        column += 1;
-        match c {
-            '\n' => {
-                line += 1;
-                column = 0;
-                comment = false;
-            }
-            _ if comment => {}
-            _ if escaped => escaped = false,
-            '\\' if double => escaped = true,
-            '"' if !single => double = !double,
-            '\'' if !double => single = !single,
-            '#' if !single && !double && previous.is_whitespace() => comment = true,
-            '[' | '{' if !single && !double => {
-                depth += 1;
-                if depth > MAX_FLOW_DEPTH {
-                    return Some((line, column));
-                }
-            }
-            ']' | '}' if !single && !double => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        previous = c;
-    }
-    None
-}
-
-/// A JSON value read without losing anything silently: both parsers would keep the last of
-/// two equal keys, which hides a mistake, so a duplicate key is an error here.
+/// A JSON value read without losing anything silently: `serde_json` would keep the last of
+/// two equal keys, which hides a mistake, so a duplicate key is an error here (as in YAML).
 struct Strict(Value);
 
 impl<'de> Deserialize<'de> for Strict {
@@ -136,8 +87,8 @@ impl<'de> Visitor<'de> for StrictVisitor {
         Ok(Value::Number(v.into()))
     }
 
-    /// Integers beyond 64 bits (YAML reads them; JSON Schema allows any number) are kept as
-    /// the nearest `f64`, as JSON parsers do.
+    /// Integers beyond 64 bits (JSON Schema allows any number) are kept as the nearest `f64`,
+    /// as JSON parsers do.
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
         self.visit_f64(v as f64)
     }
@@ -181,7 +132,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
-/// Both parsers append " at line L column C" to their messages; the location is shown apart.
+/// `serde_json` appends " at line L column C" to its messages; the location is shown apart.
 fn strip_position(message: &str) -> String {
     match message.find(" at line ") {
         Some(i) => message[..i].to_owned(),
@@ -239,16 +190,30 @@ mod tests {
     }
 
     #[test]
-    fn pathological_nesting_is_refused_before_parsing() {
-        let text = format!("a: {}", "[".repeat(5000));
-        let err = parse_document("a.yaml", &text).unwrap_err();
-        assert_eq!(
-            err.location,
-            Location::LineColumn {
-                line: 1,
-                column: 1004
+    fn pathological_nesting_is_refused_where_it_passes_the_limit() {
+        let at = |text: &str| {
+            let err = parse_document("a.yaml", text).unwrap_err();
+            assert!(err.message.contains("recursion limit exceeded"), "{err}");
+            match err.location {
+                Location::LineColumn { line, column } => (line, column),
+                other => panic!("{other:?}"),
             }
-        );
+        };
+        // The parser stops flow nesting at its 256th level, before reading further, so the
+        // rest of a huge input costs nothing.
+        assert_eq!(at(&format!("a: {}", "[".repeat(100_000))), (1, 259));
+        // The reader stops any nesting at its 129th level, as `serde_yaml` did (the mapping
+        // holding `a` is the first).
+        assert_eq!(at(&format!("a: {}", "[".repeat(200))), (1, 131));
+        assert_eq!(at(&"- ".repeat(200)), (1, 257));
+        let mut block = String::new();
+        for level in 0..200 {
+            block.push_str(&format!("{}k:\n", " ".repeat(level)));
+        }
+        assert_eq!(at(&block), (129, 129));
+        // 128 levels are read.
+        let text = format!("a: {}{}", "[".repeat(127), "]".repeat(127));
+        assert!(parse_document("a.yaml", &text).is_ok());
         // Brackets in quotes and comments do not count.
         let text = format!("a: '{}' # {}\n", "[".repeat(2000), "{".repeat(2000));
         assert!(parse_document("a.yaml", &text).is_ok());

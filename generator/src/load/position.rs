@@ -1,18 +1,17 @@
 //! Line and column of a JSON pointer, for problems found after parsing.
 //!
-//! Built from a YAML event stream (JSON parses as YAML too), only when there is a problem to
-//! place, so a spec that generates cleanly never pays for it.
+//! Built from the events of the same YAML parser that reads documents (JSON parses as YAML
+//! too), only when there is a problem to place, so a spec that generates cleanly never pays
+//! for it.
 
+use super::yaml::Source;
 use crate::diagnostics::pointer_token;
-use std::collections::{HashMap, HashSet};
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
+use saphyr_parser::{Event, Span};
+use std::collections::HashMap;
 
 /// Where each node of one document starts.
 pub struct Positions {
     starts: HashMap<String, (usize, usize)>,
-    /// The first key that repeats in its mapping: its pointer and position.
-    duplicate: Option<(String, (usize, usize))>,
 }
 
 impl Positions {
@@ -24,7 +23,7 @@ impl Positions {
     /// Like [`index`](Positions::index), recording only the nodes on the way to `pointers`:
     /// the rest of the document is parsed but not indexed, so placing a few problems in a
     /// huge spec costs time in proportion to its size, and memory in proportion to the
-    /// problems. (Repeated keys are not looked for.)
+    /// problems.
     pub fn index_for(text: &str, pointers: &[&str]) -> Option<Positions> {
         let receiver = Receiver {
             wanted: Some(pointers.iter().map(|p| (*p).to_owned()).collect()),
@@ -34,11 +33,21 @@ impl Positions {
     }
 
     fn run(text: &str, mut receiver: Receiver) -> Option<Positions> {
-        Parser::new_from_str(text).load(&mut receiver, false).ok()?;
-        Some(Positions {
-            starts: receiver.starts,
-            duplicate: receiver.duplicate,
-        })
+        let source = Source::new(text);
+        for event in source.parser() {
+            let (event, span) = event.ok()?;
+            match event {
+                Event::StreamEnd => break,
+                // One document, as read (a second is an error reported already).
+                Event::DocumentEnd => break,
+                event => receiver.on_event(event, span),
+            }
+        }
+        let mut starts = receiver.starts;
+        for (line, column) in starts.values_mut() {
+            *column = source.column(*line, *column);
+        }
+        Some(Positions { starts })
     }
 
     /// The 1-based line and column of the node at `pointer`, or of its nearest ancestor
@@ -53,13 +62,6 @@ impl Positions {
             current = &current[..cut];
         }
     }
-
-    /// The first key that appears twice in one mapping: its pointer and position.
-    pub fn duplicate_key(&self) -> Option<(&str, (usize, usize))> {
-        self.duplicate
-            .as_ref()
-            .map(|(pointer, position)| (pointer.as_str(), *position))
-    }
 }
 
 enum Frame {
@@ -69,7 +71,6 @@ enum Frame {
         at: String,
         key: Option<String>,
         placed: bool,
-        keys: HashSet<String>,
     },
     Seq {
         at: String,
@@ -81,7 +82,6 @@ enum Frame {
 struct Receiver {
     starts: HashMap<String, (usize, usize)>,
     frames: Vec<Frame>,
-    duplicate: Option<(String, (usize, usize))>,
     /// When set, only these pointers and their ancestors are recorded.
     wanted: Option<Vec<String>>,
     /// How many collections deep the parser is inside a subtree that is not recorded.
@@ -90,7 +90,7 @@ struct Receiver {
 
 impl Receiver {
     /// The pointer of a node starting now, or `None` for a mapping key (which it records).
-    fn node_pointer(&mut self, event: &Event, position: (usize, usize)) -> Option<String> {
+    fn node_pointer(&mut self, event: &Event<'_>, position: (usize, usize)) -> Option<String> {
         match self.frames.last_mut() {
             None => Some(String::new()),
             Some(Frame::Seq { at, next }) => {
@@ -98,12 +98,7 @@ impl Receiver {
                 *next += 1;
                 Some(pointer)
             }
-            Some(Frame::Map {
-                at,
-                key,
-                placed,
-                keys,
-            }) => match key.take() {
+            Some(Frame::Map { at, key, placed }) => match key.take() {
                 Some(k) => Some(format!("{at}/{}", pointer_token(&k))),
                 None => {
                     if !*placed {
@@ -112,16 +107,10 @@ impl Receiver {
                     }
                     // A key: the member is placed at its key, where a reader looks for it.
                     let name = match event {
-                        Event::Scalar(value, ..) => value.clone(),
+                        Event::Scalar(value, ..) => value.to_string(),
                         _ => String::new(),
                     };
                     let pointer = format!("{at}/{}", pointer_token(&name));
-                    if self.wanted.is_none()
-                        && !keys.insert(name.clone())
-                        && self.duplicate.is_none()
-                    {
-                        self.duplicate = Some((pointer.clone(), position));
-                    }
                     if leads_to(&self.wanted, &pointer) {
                         self.starts.entry(pointer).or_insert(position);
                     }
@@ -143,8 +132,8 @@ fn leads_to(wanted: &Option<Vec<String>>, pointer: &str) -> bool {
     })
 }
 
-impl MarkedEventReceiver for Receiver {
-    fn on_event(&mut self, event: Event, mark: Marker) {
+impl Receiver {
+    fn on_event(&mut self, event: Event<'_>, span: Span) {
         if self.skipping > 0 {
             match event {
                 Event::MappingStart(..) | Event::SequenceStart(..) => self.skipping += 1,
@@ -153,7 +142,7 @@ impl MarkedEventReceiver for Receiver {
             }
             return;
         }
-        let position = (mark.line(), mark.col() + 1);
+        let position = (span.start.line(), span.start.col() + 1);
         match event {
             Event::Scalar(..)
             | Event::Alias(_)
@@ -175,7 +164,6 @@ impl MarkedEventReceiver for Receiver {
                         at: pointer,
                         key: None,
                         placed,
-                        keys: HashSet::new(),
                     }),
                     Event::SequenceStart(..) => self.frames.push(Frame::Seq {
                         at: pointer,
@@ -214,7 +202,6 @@ mod tests {
             positions.locate("/paths/~1a~1{x}/get/responses/200"),
             Some((4, 5))
         );
-        assert_eq!(positions.duplicate_key(), None);
     }
 
     #[test]
@@ -246,11 +233,5 @@ mod tests {
         let text = "{\n  \"paths\": {\n    \"/a\": {\"get\": {}}\n  }\n}";
         let positions = Positions::index(text).unwrap();
         assert_eq!(positions.locate("/paths/~1a/get"), Some((3, 12)));
-    }
-
-    #[test]
-    fn finds_the_first_repeated_key() {
-        let positions = Positions::index("a: 1\nb:\n  c: 1\n  c: 2\n").unwrap();
-        assert_eq!(positions.duplicate_key(), Some(("/b/c", (4, 3))));
     }
 }
