@@ -73,7 +73,7 @@ pub const KINDS: &[(&str, &str, &str)] = &[
 /// The breaking kinds that leave every signature as it was: code using the client still
 /// compiles, and behaves differently (a value refused before sending, a call that now needs
 /// credentials). A checker of signatures such as cargo-semver-checks cannot see them;
-/// `tests/compile_check.rs` holds `diff` to agreeing with it on everything else.
+/// `tests/builds/compile_check.rs` holds `diff` to agreeing with it on everything else.
 pub const BEHAVIOURAL_KINDS: &[&str] = &[
     "parameter-constraints-changed",
     "credentials-required",

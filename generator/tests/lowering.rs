@@ -10,8 +10,10 @@ fn load_text(name: &str, text: &str) -> LoadedSpec {
     load_spec_with(Path::new(name), &mut |_| Ok(text.clone())).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A spec of `tests/fixtures/lowering/`: beside the other fixtures, in a folder of its own so
+/// it stays out of the fixtures' generated crate.
 fn fixture(name: &str) -> LoadedSpec {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/lowering");
     load_spec_with(Path::new(name), &mut |p| {
         std::fs::read_to_string(dir.join(p))
     })

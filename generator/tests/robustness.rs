@@ -3,6 +3,11 @@
 //! or diagnostics, quickly. A failing input is saved under the target folder to reproduce.
 //!
 //! The same property is what the cargo-fuzz target in `fuzz/` explores without bounds.
+//!
+//! The default run is short (10 mutations per seed, seconds); `CLIENTGEN_ROBUSTNESS=full` runs
+//! 100 per seed (a few thousand inputs, under a minute on two cores), as CI does. Seeds run
+//! on all cores. The count of
+//! inputs is fixed either way, never cut by a clock, so a busy machine runs the same inputs.
 
 use clientgen::load::load_spec_with;
 use clientgen::{generate, Config};
@@ -11,12 +16,19 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// Mutations per seed spec and per kind.
-const ROUNDS: usize = 300;
-/// The whole test's budget; it stops early (still having run every seed) past it.
-const BUDGET: Duration = Duration::from_secs(90);
-/// No single input may take longer.
-const PER_INPUT: Duration = Duration::from_secs(5);
+/// Mutations per seed spec: the full run's and the default's.
+const FULL_ROUNDS: usize = 100;
+const QUICK_ROUNDS: usize = 10;
+/// No single input may take longer: a guard against a hang or a blow-up, a thousand times
+/// what an input takes, so no busy machine reaches it.
+const PER_INPUT: Duration = Duration::from_secs(30);
+
+fn rounds() -> usize {
+    match std::env::var("CLIENTGEN_ROBUSTNESS").as_deref() {
+        Ok("full") => FULL_ROUNDS,
+        _ => QUICK_ROUNDS,
+    }
+}
 
 /// xorshift64*: deterministic, so a failure reproduces.
 struct Rng(u64);
@@ -80,6 +92,7 @@ fn seeds() -> Vec<(String, String)> {
     let mut folders = vec![
         root.join("spec"),
         root.join("tests/fixtures"),
+        root.join("tests/fixtures/lowering"),
         root.join("../shared/corpus/oai"),
     ];
     folders.retain(|f| f.is_dir());
@@ -194,58 +207,109 @@ fn run(name: &str, text: &str) -> Result<usize, usize> {
     }
 }
 
-#[test]
-fn mutated_specs_never_panic_or_hang() {
-    let started = Instant::now();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let (mut generated, mut rejected, mut cases) = (0, 0, 0);
+/// What one seed's mutations ended in.
+#[derive(Default)]
+struct Tally {
+    cases: usize,
+    generated: usize,
+    rejected: usize,
+}
+
+/// Runs `rounds` mutations of one seed, each from the seed's own random sequence, so a seed's
+/// inputs are the same whichever thread runs it.
+fn mutate_seed(index: usize, name: &str, text: &str, rounds: usize) -> Tally {
     let failures = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    for (name, text) in seeds() {
-        let tree: Option<Value> = clientgen::load::parse_document(&name, &text).ok();
-        for round in 0..ROUNDS {
-            if started.elapsed() > BUDGET && round > 5 {
-                break;
+    let mut rng =
+        Rng(0x9E37_79B9_7F4A_7C15 ^ (index as u64 + 1).wrapping_mul(0xD6E8_FEB8_6659_FD93));
+    let mut tally = Tally::default();
+    let tree: Option<Value> = clientgen::load::parse_document(name, text).ok();
+    for round in 0..rounds {
+        let (input_name, input) = if round % 2 == 0 {
+            (name.to_owned(), mutate_text(&mut rng, text))
+        } else if let Some(tree) = &tree {
+            let mut tree = tree.clone();
+            mutate_tree(&mut rng, &mut tree);
+            (
+                name.replace(".yaml", ".json"),
+                serde_json::to_string_pretty(&tree).unwrap(),
+            )
+        } else {
+            continue;
+        };
+        tally.cases += 1;
+        let begin = Instant::now();
+        let outcome = catch_unwind(AssertUnwindSafe(|| run(&input_name, &input)));
+        let took = begin.elapsed();
+        let saved = failures.join(format!("robustness-failure-{index}-{round}-{input_name}"));
+        match outcome {
+            Ok(Ok(_)) => tally.generated += 1,
+            Ok(Err(problems)) => {
+                assert!(problems > 0, "an error without diagnostics");
+                tally.rejected += 1;
             }
-            let (input_name, input) = if round % 2 == 0 {
-                (name.clone(), mutate_text(&mut rng, &text))
-            } else if let Some(tree) = &tree {
-                let mut tree = tree.clone();
-                mutate_tree(&mut rng, &mut tree);
-                (
-                    name.replace(".yaml", ".json"),
-                    serde_json::to_string_pretty(&tree).unwrap(),
-                )
-            } else {
-                continue;
-            };
-            cases += 1;
-            let begin = Instant::now();
-            let outcome = catch_unwind(AssertUnwindSafe(|| run(&input_name, &input)));
-            let took = begin.elapsed();
-            let saved = failures.join(format!("robustness-failure-{cases}-{input_name}"));
-            match outcome {
-                Ok(Ok(_)) => generated += 1,
-                Ok(Err(problems)) => {
-                    assert!(problems > 0, "an error without diagnostics");
-                    rejected += 1;
-                }
-                Err(_) => {
-                    std::fs::write(&saved, &input).unwrap();
-                    panic!(
-                        "the generator panicked on a mutation of {name}; input saved at {}",
-                        saved.display()
-                    );
-                }
-            }
-            if took > PER_INPUT {
+            Err(_) => {
                 std::fs::write(&saved, &input).unwrap();
                 panic!(
-                    "{input_name} took {took:?}; input saved at {}",
+                    "the generator panicked on a mutation of {name}; input saved at {}",
                     saved.display()
                 );
             }
         }
+        if took > PER_INPUT {
+            std::fs::write(&saved, &input).unwrap();
+            panic!(
+                "{input_name} took {took:?}; input saved at {}",
+                saved.display()
+            );
+        }
     }
-    eprintln!("{cases} mutated specs: {generated} generated, {rejected} rejected with diagnostics, in {:?}", started.elapsed());
-    assert!(cases > 500, "too few cases ran: {cases}");
+    tally
+}
+
+#[test]
+fn mutated_specs_never_panic_or_hang() {
+    let started = Instant::now();
+    let rounds = rounds();
+    let seeds = seeds();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Seeds are dealt to the threads in turn; each thread returns its tallies.
+    let tallies: Vec<Tally> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|worker| {
+                let seeds = &seeds;
+                scope.spawn(move || {
+                    seeds
+                        .iter()
+                        .enumerate()
+                        .skip(worker)
+                        .step_by(threads)
+                        .map(|(index, (name, text))| mutate_seed(index, name, text, rounds))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
+            })
+            .collect()
+    });
+    let cases: usize = tallies.iter().map(|t| t.cases).sum();
+    let generated: usize = tallies.iter().map(|t| t.generated).sum();
+    let rejected: usize = tallies.iter().map(|t| t.rejected).sum();
+    eprintln!(
+        "{cases} mutated specs from {} seeds: {generated} generated, {rejected} rejected with \
+         diagnostics, in {:?} on {threads} threads",
+        seeds.len(),
+        started.elapsed()
+    );
+    // Every text mutation runs; tree mutations need a seed that parses.
+    assert!(
+        cases >= seeds.len() * rounds / 2,
+        "{cases} cases for {} seeds of {rounds} rounds",
+        seeds.len()
+    );
 }
