@@ -101,10 +101,13 @@ fn compiles_warning_free(name: &str, specs: Vec<PathBuf>, ref_roots: Vec<PathBuf
 }
 
 /// One test, so the crates are checked one after the other (they share a target folder):
-/// the fixtures with the OAI 3.0 examples, the OAI 3.1 examples, and the Swagger 2.0 ones
+/// this project's specs, the fixtures with the OAI 3.0 examples, the OAI 3.1 examples, and the Swagger 2.0 ones
 /// (each corpus a crate of its own: their files share names, `petstore.yaml`...).
 #[test]
 fn fixtures_and_oai_corpora_compile_warning_free() {
+    // This project's specs as a crate generated elsewhere would be: the runtime inline, its
+    // own dependencies resolved afresh, no workspace of ours.
+    compiles_warning_free("ours", vec![workspace_root().join("spec")], vec![]);
     let mut specs = vec![workspace_root().join("tests/fixtures")];
     specs.extend(corpus("oai"));
     compiles_warning_free("fixtures", specs, vec![]);
