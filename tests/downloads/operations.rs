@@ -6,17 +6,9 @@ use cloud_logs_client::clouddc;
 use futures_util::StreamExt;
 use wiremock::ResponseTemplate;
 
-/// A few hundred KiB of deterministic, non-repeating bytes (xorshift).
+/// A few hundred KiB of deterministic, non-repeating bytes.
 fn archive_bytes() -> Vec<u8> {
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    (0..384 * 1024 + 17)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 24) as u8
-        })
-        .collect()
+    super::common::pseudo_random_bytes(384 * 1024 + 17, 0)
 }
 
 fn archive_response(body: Vec<u8>, disposition: Option<&str>) -> ResponseTemplate {
