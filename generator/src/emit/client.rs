@@ -1,7 +1,7 @@
 //! The module's `client`, its root (`mod.rs`), with the service's servers.
 
 use super::docs::{doc_lines, inner_doc_lines, spec_line, spec_text};
-use super::operations::{inputs, Input};
+use super::inputs::{inputs, Input};
 use super::rust::rooted;
 use super::rust::{deprecated_attr, ident};
 use crate::model::{Api, Conventions, JsonStyle, Operation};

@@ -8,6 +8,7 @@
 mod client;
 mod docs;
 mod errors;
+mod inputs;
 mod manifest;
 mod operations;
 mod runtime;
