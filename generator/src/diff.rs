@@ -431,17 +431,16 @@ fn join_or(texts: &[&String]) -> String {
         .join(", or ")
 }
 
-/// Whether a parameter is an argument of the client method (else a setter).
-fn is_argument(p: &Param) -> bool {
-    p.required && p.from_config.is_none()
-}
-
 fn diff_params(out: &mut Changes, module: &str, item: &str, old: &[Param], new: &[Param]) {
     let key = |p: &Param| (p.wire_name.to_ascii_lowercase(), p.location as u8);
     let where_ = |p: &Param| format!("{:?}", p.location).to_ascii_lowercase();
     for p in old {
         let Some(n) = new.iter().find(|n| key(n) == key(p)) else {
-            let role = if is_argument(p) { "argument" } else { "setter" };
+            let role = if p.is_argument() {
+                "argument"
+            } else {
+                "setter"
+            };
             out.push(
                 Class::Breaking,
                 "parameter-removed",
@@ -471,7 +470,7 @@ fn diff_params(out: &mut Changes, module: &str, item: &str, old: &[Param], new: 
                 ),
             );
         }
-        match (is_argument(p), is_argument(n)) {
+        match (p.is_argument(), n.is_argument()) {
             (false, true) => out.push(
                 Class::Breaking,
                 "parameter-now-required",
@@ -521,7 +520,7 @@ fn diff_params(out: &mut Changes, module: &str, item: &str, old: &[Param], new: 
     }
     for n in new {
         if !old.iter().any(|p| key(p) == key(n)) {
-            if is_argument(n) {
+            if n.is_argument() {
                 out.push(
                     Class::Breaking,
                     "parameter-added",
@@ -576,7 +575,7 @@ fn tighter(old: &Constraints, new: &Constraints) -> bool {
 
 fn diff_body(out: &mut Changes, module: &str, item: &str, old: &Operation, new: &Operation) {
     match (&old.body, &new.body) {
-        (None, Some(b)) if b.required => out.push(
+        (None, Some(b)) if b.is_argument() => out.push(
             Class::Breaking,
             "body-added",
             module,
@@ -611,7 +610,7 @@ fn diff_body(out: &mut Changes, module: &str, item: &str, old: &Operation, new: 
                     ),
                 );
             }
-            if a.required != b.required {
+            if a.is_argument() != b.is_argument() {
                 out.push(
                     Class::Breaking,
                     "body-requirement-changed",

@@ -17,7 +17,7 @@ pub struct Input {
     pub arg: TokenStream,
     /// Whether the taken value goes through `.into()`.
     pub into: bool,
-    /// Passed to the client method (required, not from the configuration); else a setter.
+    /// Passed to the client method ([`crate::model::Param::is_argument`]); else a setter.
     pub argument: bool,
     /// Rustdoc of the setter, or of the argument in the method's docs.
     pub doc: String,
@@ -34,7 +34,7 @@ pub fn inputs(op: &Operation) -> Vec<Input> {
             held: rust_type(&p.ty, Scope::Sibling),
             arg: argument_type(&p.ty),
             into: takes_into(&p.ty),
-            argument: p.required && p.from_config.is_none(),
+            argument: p.is_argument(),
             doc: param_doc(p),
             deprecated: p.deprecated,
         })
@@ -75,7 +75,7 @@ pub fn inputs(op: &Operation) -> Vec<Input> {
             held,
             arg,
             into,
-            argument: body.required,
+            argument: body.is_argument(),
             doc: doc.trim_start().to_owned(),
             deprecated: false,
         });

@@ -373,7 +373,7 @@ fn emit_build_request(op: &Operation) -> TokenStream {
                     quote!(request.header(#arg, #header, #text)?;)
                 }
             };
-            if p.required && p.from_config.is_none() {
+            if p.is_argument() {
                 quote! {
                     {
                         let value = &self.#name;
@@ -403,7 +403,7 @@ fn emit_build_request(op: &Operation) -> TokenStream {
             RequestBodyKind::Text => quote!(request.raw_body(#media, value.as_bytes());),
             RequestBodyKind::Binary => quote!(request.raw_body(#media, value.to_vec());),
         };
-        if body.required {
+        if body.is_argument() {
             quote! {
                 let value = &self.body;
                 #send

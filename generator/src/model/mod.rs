@@ -619,6 +619,15 @@ pub struct Param {
     pub from_config: Option<ConfigValue>,
 }
 
+impl Param {
+    /// Whether the client method takes it (else the builder has a setter for it): the
+    /// generated signatures, and so what `diff` calls breaking, follow this one rule. A value
+    /// the configuration fills is optional on the call even when the spec requires it.
+    pub fn is_argument(&self) -> bool {
+        self.required && self.from_config.is_none()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamLocation {
     Path,
@@ -696,6 +705,14 @@ pub struct RequestBody {
     pub media_type: String,
     pub kind: RequestBodyKind,
     pub doc: Option<String>,
+}
+
+impl RequestBody {
+    /// Whether the client method takes it (else the builder has a setter for it), as for a
+    /// parameter ([`Param::is_argument`]).
+    pub fn is_argument(&self) -> bool {
+        self.required
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
