@@ -501,7 +501,7 @@ fn success_type(op: &Operation) -> TokenStream {
         [only] if only.body == Body::Binary => quote!(crate::ByteStream),
         [only] => body_type(&only.body),
         _ => {
-            let name = format_ident!("{}Success", op.type_name);
+            let name = ident(&op.success_type);
             quote!(#name)
         }
     }
@@ -512,7 +512,7 @@ fn emit_success_enum(op: &Operation) -> TokenStream {
     if successes.len() < 2 {
         return quote!();
     }
-    let name = format_ident!("{}Success", op.type_name);
+    let name = ident(&op.success_type);
     let variants = successes.iter().map(|r| response_variant(r));
     let doc = format!(
         "The documented successful responses of `{}`.",
@@ -680,7 +680,7 @@ fn emit_response_arms(
     error: &proc_macro2::Ident,
 ) -> Vec<(TokenStream, TokenStream)> {
     let multiple_successes = op.success_responses().count() > 1;
-    let success = format_ident!("{}Success", op.type_name);
+    let success = ident(&op.success_type);
     let stream = stream_range(op);
     op.responses
         .iter()

@@ -243,6 +243,10 @@ pub struct Operation {
     pub type_name: String,
     /// The operation's error type (`<type_name>Error`), in the `operations` module.
     pub error_type: String,
+    /// The enum of the operation's successes (`<type_name>Success`), emitted only when it
+    /// has several; its name is reserved either way, so a success added later takes no name
+    /// from another operation.
+    pub success_type: String,
     /// The error type of an earlier operation documenting the same errors (statuses,
     /// variants and bodies): this operation's error type is an alias of it.
     pub error_alias_of: Option<String>,

@@ -75,8 +75,11 @@ pub(super) fn lower_operations(cx: &mut Context) -> (Vec<Operation>, Vec<Pending
                 .unwrap_or_else(|| format!("{method} {path}"));
             let method_name = method_scope.claim(naming::value_name(&operation_id));
             let type_name = type_scope.claim(naming::type_name(&operation_id));
-            for suffix in ["Error", "Success"] {
-                type_scope.claim(format!("{type_name}{suffix}"));
+            // Named here, once, and reserved so that no later operation's builder takes them.
+            let error_type = format!("{type_name}Error");
+            let success_type = format!("{type_name}Success");
+            for name in [&error_type, &success_type] {
+                type_scope.claim(name.clone());
             }
             let body = op.request_body.as_ref().and_then(|body| {
                 lower_request_body(cx, body, &type_name, &format!("{at}/requestBody"))
@@ -92,8 +95,9 @@ pub(super) fn lower_operations(cx: &mut Context) -> (Vec<Operation>, Vec<Pending
             operations.push(Operation {
                 operation_id,
                 method_name,
-                error_type: format!("{type_name}Error"),
-                // Settled once every operation is known (`errors::share_error_types`).
+                error_type,
+                success_type,
+                // Settled once every operation is known (`errors::lower_errors`).
                 error_alias_of: None,
                 type_name,
                 http_method,
