@@ -7,8 +7,8 @@
 //! change no Rust name are invisible, a new `operationId` is a removal and an addition.
 
 use crate::model::{
-    Api, Body, Constraints, Conventions, Field, JsonStyle, Operation, Param, RequestBodyKind,
-    Status, Type, TypeDef, TypeKind,
+    Api, Body, Constraints, Conventions, Field, JsonStyle, Operation, Param, RequestBodyKind, Type,
+    TypeDef, TypeKind,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -629,7 +629,7 @@ fn diff_body(out: &mut Changes, module: &str, item: &str, old: &Operation, new: 
 
 fn diff_responses(out: &mut Changes, module: &str, item: &str, old: &Operation, new: &Operation) {
     for r in &old.responses {
-        let label = status_text(r.status);
+        let label = r.status.spec_key();
         match new.responses.iter().find(|n| n.status == r.status) {
             None => out.push(
                 Class::Breaking,
@@ -656,7 +656,7 @@ fn diff_responses(out: &mut Changes, module: &str, item: &str, old: &Operation, 
         if old.responses.iter().any(|r| r.status == n.status) {
             continue;
         }
-        let label = status_text(n.status);
+        let label = n.status.spec_key();
         if n.status.is_success() {
             // The success type is the body of the only 2xx, or an enum of them: it changes.
             out.push(
@@ -953,14 +953,6 @@ fn kind_text(kind: &TypeKind) -> &'static str {
         TypeKind::Enum(_) => "a string enum",
         TypeKind::OneOf { .. } => "a oneOf",
         TypeKind::Alias(_) => "an alias",
-    }
-}
-
-fn status_text(status: Status) -> String {
-    match status {
-        Status::Code(c) => c.to_string(),
-        Status::Range(h) => format!("{h}XX"),
-        Status::Default => "default".into(),
     }
 }
 

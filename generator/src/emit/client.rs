@@ -250,11 +250,7 @@ fn method_doc(
     if !op.responses.is_empty() {
         text.push_str("\n\nResponses:");
         for r in &op.responses {
-            let status = match r.status {
-                crate::model::Status::Code(c) => c.to_string(),
-                crate::model::Status::Range(h) => format!("{h}xx"),
-                crate::model::Status::Default => "other".to_owned(),
-            };
+            let status = r.status.label().unwrap_or_else(|| "other".to_owned());
             let first = r.description.lines().next().unwrap_or("").trim();
             text.push_str(&format!("\n- {status}: {}", spec_text(first)));
         }

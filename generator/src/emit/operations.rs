@@ -556,10 +556,9 @@ fn response_variant(r: &Response) -> TokenStream {
 }
 
 fn status_label(status: Status) -> String {
-    match status {
-        Status::Code(c) => format!("HTTP {c}"),
-        Status::Range(r) => format!("HTTP {r}xx"),
-        Status::Default => "Any other status".to_owned(),
+    match status.label() {
+        Some(label) => format!("HTTP {label}"),
+        None => "Any other status".to_owned(),
     }
 }
 

@@ -772,6 +772,26 @@ impl Status {
             Status::Default => false,
         }
     }
+
+    /// The status as the generated docs name it: `404`, `4xx`. `None` for `default`, which
+    /// is no status: each text words that case its own way.
+    pub fn label(self) -> Option<String> {
+        match self {
+            Status::Code(c) => Some(c.to_string()),
+            Status::Range(h) => Some(format!("{h}xx")),
+            Status::Default => None,
+        }
+    }
+
+    /// The key of the response in the spec's `responses` (`404`, `4XX`, `default`): what
+    /// diagnostics point at and the diff report names, so a reader finds it as written.
+    pub fn spec_key(self) -> String {
+        match self {
+            Status::Code(c) => c.to_string(),
+            Status::Range(h) => format!("{h}XX"),
+            Status::Default => "default".to_owned(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

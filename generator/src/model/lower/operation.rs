@@ -710,24 +710,23 @@ fn lower_responses(
     owner: &str,
     at: &str,
 ) -> Vec<Response> {
-    let mut entries: Vec<(Status, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
-    for (code, response) in &responses.responses {
-        let (status, key) = match code {
-            StatusCode::Code(c) => (Status::Code(*c), c.to_string()),
-            StatusCode::Range(r) => (Status::Range(*r), format!("{r}XX")),
-        };
-        entries.push((status, response, format!("{at}/responses/{key}")));
-    }
-    if let Some(default) = &responses.default {
-        entries.push((Status::Default, default, format!("{at}/responses/default")));
-    }
-    entries.sort_by_key(|(status, _, _)| *status);
+    let mut entries: Vec<(Status, &ReferenceOr<openapiv3::Response>)> = responses
+        .responses
+        .iter()
+        .map(|(code, response)| match code {
+            StatusCode::Code(c) => (Status::Code(*c), response),
+            StatusCode::Range(r) => (Status::Range(*r), response),
+        })
+        .chain(responses.default.iter().map(|d| (Status::Default, d)))
+        .collect();
+    entries.sort_by_key(|(status, _)| *status);
     // A body is streamed only as the one success of its operation: several successes make an
     // enum of buffered values, and an error is read whole, within its size limit.
-    let one_success = entries.iter().filter(|(s, _, _)| s.is_success()).count() == 1;
+    let one_success = entries.iter().filter(|(s, _)| s.is_success()).count() == 1;
     let mut scope = Scope::new();
     let mut out = Vec::new();
-    for (status, response, here) in entries {
+    for (status, response) in entries {
+        let here = format!("{at}/responses/{}", status.spec_key());
         let Some((response, _)) = cx.resolve(response, "responses", &here, |c| &c.responses) else {
             continue;
         };
