@@ -66,13 +66,26 @@ fn operations_head(api: &Api) -> TokenStream {
     }
 }
 
+/// Every item of one operation, in the file's order: the one place they are put together.
 /// `service_error`: the service's error type, which the operation's error converts into.
 fn emit_operation(op: &Operation, service_error: Option<&str>) -> TokenStream {
-    let builder = ident(&op.type_name);
-    let error = ident(&op.error_type);
-    let output = success_type(op);
+    let builder = emit_builder(op);
+    let workflows = super::workflows::emit_builder_methods(op);
     let success_enum = emit_success_enum(op);
-    let error_enum = match &op.error_alias_of {
+    let error_type = emit_error_type(op, service_error);
+    quote! {
+        #builder
+        #workflows
+        #success_enum
+        #error_type
+    }
+}
+
+/// The operation's error type: its own enum, or an alias of the one it shares
+/// ([`Operation::error_alias_of`]).
+fn emit_error_type(op: &Operation, service_error: Option<&str>) -> TokenStream {
+    let error = ident(&op.error_type);
+    match &op.error_alias_of {
         Some(target) => {
             let target = ident(target);
             let doc = doc_lines(&format!(
@@ -85,7 +98,14 @@ fn emit_operation(op: &Operation, service_error: Option<&str>) -> TokenStream {
             }
         }
         None => emit_error_enum(op, &error, service_error),
-    };
+    }
+}
+
+/// The request builder: its fields, constructor, setters and `send`.
+fn emit_builder(op: &Operation) -> TokenStream {
+    let builder = ident(&op.type_name);
+    let error = ident(&op.error_type);
+    let output = success_type(op);
     let inputs = inputs(op);
 
     let fields = inputs.iter().map(|i| {
@@ -110,7 +130,6 @@ fn emit_operation(op: &Operation, service_error: Option<&str>) -> TokenStream {
     });
     let setters = inputs.iter().filter(|i| !i.argument).map(emit_setter);
     let request = emit_build_request(op);
-    let workflows = super::workflows::emit_builder_methods(op);
     let decode = emit_decode(op, &error, &output);
     let stream = match stream_range(op) {
         Some((lo, hi)) => {
@@ -164,10 +183,6 @@ fn emit_operation(op: &Operation, service_error: Option<&str>) -> TokenStream {
                 #request
             }
         }
-
-        #workflows
-        #success_enum
-        #error_enum
     }
 }
 
