@@ -1,4 +1,5 @@
-//! The module's `client`, its root (`mod.rs`), with the service's servers.
+//! The module's root (`mod.rs`, with the service's servers), returned as tokens, and its
+//! `client.rs`, returned as its text.
 
 use super::docs::{doc_lines, inner_doc_lines, spec_line, spec_text};
 use super::inputs::{inputs, Input};

@@ -1,5 +1,5 @@
-//! The module's `operations`: per operation a request builder, its `send`, and the
-//! types of its outcomes.
+//! The module's `operations.rs`, returned as its text: per operation a request builder, its
+//! `send`, and the types of its outcomes.
 
 use super::docs::{doc_lines, spec_text};
 use super::inputs::{inputs, Input};
