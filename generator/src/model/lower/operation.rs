@@ -75,12 +75,10 @@ pub(super) fn lower_operations(cx: &mut Context) -> (Vec<Operation>, Vec<Pending
                 .unwrap_or_else(|| format!("{method} {path}"));
             let method_name = method_scope.claim(naming::value_name(&operation_id));
             let type_name = type_scope.claim(naming::type_name(&operation_id));
-            // Named here, once, and reserved so that no later operation's builder takes them.
-            let error_type = format!("{type_name}Error");
-            let success_type = format!("{type_name}Success");
-            for name in [&error_type, &success_type] {
-                type_scope.claim(name.clone());
-            }
+            // Named here, once, as reserved: an earlier operation's builder may already be
+            // `<type_name>Error` (operation `fooError` before `foo`).
+            let error_type = type_scope.claim(format!("{type_name}Error"));
+            let success_type = type_scope.claim(format!("{type_name}Success"));
             let body = op.request_body.as_ref().and_then(|body| {
                 lower_request_body(cx, body, &type_name, &format!("{at}/requestBody"))
             });
