@@ -91,6 +91,7 @@ pub fn human(diagnostics: &[Diagnostic], sources: &Sources, colour: Colour) -> S
     let mut writer = Writer {
         sources,
         lines: BTreeMap::new(),
+        checkpoints: BTreeMap::new(),
         colour,
         renderer: match colour {
             Colour::Never => Renderer::plain(),
@@ -128,6 +129,8 @@ struct Writer<'s> {
     sources: &'s Sources,
     /// Where each line starts, per file, computed for the first problem shown in the file.
     lines: BTreeMap<&'s str, Vec<usize>>,
+    /// Per long line, the byte offset of every [`CHECKPOINT`]th character.
+    checkpoints: BTreeMap<(&'s str, usize), Vec<usize>>,
     colour: Colour,
     renderer: Renderer,
 }
@@ -195,7 +198,25 @@ impl<'s> Writer<'s> {
         // A node found by pointer starts a token (a key, a value) worth underlining whole;
         // a parser's position is one character.
         let whole_token = matches!(d.location, Location::Pointer(_));
-        let excerpt = excerpt(source_line, column, whole_token);
+        // On a long line (minified JSON), start from the last checkpoint before what is shown
+        // rather than counting every character before it, for every problem on the line.
+        let (skipped, from) = if source_line.len() > CHECKPOINT {
+            let checkpoints = self
+                .checkpoints
+                .entry((name.as_str(), line))
+                .or_insert_with(|| checkpoints(source_line));
+            let shown_from = column.saturating_sub(1).saturating_sub(SHOWN);
+            let k = (shown_from / CHECKPOINT).min(checkpoints.len() - 1);
+            (k * CHECKPOINT, checkpoints[k])
+        } else {
+            (0, 0)
+        };
+        let excerpt = excerpt(
+            &source_line[from..],
+            column - skipped,
+            whole_token,
+            skipped > 0,
+        );
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -218,6 +239,17 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Characters between two checkpoints of a long line.
+const CHECKPOINT: usize = 1024;
+
+/// The byte offsets of characters 0, [`CHECKPOINT`], 2 × [`CHECKPOINT`]... of `line`.
+fn checkpoints(line: &str) -> Vec<usize> {
+    line.char_indices()
+        .step_by(CHECKPOINT)
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// The most characters of a source line shown: enough to read the place in its context, few
 /// enough that a minified one-line JSON spec does not flood the terminal.
 const SHOWN: usize = 100;
@@ -231,19 +263,21 @@ struct Excerpt {
 
 /// The part of `line` around 1-based character `column`, escaped (a tab as a space, which
 /// keeps every column where it was; every other unsafe character as a visible `\u{..}`), cut
-/// to [`SHOWN`] characters with `...` where it is cut.
-fn excerpt(line: &str, column: usize, whole_token: bool) -> Excerpt {
-    let total = line.chars().count();
-    let at = column.saturating_sub(1).min(total);
-    let lo = at.saturating_sub(SHOWN);
-    let hi = total.min(at + 2 * SHOWN);
-    let raw: Vec<char> = line.chars().skip(lo).take(hi - lo).collect();
+/// to [`SHOWN`] characters with `...` where it is cut (`cut_before`: `line` is already the
+/// end of a longer one). Reads no further into `line` than what it shows.
+fn excerpt(line: &str, column: usize, whole_token: bool, cut_before: bool) -> Excerpt {
+    let wanted = column.saturating_sub(1);
+    let lo = wanted.saturating_sub(SHOWN);
+    let mut rest = line.chars().skip(lo);
+    let raw: Vec<char> = rest.by_ref().take(wanted - lo + 2 * SHOWN).collect();
+    let more_after = rest.next().is_some();
+    let at = (wanted - lo).min(raw.len());
     let token = if whole_token {
-        token_length(&raw[at - lo..]).min(SHOWN)
+        token_length(&raw[at..]).min(SHOWN)
     } else {
         1
     };
-    let token_end = (at - lo + token).min(raw.len());
+    let token_end = (at + token).min(raw.len());
     // `starts[i]`: where raw character `lo + i` begins in the escaped characters.
     let mut escaped: Vec<char> = Vec::with_capacity(raw.len());
     let mut starts = Vec::with_capacity(raw.len() + 1);
@@ -256,7 +290,7 @@ fn excerpt(line: &str, column: usize, whole_token: bool) -> Excerpt {
         }
     }
     starts.push(escaped.len());
-    let (caret_start, caret_end) = (starts[at - lo], starts[token_end]);
+    let (caret_start, caret_end) = (starts[at], starts[token_end]);
     let (begin, end) = if escaped.len() <= SHOWN {
         (0, escaped.len())
     } else {
@@ -266,7 +300,7 @@ fn excerpt(line: &str, column: usize, whole_token: bool) -> Excerpt {
         (begin, begin + SHOWN)
     };
     let mut text = String::new();
-    if lo > 0 || begin > 0 {
+    if cut_before || lo > 0 || begin > 0 {
         text.push_str("...");
     }
     let shown_start = text.len();
@@ -274,7 +308,7 @@ fn excerpt(line: &str, column: usize, whole_token: bool) -> Excerpt {
     text.extend(&escaped[begin..end]);
     let span_start = shown_start + byte_at(&escaped[begin..caret_start.clamp(begin, end)]);
     let span_end = shown_start + byte_at(&escaped[begin..caret_end.clamp(begin, end)]);
-    if hi < total || end < escaped.len() {
+    if more_after || end < escaped.len() {
         text.push_str("...");
     }
     Excerpt {
@@ -374,25 +408,25 @@ mod tests {
 
     #[test]
     fn underlines_a_key_or_one_character() {
-        let e = excerpt("  /pets/{id}:", 3, true);
+        let e = excerpt("  /pets/{id}:", 3, true, false);
         assert_eq!(shown(&e), ("  /pets/{id}:", "/pets/{id}"));
-        let e = excerpt("    schema: {type: string, enum: [1, 2]}", 35, true);
+        let e = excerpt("    schema: {type: string, enum: [1, 2]}", 35, true, false);
         assert_eq!(shown(&e).1, "1");
-        let e = excerpt("  name: \"a b\"", 9, true);
+        let e = excerpt("  name: \"a b\"", 9, true, false);
         assert_eq!(shown(&e).1, "\"a b\"");
-        let e = excerpt("  title: [unclosed", 10, false);
+        let e = excerpt("  title: [unclosed", 10, false, false);
         assert_eq!(shown(&e).1, "[");
     }
 
     #[test]
     fn a_place_past_the_end_is_an_empty_span_at_the_end() {
-        let e = excerpt("info: [", 9, false);
+        let e = excerpt("info: [", 9, false, false);
         assert_eq!(e.span, 7..7);
     }
 
     #[test]
     fn escapes_what_the_terminal_would_act_on_and_keeps_the_caret_in_place() {
-        let e = excerpt("a: \u{1b}[2J\tb\u{202e}c: x", 9, true);
+        let e = excerpt("a: \u{1b}[2J\tb\u{202e}c: x", 9, true, false);
         assert_eq!(e.text, "a: \\u{1b}[2J b\\u{202e}c: x");
         assert_eq!(&e.text[e.span.clone()], "b\\u{202e}c");
     }
@@ -405,7 +439,7 @@ mod tests {
             "2,".repeat(5000)
         );
         let column = line.find("\"key\"").unwrap() + 1;
-        let e = excerpt(&line, column, true);
+        let e = excerpt(&line, column, true, false);
         assert!(
             e.text.starts_with("...") && e.text.ends_with("..."),
             "{}",
@@ -414,9 +448,26 @@ mod tests {
         assert_eq!(e.text.chars().count(), SHOWN + 6);
         assert_eq!(&e.text[e.span.clone()], "\"key\"");
         // Near the start, nothing is cut on the left.
-        let e = excerpt(&line, 2, true);
+        let e = excerpt(&line, 2, true, false);
         assert!(!e.text.starts_with("...") && e.text.ends_with("..."));
         assert_eq!(&e.text[e.span.clone()], "\"a\"");
+    }
+
+    #[test]
+    fn a_long_line_shows_the_same_from_its_checkpoints() {
+        let line: String = (0..20_000).map(|i| format!("\"k{i}\": \"é\", ")).collect();
+        let mut sources = Sources::new();
+        sources.insert("a.json", format!("{{{line}}}\n"));
+        for column in [2, 1500, 1024 * 7 + 3, 200_000, line.chars().count() + 1] {
+            let mut d = Diagnostic::at("a.json", "/x", "m");
+            d.line_column = Some((1, column as u32));
+            let shown = human(&[d], &sources, Colour::Never);
+            let whole = excerpt(&format!("{{{line}}}"), column, true, false);
+            assert!(
+                shown.contains(&format!("1 | {}\n", whole.text)),
+                "{column}: {shown}"
+            );
+        }
     }
 
     #[test]
