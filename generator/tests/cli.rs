@@ -846,3 +846,35 @@ fn exits_are_the_ones_the_readme_and_help_document() {
         );
     }
 }
+
+/// A crate that cannot be written: exit 2, and with `--format json` one object naming the folder.
+#[test]
+fn a_failure_to_write_is_reported_in_the_chosen_format() {
+    let dir = scratch("unwritable");
+    std::fs::write(
+        dir.join("taken"),
+        "a file where the crate's folder would be",
+    )
+    .unwrap();
+    let args = ["generate", "--spec", "specs", "--out", "taken"];
+    let out = clientgen(&dir, &args);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        stderr(&out).starts_with("error: writing taken"),
+        "{}",
+        text(&out)
+    );
+    let out = clientgen(&dir, &[&args[..], &["--format", "json"]].concat());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let problem: serde_json::Value = serde_json::from_str(stderr(&out).trim_end())
+        .unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    assert_eq!(problem["severity"], "error");
+    assert_eq!(problem["file"], "taken");
+    assert!(
+        problem["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("writing taken"),
+        "{problem}"
+    );
+}
