@@ -134,7 +134,8 @@ impl Printer {
         match self.format {
             Format::Human => eprintln!("error: {error:#}"),
             Format::Json => {
-                let file = clientgen::escape::path(path);
+                // Exact (JSON escapes what a terminal would act on), as a program opens it.
+                let file = path.to_string_lossy().into_owned();
                 let d = Diagnostic::new(
                     file,
                     clientgen::diagnostics::Location::File,
