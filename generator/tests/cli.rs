@@ -530,3 +530,351 @@ fn the_readme_table_of_diff_kinds_is_the_one_diff_applies() {
         "regenerate the README table from diff::KINDS"
     );
 }
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_syntax_error_shows_its_line_with_a_caret_under_the_column() {
+    let dir = scratch("caret");
+    std::fs::write(
+        dir.join("specs/broken.yaml"),
+        "openapi: 3.0.3\npaths:\n  /b: x: y\n",
+    )
+    .unwrap();
+    let out = clientgen(&dir, &["lint", "--spec", "specs/broken.yaml"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    // The first line as before; then the line, the caret under column 8 (the second `:`).
+    assert!(
+        stderr(&out).starts_with(
+            "specs/broken.yaml:3:8: error: invalid YAML: mapping values are not allowed in this context\n  |\n3 |   /b: x: y\n  |        ^\n  help: "
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_warning_found_by_pointer_shows_its_line_and_underlines_the_key() {
+    let dir = scratch("pointer-snippet");
+    std::fs::write(
+        dir.join("specs/pets.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      parameters:\n        - {name: level, in: query, schema: {type: string, enum: [1, 2]}}\n      responses: {'204': {description: ok}}\n",
+    )
+    .unwrap();
+    let out = run(&dir, "generate");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let expected = "specs/pets.yaml:8:59: warning: the enum's values are not all of the schema's type `string`; they are read as `string` values
+  at: #/paths/~1a/get/parameters/0/schema/enum
+  |
+8 |         - {name: level, in: query, schema: {type: string, enum: [1, 2]}}
+  |                                                           ^^^^
+  help: ";
+    assert!(stderr(&out).starts_with(expected), "{}", stderr(&out));
+}
+
+#[test]
+fn spec_text_in_a_shown_line_is_escaped_and_output_is_not_coloured_off_a_terminal() {
+    let dir = scratch("escaped-snippet");
+    std::fs::write(
+        dir.join("specs/broken.yaml"),
+        "openapi: 3.0.3\ninfo: {title: \"\u{1b}[2J\u{202e}\", version: '1'}}\n",
+    )
+    .unwrap();
+    let out = clientgen(&dir, &["lint", "--spec", "specs/broken.yaml"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("2 | info: {title: \"\\u{1b}[2J\\u{202e}\", version: '1'}}\n"),
+        "{err}"
+    );
+    assert!(
+        !err.chars().any(|c| c == '\u{1b}' || c == '\u{202e}'),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn format_json_writes_one_object_per_problem_and_line() {
+    let dir = scratch("json");
+    std::fs::write(dir.join("specs/broken.yaml"), "openapi: 3.0.3\ninfo: [\n").unwrap();
+    std::fs::write(
+        dir.join("specs/pets.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{x}:\n    get:\n      responses: {'200': {description: ok}}\n",
+    )
+    .unwrap();
+    let mut args = vec!["generate", "--format", "json"];
+    args.extend_from_slice(ARGS);
+    let out = clientgen(&dir, &args);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let lines: Vec<serde_json::Value> = stderr(&out)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let keys = [
+        "severity", "file", "line", "column", "pointer", "message", "help",
+    ];
+    for line in &lines {
+        let object = line.as_object().unwrap();
+        assert_eq!(object.keys().collect::<Vec<_>>(), keys, "{line}");
+    }
+    let by_file = |file: &str| {
+        lines
+            .iter()
+            .find(|l| l["file"] == file)
+            .unwrap_or_else(|| panic!("no problem in {file}: {lines:?}"))
+    };
+    let syntax = by_file("specs/broken.yaml");
+    assert_eq!(
+        (
+            &syntax["severity"],
+            &syntax["line"],
+            &syntax["column"],
+            &syntax["pointer"]
+        ),
+        (
+            &serde_json::json!("error"),
+            &serde_json::json!(3),
+            &serde_json::json!(1),
+            &serde_json::Value::Null
+        )
+    );
+    assert!(syntax["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("invalid YAML"));
+    let placed = by_file("specs/pets.yaml");
+    assert_eq!(placed["line"], 5);
+    assert_eq!(placed["column"], 5);
+    assert_eq!(placed["pointer"], "/paths/~1a~1{x}/get");
+    assert!(placed["help"].is_string());
+    // Nothing human on standard error: no count, no source line.
+    assert_eq!(lines.len(), 2, "{}", stderr(&out));
+}
+
+#[test]
+fn format_json_carries_notes_and_warnings_of_lint_and_diff() {
+    let dir = scratch("json-notes");
+    std::fs::write(
+        dir.join("specs/pets.yaml"),
+        SPEC.replace("/pets/{id}:", "/a:\n    get: {operationId: getPet, responses: {'200': {description: ok}}}\n  /pets/{id}:"),
+    )
+    .unwrap();
+    let out = clientgen(&dir, &["lint", "--spec", "specs", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let lines: Vec<serde_json::Value> = stderr(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let at = |i: usize| {
+        (
+            lines[i]["severity"].as_str().unwrap(),
+            lines[i]["line"].as_u64(),
+        )
+    };
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    // The duplicate, then where the operationId is first used.
+    assert_eq!(at(0), ("error", Some(7)), "{lines:?}");
+    assert_eq!(at(1), ("note", Some(5)), "{lines:?}");
+    assert_eq!(lines[1]["pointer"], "/paths/~1a/get/operationId");
+    // diff: the report stays on standard output, the problems go to standard error as JSON.
+    std::fs::write(dir.join("broken.yaml"), "openapi: 3.0.3\ninfo: [\n").unwrap();
+    let out = clientgen(
+        &dir,
+        &["diff", "specs/pets.yaml", "broken.yaml", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let problem: serde_json::Value = serde_json::from_str(stderr(&out).trim_end()).unwrap();
+    assert_eq!(problem["file"], "broken.yaml");
+    // `text`, diff's name for the human format, still works.
+    let out = clientgen(
+        &dir,
+        &[
+            "diff",
+            "specs/pets.yaml",
+            "specs/pets.yaml",
+            "--format",
+            "text",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+/// The README's table of exit codes, as `(code, command) -> what it means`.
+fn readme_exit_codes() -> std::collections::BTreeMap<(i32, String), String> {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let start = readme
+        .find("| exit | `generate` | `check` | `lint` | `diff` |\n")
+        .expect("the README has the table of exit codes");
+    let mut table = std::collections::BTreeMap::new();
+    for row in readme[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+    {
+        let cells: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
+        let code: i32 = cells[0].parse().unwrap();
+        for (command, cell) in ["generate", "check", "lint", "diff"]
+            .iter()
+            .zip(&cells[1..])
+        {
+            if *cell != "—" {
+                table.insert((code, (*command).to_owned()), (*cell).to_owned());
+            }
+        }
+    }
+    table
+}
+
+/// Each case's exit is the one the README's table (and `--help`) gives it.
+#[test]
+fn exits_are_the_ones_the_readme_and_help_document() {
+    let table = readme_exit_codes();
+    let dir = scratch("exits");
+    std::fs::write(dir.join("broken.yaml"), "openapi: 3.0.3\ninfo: [\n").unwrap();
+    std::fs::write(
+        dir.join("warned.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      parameters:\n        - {name: level, in: query, schema: {type: string, enum: [1, 2]}}\n      responses: {'204': {description: ok}}\n",
+    )
+    .unwrap();
+    let (v1, v2) = (diff_fixture("v1"), diff_fixture("v2"));
+    let out = ["--out", "client", "--name", "pets-client"];
+    let with = |args: &[&str]| -> Vec<String> {
+        args.iter().chain(&out).map(|s| (*s).to_owned()).collect()
+    };
+    // (command, arguments, what the README's cell for the exit says)
+    let cases: Vec<(&str, Vec<String>, &str)> = vec![
+        (
+            "generate",
+            with(&["generate", "--spec", "specs"]),
+            "written",
+        ),
+        (
+            "generate",
+            with(&["generate", "--spec", "warned.yaml"]),
+            "warnings allowed",
+        ),
+        (
+            "check",
+            with(&["check", "--spec", "warned.yaml"]),
+            "up to date",
+        ),
+        (
+            "generate",
+            with(&["generate", "--spec", "broken.yaml"]),
+            "a spec has errors",
+        ),
+        ("check", with(&["check", "--spec", "specs"]), "stale"),
+        (
+            "check",
+            with(&["check", "--spec", "broken.yaml"]),
+            "a spec has errors",
+        ),
+        (
+            "check",
+            with(&["check", "--bogus"]),
+            "the command line is wrong",
+        ),
+        (
+            "lint",
+            vec!["lint".into(), "--spec".into(), "warned.yaml".into()],
+            "warnings allowed",
+        ),
+        (
+            "lint",
+            vec![
+                "lint".into(),
+                "--spec".into(),
+                "warned.yaml".into(),
+                "--strict".into(),
+            ],
+            "with `--strict` a warning",
+        ),
+        (
+            "lint",
+            vec!["lint".into(), "--spec".into(), "broken.yaml".into()],
+            "an error",
+        ),
+        (
+            "lint",
+            vec!["lint".into(), "--format".into(), "xml".into()],
+            "the command line is wrong",
+        ),
+        (
+            "diff",
+            vec!["diff".into(), v1.clone(), v1.clone()],
+            "no breaking change",
+        ),
+        (
+            "diff",
+            vec!["diff".into(), v1.clone(), v2.clone()],
+            "a breaking change",
+        ),
+        (
+            "diff",
+            vec!["diff".into(), v1.clone(), "broken.yaml".into()],
+            "a spec has errors",
+        ),
+    ];
+    for (command, args, meaning) in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = clientgen(&dir, &args);
+        let code = output.status.code().expect("exits with a code");
+        let documented = table.get(&(code, (*command).to_owned()));
+        assert!(
+            documented.is_some_and(|cell| cell.contains(meaning)),
+            "`clientgen {}` exits {code}, which the README gives as {documented:?}, not {meaning:?}\n{}",
+            args.join(" "),
+            text(&output)
+        );
+    }
+    // `--help` names, for each code, every command the table gives it.
+    let help = String::from_utf8_lossy(&clientgen(&dir, &["--help"]).stdout).into_owned();
+    let codes = &help[help.find("Exit codes:\n").expect("--help lists exit codes")..];
+    for (code, command) in table.keys() {
+        let paragraph: String = codes
+            .lines()
+            .skip_while(|l| !l.starts_with(&format!("  {code}  ")))
+            .take_while(|l| l.starts_with(&format!("  {code}  ")) || l.starts_with("     "))
+            .collect();
+        assert!(
+            paragraph.contains(command.as_str()) || paragraph.contains("any command"),
+            "--help does not give exit {code} to {command}:\n{codes}"
+        );
+    }
+}
+
+/// A crate that cannot be written: exit 2, and with `--format json` one object naming the folder.
+#[test]
+fn a_failure_to_write_is_reported_in_the_chosen_format() {
+    let dir = scratch("unwritable");
+    std::fs::write(
+        dir.join("taken"),
+        "a file where the crate's folder would be",
+    )
+    .unwrap();
+    let args = ["generate", "--spec", "specs", "--out", "taken"];
+    let out = clientgen(&dir, &args);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        stderr(&out).starts_with("error: writing taken"),
+        "{}",
+        text(&out)
+    );
+    let out = clientgen(&dir, &[&args[..], &["--format", "json"]].concat());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let problem: serde_json::Value = serde_json::from_str(stderr(&out).trim_end())
+        .unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    assert_eq!(problem["severity"], "error");
+    assert_eq!(problem["file"], "taken");
+    assert!(
+        problem["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("writing taken"),
+        "{problem}"
+    );
+}

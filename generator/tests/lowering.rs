@@ -335,6 +335,11 @@ fn two_specs_with_the_same_module_name_are_refused() {
         err.contains("b/api.yaml: error: module `api` is also generated from `a/api.yaml`"),
         "{err}"
     );
+    // The other file as a note, so an editor can open both.
+    assert!(
+        err.contains("\na/api.yaml: note: module `api` is first generated from this file"),
+        "{err}"
+    );
 }
 
 /// A response type (received) and a request type (sent), for the serde feature's tests.

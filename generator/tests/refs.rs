@@ -606,3 +606,48 @@ fn a_parameter_named_where_a_schema_is_expected_gives_its_schema_with_a_warning(
         "parameters/1/schema: error: reference",
     );
 }
+
+/// A component defined in the spec under the name of one it imports: the error is at the
+/// local one, with a note at the imported one, each placed in its own file.
+#[test]
+fn a_name_taken_twice_notes_where_the_import_is_defined() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("refs-name-taken");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("shared")).unwrap();
+    std::fs::write(
+        dir.join("api.yaml"),
+        format!("{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: 'shared/defs.yaml#/components/schemas/Pet'}}\ncomponents:\n  schemas:\n    Pet: {{type: string}}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("shared/defs.yaml"),
+        "components:\n  schemas:\n    Pet:\n      type: object\n",
+    )
+    .unwrap();
+    let config = Config {
+        specs: vec![PathBuf::from("api.yaml")],
+        ..Config::default()
+    };
+    let problems = clientgen::generate_from_files(&dir, &config).unwrap_err();
+    let [problem] = problems.0.as_slice() else {
+        panic!("{problems}");
+    };
+    assert_eq!(
+        (problem.file.as_str(), problem.line_column),
+        ("api.yaml", Some((14, 5))),
+        "{problems}"
+    );
+    let [note] = problem.notes() else {
+        panic!("{problems}");
+    };
+    assert_eq!(note.severity, clientgen::diagnostics::Severity::Note);
+    assert_eq!(
+        (note.file.as_str(), note.line_column),
+        ("shared/defs.yaml", Some((3, 5))),
+        "{problems}"
+    );
+    assert!(
+        problems.to_string().contains("shared/defs.yaml:3:5: note: the imported component `Pet` is defined here\n  at: #/components/schemas/Pet"),
+        "{problems}"
+    );
+}
