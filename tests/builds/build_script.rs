@@ -3,7 +3,7 @@
 //! `$ref`s reach), not on an unrelated edit; a broken spec fails the build with the same
 //! located diagnostics as the command line.
 
-use clientgen_tests::workspace_root;
+use clientgen_tests::{target_dir, workspace_root};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -44,7 +44,7 @@ fn cargo_build(dir: &Path) -> Output {
         .args(["build", "--verbose", "--lib"])
         .env(
             "CARGO_TARGET_DIR",
-            workspace_root().join("target/standalone"),
+            target_dir().join("standalone"),
         )
         .env("CARGO_TERM_COLOR", "never")
         .output()
@@ -79,7 +79,7 @@ fn edit(path: &Path, from: &str, to: &str) {
 
 /// The generated file, found through the build's own output folder.
 fn generated_text() -> String {
-    let build = workspace_root().join("target/standalone/debug/build");
+    let build = target_dir().join("standalone/debug/build");
     let mut found: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(&build)
         .unwrap()
         .filter_map(|e| {

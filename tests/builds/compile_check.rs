@@ -8,7 +8,7 @@
 //! under CI it is a failure.
 
 use clientgen::{write, Config};
-use clientgen_tests::workspace_root;
+use clientgen_tests::{target_dir, workspace_root};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -60,7 +60,7 @@ fn compiles_warning_free(name: &str, specs: Vec<PathBuf>, ref_roots: Vec<PathBuf
             ref_roots,
             ..Default::default()
         },
-        out_dir: root.join("target/compile-check").join(name),
+        out_dir: target_dir().join("compile-check").join(name),
         // Capitals: the library gets a snake-case name, so rustc has nothing to warn about.
         crate_name: format!("Compile-Check-{name}"),
         ..Config::default()
@@ -68,7 +68,7 @@ fn compiles_warning_free(name: &str, specs: Vec<PathBuf>, ref_roots: Vec<PathBuf
     let files =
         clientgen::generate_from_files(Path::new(""), &config).unwrap_or_else(|e| panic!("{e}"));
     write::write_files(&config.out_dir, &files).expect("the crate is written");
-    let target = root.join("target/compile-check/target");
+    let target = target_dir().join("compile-check/target");
     cargo(
         &config.out_dir,
         &target,
@@ -222,7 +222,7 @@ fn diff_verdicts_agree_with_cargo_semver_checks() {
     }
     let root = workspace_root();
     let cases = root.join("tests/diff/semver");
-    let out = root.join("target/semver-check");
+    let out = target_dir().join("semver-check");
     let crate_at = |side: &str| {
         let config = Config {
             specs: vec![cases.join(side)],
@@ -244,7 +244,7 @@ fn diff_verdicts_agree_with_cargo_semver_checks() {
     let violations = semver_violations(
         &out.join("new"),
         &out.join("old"),
-        &root.join("target/compile-check/target"),
+        &target_dir().join("compile-check/target"),
     );
 
     let mut disagreements = Vec::new();

@@ -8,14 +8,14 @@
 
 use clientgen::config::Runtime;
 use clientgen::{write, Config};
-use clientgen_tests::workspace_root;
+use clientgen_tests::{target_dir, workspace_root};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn generate(root: &Path, spec: &str, name: &str) -> PathBuf {
     let config = Config {
         specs: vec![root.join(spec)],
-        out_dir: root.join("target/shared-runtime").join(name),
+        out_dir: target_dir().join("shared-runtime").join(name),
         crate_name: name.to_owned(),
         runtime: Runtime::Path(root.join("runtime")),
         ..Config::default()
@@ -51,7 +51,7 @@ fn cargo(root: &Path, dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO"))
         .current_dir(dir)
         .args(args)
-        .env("CARGO_TARGET_DIR", root.join("target/compile-check/target"))
+        .env("CARGO_TARGET_DIR", target_dir().join("compile-check/target"))
         .env_remove("RUSTFLAGS")
         .output()
         .expect("cargo runs")
@@ -115,7 +115,7 @@ fn two_clients_share_one_config_and_one_error_type() {
     let root = workspace_root();
     let shop = generate(&root, "tests/diff/v1/shop.yaml", "shop-client");
     let css = generate(&root, "spec/css.yaml", "css-client");
-    let app = root.join("target/shared-runtime/app");
+    let app = target_dir().join("shared-runtime/app");
     std::fs::create_dir_all(app.join("src")).unwrap();
     let path = |p: &Path| p.display().to_string().replace('\\', "/");
     std::fs::write(
