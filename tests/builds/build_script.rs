@@ -42,10 +42,7 @@ fn cargo_build(dir: &Path) -> Output {
     Command::new(env!("CARGO"))
         .current_dir(dir)
         .args(["build", "--verbose", "--lib"])
-        .env(
-            "CARGO_TARGET_DIR",
-            target_dir().join("standalone"),
-        )
+        .env("CARGO_TARGET_DIR", target_dir().join("standalone"))
         .env("CARGO_TERM_COLOR", "never")
         .output()
         .expect("cargo runs")

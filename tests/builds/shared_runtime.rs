@@ -51,7 +51,10 @@ fn cargo(root: &Path, dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO"))
         .current_dir(dir)
         .args(args)
-        .env("CARGO_TARGET_DIR", target_dir().join("compile-check/target"))
+        .env(
+            "CARGO_TARGET_DIR",
+            target_dir().join("compile-check/target"),
+        )
         .env_remove("RUSTFLAGS")
         .output()
         .expect("cargo runs")
