@@ -53,7 +53,6 @@ fn cargo(dir: &Path, target: &Path, args: &[&str], rustdocflags: Option<&str>) {
 /// clippy and rustdoc, warnings denied. The crates share one target folder, so their
 /// dependencies build once.
 fn compiles_warning_free(name: &str, specs: Vec<PathBuf>, ref_roots: Vec<PathBuf>) {
-    let root = workspace_root();
     let config = Config {
         specs,
         reading: clientgen::config::ReadPolicy {
