@@ -240,14 +240,17 @@ pub const RUNTIME_MODULES: &[(&str, bool)] = &[
     ("conventions", true),
     ("de", false),
     ("download", false),
+    ("endpoint", false),
     ("enums", false),
     ("error", false),
     ("paginate", false),
     ("params", false),
+    ("request", false),
     ("response", false),
     ("retry", true),
     ("signing", true),
     ("transport", false),
+    ("validate", false),
     ("waiter", false),
 ];
 
