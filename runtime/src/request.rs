@@ -662,6 +662,61 @@ mod tests {
         assert_eq!(r.target(), "/x?ids=1&ids=3&ids=20");
     }
 
+    /// Pins the form encoding byte for byte: the same percent-encoding as the query (what the
+    /// vendor's SDK sends: `%20`, never `+`, for a space), arrays as repeated keys, nested
+    /// values as JSON text, nulls left out. Members are in alphabetical order, which both of
+    /// serde_json's map orders (with and without `preserve_order`) keep.
+    #[test]
+    fn form_bodies_are_percent_encoded_as_the_query_is() {
+        #[derive(serde::Serialize)]
+        struct Form {
+            empty: &'static str,
+            flag: bool,
+            kept: &'static str,
+            nested: std::collections::BTreeMap<&'static str, &'static str>,
+            none: Option<u8>,
+            number: f64,
+            pairs: Vec<Vec<u8>>,
+            tags: Vec<&'static str>,
+            text: &'static str,
+            unicode: &'static str,
+            #[serde(rename = "z key&")]
+            key: &'static str,
+        }
+        let form = Form {
+            empty: "",
+            flag: false,
+            kept: "-._~*",
+            nested: [("k", "v w")].into_iter().collect(),
+            none: None,
+            number: 1.5,
+            pairs: vec![vec![1, 2]],
+            tags: vec!["x", "y z", ""],
+            text: "a b+c&d=e%",
+            unicode: "\u{e9}\u{65e5}\u{1f600}",
+            key: "x",
+        };
+        let mut r = request();
+        r.form_body(&form).unwrap();
+        let Some(Body::Bytes { content_type, data }) = &r.body else {
+            panic!("no body")
+        };
+        assert_eq!(*content_type, "application/x-www-form-urlencoded");
+        assert_eq!(
+            std::str::from_utf8(data).unwrap(),
+            "empty=&flag=false&kept=-._~%2A&nested=%7B%22k%22%3A%22v%20w%22%7D&number=1.5\
+             &pairs=%5B1%2C2%5D&tags=x&tags=y%20z&tags=&text=a%20b%2Bc%26d%3De%25\
+             &unicode=%C3%A9%E6%97%A5%F0%9F%98%80&z%20key%26=x"
+        );
+        let mut r = request();
+        assert!(r.form_body(&serde_json::json!([1, 2])).is_err());
+        assert!(r.form_body(&serde_json::json!({})).is_ok());
+        let Some(Body::Bytes { data, .. }) = &r.body else {
+            panic!("no body")
+        };
+        assert!(data.is_empty());
+    }
+
     #[test]
     fn json_bodies_are_written_as_the_sdk_writes_them() {
         #[derive(serde::Serialize)]
