@@ -54,15 +54,18 @@ one() {
   peak=$(tail -n 1 "$stats" 2>/dev/null | tr -dc '0-9')
   peak=${peak:-0}
   reason=""
+  # The problems' first lines, without the spec lines shown under them (`12 |   text`), which
+  # quote the spec and could hold `: error: ` themselves.
+  grep -v -E '^ *[0-9]* \|' "$stats.err" >"$stats.first" || true
   case "$code" in
     0|1) outcome=generated
        # Generated with a fallback somewhere: the first warning says where and why.
-       if grep -q -E ': warning: ' "$stats.err"; then
+       if grep -q -E ': warning: ' "$stats.first"; then
          outcome=warning
-         reason=$(grep -m1 -E ': warning: ' "$stats.err" | sed -E 's/^.*: warning: //' | tr '\t' ' ' | cut -c1-300)
+         reason=$(grep -m1 -E ': warning: ' "$stats.first" | sed -E 's/^.*: warning: //' | tr '\t' ' ' | cut -c1-300)
        fi ;;
     2) outcome=refused
-       reason=$(grep -m1 -E ': error: ' "$stats.err" | sed -E 's/^.*: error: //' | tr '\t' ' ' | cut -c1-300) ;;
+       reason=$(grep -m1 -E ': error: ' "$stats.first" | sed -E 's/^.*: error: //' | tr '\t' ' ' | cut -c1-300) ;;
     137) outcome=timed-out ;;
     *) outcome=crashed
        reason="exit $code: $(grep -m1 -E 'panicked|overflow|memory|error' "$stats.err" | tr '\t' ' ' | cut -c1-300)" ;;
@@ -71,7 +74,7 @@ one() {
     outcome=over-memory
   fi
   printf '%s\t%s\t%.2f\t%s\t%s\n' "$outcome" "$spec" "$(echo "$ended - $started" | bc)" "$peak" "$reason"
-  rm -f "$stats" "$stats.err"
+  rm -f "$stats" "$stats.err" "$stats.first"
 }
 export -f one
 export api bin work

@@ -4,7 +4,6 @@
 //! so a user with a 10,000-line spec can go straight to the fix. Problems are collected rather
 //! than returned one at a time, so one run reports everything wrong with a file.
 
-use crate::escape::printable;
 use std::fmt;
 
 /// Where in a file a problem is.
@@ -39,6 +38,10 @@ pub enum Severity {
     /// Generation goes on with a documented fallback (a `serde_json::Value`, bytes, a
     /// string, a renamed item); `--strict` turns these into errors.
     Warning,
+    /// Not a problem of its own: where the error or warning it belongs to has its other half
+    /// (the first of two duplicates), so the user sees both places. Never counted, never made
+    /// an error by `--strict`.
+    Note,
 }
 
 impl Severity {
@@ -46,6 +49,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }
@@ -64,6 +68,13 @@ pub struct Diagnostic {
     /// Line and column of a pointer location, once the file has been indexed (32 bits each:
     /// files are far smaller than 4 GiB, and a smaller diagnostic is cheaper to pass around).
     pub line_column: Option<(u32, u32)>,
+    /// Other places the problem involves, each a [`Severity::Note`] located like a problem
+    /// (and placed with it), shown right after it: kept inside it so sorting and deduplicating
+    /// problems never separates a note from what it explains. Boxed, as few problems have
+    /// one, to keep every diagnostic small (one pointer; a `Vec` is three, and diagnostics
+    /// travel in `Result`s).
+    #[allow(clippy::box_collection)]
+    notes: Option<Box<Vec<Diagnostic>>>,
 }
 
 impl Diagnostic {
@@ -75,6 +86,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             line_column: None,
+            notes: None,
         }
     }
 
@@ -101,31 +113,46 @@ impl Diagnostic {
     pub fn is_warning(&self) -> bool {
         self.severity == Severity::Warning
     }
+
+    /// Adds `note` (made a [`Severity::Note`]) as another place this problem involves.
+    pub fn note(mut self, note: Diagnostic) -> Self {
+        self.push_note(note);
+        self
+    }
+
+    /// [`note`](Diagnostic::note) for a problem already among others.
+    pub fn push_note(&mut self, mut note: Diagnostic) {
+        note.severity = Severity::Note;
+        self.notes.get_or_insert_default().push(note);
+    }
+
+    /// The other places this problem involves, in the order they were added.
+    pub fn notes(&self) -> &[Diagnostic] {
+        self.notes.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The notes, to locate them as their problem is located.
+    pub fn notes_mut(&mut self) -> &mut [Diagnostic] {
+        self.notes.as_deref_mut().map_or(&mut [], Vec::as_mut_slice)
+    }
+
+    /// The 1-based line and column, when known: written by the parser for a syntax error, or
+    /// found for a pointer once [`place`](crate::place)d.
+    pub fn line_column(&self) -> Option<(usize, usize)> {
+        match (&self.location, self.line_column) {
+            (Location::LineColumn { line, column }, _) => Some((*line, *column)),
+            (Location::Pointer(_), Some((line, column))) => Some((line as usize, column as usize)),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Diagnostic {
-    /// One problem, every part escaped to printable text: file names, pointers and messages
-    /// quote the spec, and a spec must not write to the terminal or forge lines of output.
+    /// One problem and its notes, every part escaped to printable text: file names, pointers
+    /// and messages quote the spec, and a spec must not write to the terminal or forge lines
+    /// of output. The same text as [`report::human`](crate::report::human) without sources.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let file = printable(&self.file);
-        let message = printable(&self.message);
-        let label = self.severity.label();
-        match (&self.location, self.line_column) {
-            (Location::File, _) => write!(f, "{file}: {label}: {message}")?,
-            (Location::Pointer(pointer), Some((line, column))) => {
-                write!(f, "{file}:{line}:{column}: {label}: {message}")?;
-                write!(f, "\n  at: #{}", printable(pointer))?;
-            }
-            (location, _) => write!(
-                f,
-                "{file}:{}: {label}: {message}",
-                printable(&location.to_string())
-            )?,
-        }
-        if let Some(help) = &self.help {
-            write!(f, "\n  help: {}", printable(help))?;
-        }
-        Ok(())
+        f.write_str(&crate::report::plain(std::slice::from_ref(self)))
     }
 }
 
@@ -140,28 +167,9 @@ impl Diagnostics {
 }
 
 impl fmt::Display for Diagnostics {
+    /// Every problem as [`Diagnostic`] shows it, then a count when there are several.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, diagnostic) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "{diagnostic}")?;
-        }
-        if self.0.len() > 1 {
-            let warnings = self.0.iter().filter(|d| d.is_warning()).count();
-            let plural = |n: usize| if n == 1 { "" } else { "s" };
-            match warnings {
-                0 => write!(f, "\n{} problems found", self.0.len())?,
-                w if w == self.0.len() => write!(f, "\n{w} warnings")?,
-                w => write!(
-                    f,
-                    "\n{} problems found ({w} warning{})",
-                    self.0.len(),
-                    plural(w)
-                )?,
-            }
-        }
-        Ok(())
+        f.write_str(&crate::report::plain(&self.0))
     }
 }
 

@@ -7,8 +7,8 @@
 //! change no Rust name are invisible, a new `operationId` is a removal and an addition.
 
 use crate::model::{
-    Api, Body, Constraints, Conventions, Field, JsonStyle, Operation, Param, RequestBodyKind,
-    Status, Type, TypeDef, TypeKind,
+    Api, Body, Constraints, Conventions, Field, JsonStyle, Operation, Param, RequestBodyKind, Type,
+    TypeDef, TypeKind,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -73,7 +73,7 @@ pub const KINDS: &[(&str, &str, &str)] = &[
 /// The breaking kinds that leave every signature as it was: code using the client still
 /// compiles, and behaves differently (a value refused before sending, a call that now needs
 /// credentials). A checker of signatures such as cargo-semver-checks cannot see them;
-/// `tests/compile_check.rs` holds `diff` to agreeing with it on everything else.
+/// `tests/builds/compile_check.rs` holds `diff` to agreeing with it on everything else.
 pub const BEHAVIOURAL_KINDS: &[&str] = &[
     "parameter-constraints-changed",
     "credentials-required",
@@ -431,17 +431,16 @@ fn join_or(texts: &[&String]) -> String {
         .join(", or ")
 }
 
-/// Whether a parameter is an argument of the client method (else a setter).
-fn is_argument(p: &Param) -> bool {
-    p.required && p.from_config.is_none()
-}
-
 fn diff_params(out: &mut Changes, module: &str, item: &str, old: &[Param], new: &[Param]) {
     let key = |p: &Param| (p.wire_name.to_ascii_lowercase(), p.location as u8);
     let where_ = |p: &Param| format!("{:?}", p.location).to_ascii_lowercase();
     for p in old {
         let Some(n) = new.iter().find(|n| key(n) == key(p)) else {
-            let role = if is_argument(p) { "argument" } else { "setter" };
+            let role = if p.is_argument() {
+                "argument"
+            } else {
+                "setter"
+            };
             out.push(
                 Class::Breaking,
                 "parameter-removed",
@@ -471,7 +470,7 @@ fn diff_params(out: &mut Changes, module: &str, item: &str, old: &[Param], new: 
                 ),
             );
         }
-        match (is_argument(p), is_argument(n)) {
+        match (p.is_argument(), n.is_argument()) {
             (false, true) => out.push(
                 Class::Breaking,
                 "parameter-now-required",
@@ -521,7 +520,7 @@ fn diff_params(out: &mut Changes, module: &str, item: &str, old: &[Param], new: 
     }
     for n in new {
         if !old.iter().any(|p| key(p) == key(n)) {
-            if is_argument(n) {
+            if n.is_argument() {
                 out.push(
                     Class::Breaking,
                     "parameter-added",
@@ -576,7 +575,7 @@ fn tighter(old: &Constraints, new: &Constraints) -> bool {
 
 fn diff_body(out: &mut Changes, module: &str, item: &str, old: &Operation, new: &Operation) {
     match (&old.body, &new.body) {
-        (None, Some(b)) if b.required => out.push(
+        (None, Some(b)) if b.is_argument() => out.push(
             Class::Breaking,
             "body-added",
             module,
@@ -611,7 +610,7 @@ fn diff_body(out: &mut Changes, module: &str, item: &str, old: &Operation, new: 
                     ),
                 );
             }
-            if a.required != b.required {
+            if a.is_argument() != b.is_argument() {
                 out.push(
                     Class::Breaking,
                     "body-requirement-changed",
@@ -630,7 +629,7 @@ fn diff_body(out: &mut Changes, module: &str, item: &str, old: &Operation, new: 
 
 fn diff_responses(out: &mut Changes, module: &str, item: &str, old: &Operation, new: &Operation) {
     for r in &old.responses {
-        let label = status_text(r.status);
+        let label = r.status.spec_key();
         match new.responses.iter().find(|n| n.status == r.status) {
             None => out.push(
                 Class::Breaking,
@@ -657,7 +656,7 @@ fn diff_responses(out: &mut Changes, module: &str, item: &str, old: &Operation, 
         if old.responses.iter().any(|r| r.status == n.status) {
             continue;
         }
-        let label = status_text(n.status);
+        let label = n.status.spec_key();
         if n.status.is_success() {
             // The success type is the body of the only 2xx, or an enum of them: it changes.
             out.push(
@@ -954,14 +953,6 @@ fn kind_text(kind: &TypeKind) -> &'static str {
         TypeKind::Enum(_) => "a string enum",
         TypeKind::OneOf { .. } => "a oneOf",
         TypeKind::Alias(_) => "an alias",
-    }
-}
-
-fn status_text(status: Status) -> String {
-    match status {
-        Status::Code(c) => c.to_string(),
-        Status::Range(h) => format!("{h}XX"),
-        Status::Default => "default".into(),
     }
 }
 

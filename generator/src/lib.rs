@@ -17,6 +17,7 @@ pub mod lint;
 pub mod load;
 mod media;
 pub mod model;
+pub mod report;
 pub mod write;
 
 pub use config::Config;
@@ -84,7 +85,12 @@ pub fn generate_reporting(
                     diagnostics::Location::File,
                     format!("module `{module}` is also generated from `{previous}`"),
                 )
-                .help("give the spec files names that differ after conversion to snake case"),
+                .help("give the spec files names that differ after conversion to snake case")
+                .note(Diagnostic::new(
+                    previous,
+                    diagnostics::Location::File,
+                    format!("module `{module}` is first generated from this file"),
+                )),
             );
             continue;
         }
@@ -247,9 +253,9 @@ fn settle(warnings: &mut Vec<Diagnostic>, specs: &[LoadedSpec], base: &std::path
 /// the way to the problems' nodes.
 pub fn place(problems: &mut [Diagnostic], specs: &[LoadedSpec], base: &std::path::Path) {
     let mut wanted: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for problem in problems.iter_mut() {
+    each_mut(problems, &mut |problem| {
         let diagnostics::Location::Pointer(pointer) = &problem.location else {
-            continue;
+            return;
         };
         if let Some(spec) = specs.iter().find(|s| s.file == problem.file) {
             let (file, written) = spec.source_of(pointer);
@@ -258,13 +264,13 @@ pub fn place(problems: &mut [Diagnostic], specs: &[LoadedSpec], base: &std::path
             problem.location = diagnostics::Location::Pointer(written);
         }
         let diagnostics::Location::Pointer(pointer) = &problem.location else {
-            continue;
+            return;
         };
         wanted
             .entry(problem.file.clone())
             .or_default()
             .push(pointer.clone());
-    }
+    });
     let indexed: BTreeMap<String, Option<load::Positions>> = wanted
         .into_iter()
         .map(|(file, pointers)| {
@@ -277,7 +283,7 @@ pub fn place(problems: &mut [Diagnostic], specs: &[LoadedSpec], base: &std::path
             (file, positions)
         })
         .collect();
-    for problem in problems.iter_mut() {
+    each_mut(problems, &mut |problem| {
         if let diagnostics::Location::Pointer(pointer) = &problem.location {
             problem.line_column = indexed
                 .get(&problem.file)
@@ -288,6 +294,14 @@ pub fn place(problems: &mut [Diagnostic], specs: &[LoadedSpec], base: &std::path
                     (narrow(line), narrow(column))
                 });
         }
+    });
+}
+
+/// Calls `f` on every problem and on the notes inside it, which are placed the same way.
+fn each_mut(problems: &mut [Diagnostic], f: &mut impl FnMut(&mut Diagnostic)) {
+    for problem in problems {
+        f(problem);
+        each_mut(problem.notes_mut(), f);
     }
 }
 

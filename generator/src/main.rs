@@ -7,18 +7,36 @@ use clientgen::config::{
     ReadPolicy, Runtime, DEFAULT_CRATE_NAME, DEFAULT_MAX_FILE_BYTES, DEFAULT_OUT_DIR,
     DEFAULT_RUNTIME_DIR, DEFAULT_SPEC_DIR,
 };
-use clientgen::Config;
+use clientgen::report::{Colour, Sources};
+use clientgen::{Config, Diagnostic};
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The exit codes, for `--help` (the README's table says the same, and a test holds the two
+/// to what the commands do): scripts and CI branch on them.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  generate: written (warnings allowed); check: up to date; lint: no error (warnings
+     allowed); diff: no breaking change
+  1  check: a file is stale; lint: a problem (an error, or with --strict a warning);
+     diff: a breaking change
+  2  generate, check, diff: a spec has errors, or a file could not be read or written;
+     any command: the command line is wrong
+
+Problems go to standard error: `file:line:column: error: message` (or `warning:`, `note:`),
+the source line with the place underlined, and what to do; with `--format json`, one JSON
+object per line instead.";
+
 #[derive(Parser)]
 #[command(
     name = "clientgen",
     version,
-    about = "Generate async Rust clients from OpenAPI 3.0 and 3.1 specs"
+    about = "Generate async Rust clients from OpenAPI 3.0 and 3.1 specs",
+    after_help = EXIT_CODES
 )]
 struct Cli {
     #[command(subcommand)]
@@ -28,14 +46,18 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Write the client crate for the specs (only files whose content changed are touched).
+    #[command(after_help = EXIT_CODES)]
     Generate(Target),
     /// Exit 1, naming every stale file, when the crate differs from what the specs produce.
+    #[command(after_help = EXIT_CODES)]
     Check(Target),
     /// Check specs: what generation reports, plus every `$ref`, duplicate operationIds and
     /// every example against its schema. Exit 1 when there is a problem.
+    #[command(after_help = EXIT_CODES)]
     Lint(LintArgs),
     /// Compare two versions of a spec (files or folders) as users of the generated client see
     /// them: every change classed breaking or compatible. Exit 1 when one is breaking.
+    #[command(after_help = EXIT_CODES)]
     Diff(DiffArgs),
 }
 
@@ -45,8 +67,9 @@ struct DiffArgs {
     old: PathBuf,
     /// The later version: a spec file or a folder of them.
     new: PathBuf,
-    /// `text` (a line per change) or `json`.
-    #[arg(long, value_enum, default_value = "text")]
+    /// `human` (a line per change; `text` is the same) or `json` (the report as one JSON
+    /// document, and problems with the specs as JSON Lines on standard error).
+    #[arg(long, value_enum, default_value = "human")]
     format: Format,
     #[command(flatten)]
     reading: Reading,
@@ -73,10 +96,65 @@ impl Reading {
     }
 }
 
+/// How diagnostics (and `diff`'s report) are written.
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Format {
-    Text,
+    /// For people: each problem's located first line, its source line, what to do.
+    #[value(alias = "text")]
+    Human,
+    /// For programs (CI, editors): a JSON object per problem and line, on standard error.
     Json,
+}
+
+/// Writes diagnostics to standard error in the chosen format.
+struct Printer {
+    format: Format,
+    /// The same bound as reading the specs: showing a line never reads more than loading.
+    max_file_bytes: u64,
+}
+
+impl Printer {
+    fn diagnostics(&self, diagnostics: &[Diagnostic]) {
+        match self.format {
+            Format::Human => {
+                let sources =
+                    Sources::read_for(diagnostics, std::path::Path::new(""), self.max_file_bytes);
+                eprintln!(
+                    "{}",
+                    clientgen::report::human(diagnostics, &sources, colour())
+                );
+            }
+            Format::Json => eprint!("{}", clientgen::report::json_lines(diagnostics)),
+        }
+    }
+
+    /// A failure outside the specs (writing the crate): in JSON, located at the file or
+    /// folder it names.
+    fn failure(&self, path: &std::path::Path, error: &anyhow::Error) {
+        match self.format {
+            Format::Human => eprintln!("error: {error:#}"),
+            Format::Json => {
+                // Exact (JSON escapes what a terminal would act on), as a program opens it.
+                let file = path.to_string_lossy().into_owned();
+                let d = Diagnostic::new(
+                    file,
+                    clientgen::diagnostics::Location::File,
+                    format!("{error:#}"),
+                );
+                eprint!("{}", clientgen::report::json_lines(&[d]));
+            }
+        }
+    }
+}
+
+/// Colour for a person at a terminal who has not asked for none (https://no-color.org).
+fn colour() -> Colour {
+    let wanted = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    if wanted && std::io::stderr().is_terminal() {
+        Colour::Always
+    } else {
+        Colour::Never
+    }
 }
 
 #[derive(Args)]
@@ -89,6 +167,9 @@ struct LintArgs {
     /// Treat warnings (what generation would approximate with a fallback) as errors.
     #[arg(long)]
     strict: bool,
+    /// How problems are written to standard error: `human` or `json` (JSON Lines).
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
 }
 
 #[derive(Args)]
@@ -120,6 +201,9 @@ struct Target {
     /// (this repository's committed client and runtime), `inline` otherwise.
     #[arg(long = "runtime", value_name = "inline|crate|path:DIR", value_parser = Runtime::parse)]
     runtime: Option<Runtime>,
+    /// How problems are written to standard error: `human` or `json` (JSON Lines).
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
 }
 
 /// Checks a `--limit` value as the command line is parsed.
@@ -129,6 +213,13 @@ fn parse_limit(text: &str) -> Result<String, String> {
 }
 
 impl Target {
+    fn printer(&self) -> Printer {
+        Printer {
+            format: self.format,
+            max_file_bytes: self.reading.max_file_bytes,
+        }
+    }
+
     fn config(self) -> Config {
         let runtime = self.runtime.unwrap_or_else(|| {
             if self.out == std::path::Path::new(DEFAULT_OUT_DIR) {
@@ -163,31 +254,37 @@ fn limits_from(assignments: &[String]) -> clientgen::config::Limits {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command) {
+    match cli.command {
+        Command::Generate(target) => run(false, target),
+        Command::Check(target) => run(true, target),
+        Command::Lint(args) => lint(args),
+        Command::Diff(args) => diff(args),
+    }
+}
+
+/// `generate` or `check`.
+fn run(check: bool, target: Target) -> ExitCode {
+    let printer = target.printer();
+    let config = target.config();
+    match generate(check, &config, &printer) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            printer.failure(&config.out_dir, &e);
             ExitCode::from(2)
         }
     }
 }
 
-fn run(command: Command) -> anyhow::Result<ExitCode> {
-    let (check, config) = match command {
-        Command::Generate(target) => (false, target.config()),
-        Command::Check(target) => (true, target.config()),
-        Command::Lint(args) => return Ok(lint(args)),
-        Command::Diff(args) => return diff(args),
-    };
-    let files = match clientgen::generate_from_files_reporting(std::path::Path::new(""), &config) {
+fn generate(check: bool, config: &Config, printer: &Printer) -> anyhow::Result<ExitCode> {
+    let files = match clientgen::generate_from_files_reporting(std::path::Path::new(""), config) {
         Ok(generation) => {
             if !generation.warnings.is_empty() {
-                eprintln!("{}", clientgen::Diagnostics(generation.warnings));
+                printer.diagnostics(&generation.warnings);
             }
             generation.files
         }
         Err(diagnostics) => {
-            eprintln!("{diagnostics}");
+            printer.diagnostics(&diagnostics.0);
             return Ok(ExitCode::from(2));
         }
     };
@@ -226,7 +323,11 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
+fn diff(args: DiffArgs) -> ExitCode {
+    let printer = Printer {
+        format: args.format,
+        max_file_bytes: args.reading.max_file_bytes,
+    };
     let here = std::path::Path::new("");
     let reading = args.reading.policy();
     let load = |path: &PathBuf| {
@@ -241,24 +342,31 @@ fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
             for problems in [old.err(), new.err()].into_iter().flatten() {
-                eprintln!("{problems}");
+                printer.diagnostics(&problems.0);
             }
-            return Ok(ExitCode::from(2));
+            return ExitCode::from(2);
         }
     };
     let report = clientgen::diff::diff(&old, &new);
     match args.format {
-        Format::Text => println!("{report}"),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Human => println!("{report}"),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("a diff report serializes")
+        ),
     }
-    Ok(if report.is_breaking() {
+    if report.is_breaking() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }
 
 fn lint(args: LintArgs) -> ExitCode {
+    let printer = Printer {
+        format: args.format,
+        max_file_bytes: args.reading.max_file_bytes,
+    };
     let config = Config {
         specs: args.specs,
         reading: args.reading.policy(),
@@ -271,7 +379,7 @@ fn lint(args: LintArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(linted) => {
-            eprintln!("{}", clientgen::Diagnostics(linted.warnings));
+            printer.diagnostics(&linted.warnings);
             println!(
                 "{} spec(s) checked: no errors (warnings above; `--strict` makes them errors)",
                 linted.checked
@@ -279,7 +387,7 @@ fn lint(args: LintArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(problems) => {
-            eprintln!("{problems}");
+            printer.diagnostics(&problems.0);
             ExitCode::from(1)
         }
     }

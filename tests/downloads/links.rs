@@ -2,7 +2,7 @@
 //! endpoint's host, after redirects), from the generated accessors end to end, and never
 //! showing their secret.
 
-use crate::common::*;
+use super::common::*;
 use cloud_logs_client::{dcs, rds, Config, DownloadError, PresignedLink, Progress};
 use std::sync::{Arc, Mutex};
 use wiremock::matchers::{method, path};

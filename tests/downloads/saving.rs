@@ -1,7 +1,7 @@
 //! Successful downloads: the exact bytes at the right path, progress, and file names that can
 //! never leave the chosen folder.
 
-use crate::common::*;
+use super::common::*;
 use cloud_logs_client::{clouddc, DownloadError, PresignedLink, Progress};
 use std::sync::{Arc, Mutex};
 use wiremock::matchers::{method, path};

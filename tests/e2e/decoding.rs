@@ -1,8 +1,8 @@
 //! Every documented response decoded: the documents' example bodies, relaxed types and open
 //! enums on success, and each documented error status as the operation's own error variant.
 
-use crate::common::*;
-use crate::examples::*;
+use super::common::*;
+use super::examples::*;
 use cloud_logs_client::clouddc::operations::{
     DownloadServerLogsError, ExportServerLogsError, ShowLogsExportStatusError,
 };

@@ -2,7 +2,7 @@
 //! the path, or start a query or fragment. The server sees the encoded bytes (the url crate
 //! keeps `%2F` encoded).
 
-use crate::common::*;
+use super::common::*;
 use cloud_logs_client::{clouddc, css, dcs, rds};
 
 /// Values and their encoded segment (RFC 3986 unreserved characters kept, upper-case hex).

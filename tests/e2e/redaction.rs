@@ -1,7 +1,7 @@
 //! Secrets stay out of `Debug`: the token, and the pre-signed links the services return.
 
-use crate::common::*;
-use crate::examples::*;
+use super::common::*;
+use super::examples::*;
 use cloud_logs_client::{clouddc, css, dcs, rds, Config};
 
 fn assert_redacted(debug: &str, secrets: &[&str]) {

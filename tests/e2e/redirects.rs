@@ -1,8 +1,8 @@
 //! Redirects are not followed: the token never leaves the configured endpoint, and the
 //! redirect surfaces as a response the operation does not document.
 
-use crate::common::*;
-use crate::examples::*;
+use super::common::*;
+use super::examples::*;
 use cloud_logs_client::rds::operations::DownloadErrorlogError;
 use cloud_logs_client::{css, rds, Error, ResponseErrorKind};
 use wiremock::{MockServer, ResponseTemplate};

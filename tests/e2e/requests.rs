@@ -1,7 +1,7 @@
 //! What goes on the wire: method, path, query, headers and body of every operation.
 
-use crate::common::*;
-use crate::examples::*;
+use super::common::*;
+use super::examples::*;
 use cloud_logs_client::css::types::LogJobStatusFilter;
 use cloud_logs_client::{clouddc, css, dcs, rds, Config};
 use wiremock::{MockServer, Request};

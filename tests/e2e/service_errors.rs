@@ -1,7 +1,7 @@
 //! One error type per service, which the error of each of its operations converts into
 //! (`?`), and one for the errors of any operation of any service (`into_untyped`).
 
-use crate::common::*;
+use super::common::*;
 use cloud_logs_client::clouddc::operations::ExportServerLogsError;
 use cloud_logs_client::clouddc::{self, ClouddcError};
 use cloud_logs_client::css::operations::ListLogsJobError;

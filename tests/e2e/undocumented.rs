@@ -1,7 +1,7 @@
 //! Responses the operations do not document, and failures to reach the server: typed errors
 //! that keep what was received, never panics.
 
-use crate::common::*;
+use super::common::*;
 use cloud_logs_client::{clouddc, css, dcs, rds, Error, ResponseErrorKind};
 use wiremock::ResponseTemplate;
 

@@ -1,7 +1,7 @@
 //! Arguments checked before anything is sent: each rejection is an `Error::Construction`
 //! naming the argument, and the server sees nothing.
 
-use crate::common::*;
+use super::common::*;
 use cloud_logs_client::{clouddc, css, dcs, rds, Config, ConfigError, ConstructionError};
 use wiremock::MockServer;
 

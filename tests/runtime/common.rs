@@ -145,9 +145,12 @@ pub fn closed_port() -> u16 {
 }
 
 /// Asserts `elapsed` lies in `[min, max)`.
-pub fn assert_between(what: &str, elapsed: Duration, min: Duration, max: Duration) {
+/// A limit never fires early. There is no upper bound: a busy machine can make anything
+/// slow, so what a limit ended is shown by the error's kind and the requests counted, and a
+/// test that would hang is ended by its time bound.
+pub fn assert_at_least(what: &str, elapsed: Duration, min: Duration) {
     assert!(
-        elapsed >= min && elapsed < max,
-        "{what}: took {elapsed:?}, expected at least {min:?} and less than {max:?}"
+        elapsed >= min,
+        "{what}: took {elapsed:?}, expected at least {min:?}"
     );
 }

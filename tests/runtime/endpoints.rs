@@ -1,7 +1,7 @@
 //! Endpoints: each service's spec server for a region, an explicit endpoint overriding it,
 //! and regions that cannot be part of a host name rejected. Requests go to loopback only.
 
-use crate::common::*;
+use super::common::*;
 use cloud_logs_client::{clouddc, css, dcs, rds, Config, ConfigError};
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! Secrets stay out of logs, `Debug` and `Display`; CR/LF never reach a header.
 
-use crate::common::*;
+use super::common::*;
 use cloud_logs_client::{clouddc, css, dcs, rds, Config, ConfigError, Credentials, Error, Secret};
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};

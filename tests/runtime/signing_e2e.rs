@@ -2,7 +2,7 @@
 //! implementation of `SDK-HMAC-SHA256` (shared/NOTES.md), written here with `hmac` and `sha2`
 //! and never calling `cloud_logs_client::signing`.
 
-use crate::common::*;
+use super::common::*;
 use cloud_logs_client::{clouddc, css, dcs, rds, ConfigError, Credentials};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};

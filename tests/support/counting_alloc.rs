@@ -1,6 +1,6 @@
 //! The system allocator, counting the bytes currently allocated and their peak: how the
-//! memory tests measure what a download or a hostile body costs. A test binary installs it
-//! with `#[global_allocator]` and runs its measurements one at a time.
+//! memory tests measure what a download or a hostile body costs. The `memory` test binary
+//! installs it with `#[global_allocator]`; its measurements take turns ([`one_at_a_time`]).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,6 +17,14 @@ fn grew(bytes: usize) {
 
 fn shrank(bytes: usize) {
     CURRENT.fetch_sub(bytes, Ordering::Relaxed);
+}
+
+static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Waits until no other measurement runs: the counters are the process's, so two at once
+/// would each count the other's allocations. Hold the guard until the measurement ends.
+pub async fn one_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
+    TURN.lock().await
 }
 
 /// Starts a measurement: the peak is reset to what is allocated now, which is returned.

@@ -21,7 +21,7 @@ pub const ERROR_BODY: &str =
     r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information"}"#;
 /// The longest any test may take: a waiter or paginator that loops fails the test instead of
 /// hanging it.
-pub const TEST_LIMIT: Duration = Duration::from_secs(10);
+pub const TEST_LIMIT: Duration = Duration::from_secs(30);
 
 pub fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)

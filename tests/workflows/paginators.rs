@@ -1,7 +1,7 @@
 //! Paginators: CSS ListLogsJob (`offset` counts records from 1, `limit` is the page size,
 //! `totalSize` the number of records) against a server that pages like the real one.
 
-use crate::common::{bounded, config, json, ok, query, requests, responding};
+use super::common::{bounded, config, json, ok, query, requests, responding};
 use cloud_logs_client::css::operations::{ListLogsJob, ListLogsJobError};
 use cloud_logs_client::css::types::{ClusterLogRecord, CssTimestamp, ListLogsJobResponse};
 use cloud_logs_client::{css, Error, PageError, Pages, ResponseValue};
@@ -334,8 +334,8 @@ async fn builder_offset_limit_and_filters_are_respected() {
             assert_eq!(query(request, "limit").as_deref(), Some("3"));
             assert_eq!(query(request, "status").as_deref(), Some("FAIL"));
             assert_eq!(
-                crate::common::header(request, "x-auth-token"),
-                Some(crate::common::TOKEN)
+                super::common::header(request, "x-auth-token"),
+                Some(super::common::TOKEN)
             );
         }
         assert_eq!(offsets(&server).await, ["5", "8", "11"]);

@@ -1,7 +1,8 @@
-//! The module's `client`, its root (`mod.rs`), with the service's servers.
+//! The module's root (`mod.rs`, with the service's servers), returned as tokens, and its
+//! `client.rs`, returned as its text.
 
 use super::docs::{doc_lines, inner_doc_lines, spec_line, spec_text};
-use super::operations::{inputs, Input};
+use super::inputs::{inputs, Input};
 use super::rust::rooted;
 use super::rust::{deprecated_attr, ident};
 use crate::model::{Api, Conventions, JsonStyle, Operation};
@@ -250,11 +251,7 @@ fn method_doc(
     if !op.responses.is_empty() {
         text.push_str("\n\nResponses:");
         for r in &op.responses {
-            let status = match r.status {
-                crate::model::Status::Code(c) => c.to_string(),
-                crate::model::Status::Range(h) => format!("{h}xx"),
-                crate::model::Status::Default => "other".to_owned(),
-            };
+            let status = r.status.label().unwrap_or_else(|| "other".to_owned());
             let first = r.description.lines().next().unwrap_or("").trim();
             text.push_str(&format!("\n- {status}: {}", spec_text(first)));
         }

@@ -1,4 +1,5 @@
-//! The crate around the modules: `Cargo.toml` and `lib.rs`.
+//! The crate around the modules: `Cargo.toml`, returned as its text, and `lib.rs`, as
+//! tokens.
 
 use super::docs::{doc_attrs, inner_doc_lines, spec_line};
 use crate::config::{Runtime, RUNTIME_VERSION};

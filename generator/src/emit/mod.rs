@@ -1,13 +1,21 @@
-//! Emit: the model to Rust tokens, one emitter per concern.
+//! Emit: the model to the output's files, one emitter per concern.
 //!
-//! `types` (schemas), `operations` (request builders and outcomes), `client` (the service
-//! client and module root), `errors` (the service's error type, in the module root),
-//! `manifest` (the crate around them), `runtime` (support code copied as it is). Emitters read
-//! only the model.
+//! `types` (schemas), `operations` (request builders and outcomes), `workflows` (waiters and
+//! paginators on the builders), `client` (the service client and module root), `errors` (the
+//! service's error type, in the module root), `security` (the schemes), `manifest` (the crate
+//! around them), `runtime` (support code copied as it is); `inputs` is what a builder holds,
+//! read by `operations`, `client` and `workflows`. Emitters read only the model.
+//!
+//! Items are built as tokens, but a module's file (`render_*` of `types`, `operations`,
+//! `client`) is returned as its text, formatted item by item as it is emitted (through
+//! [`crate::write::render_items`]), so a large file is never held as one token stream.
+//! `manifest` returns `Cargo.toml` as text and `lib.rs` as tokens; this module gathers the
+//! files.
 
 mod client;
 mod docs;
 mod errors;
+mod inputs;
 mod manifest;
 mod operations;
 mod runtime;

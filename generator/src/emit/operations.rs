@@ -1,13 +1,14 @@
-//! The module's `operations`: per operation a request builder, its `send`, and the
-//! types of its outcomes.
+//! The module's `operations.rs`, returned as its text: per operation a request builder, its
+//! `send`, and the types of its outcomes.
 
 use super::docs::{doc_lines, spec_text};
+use super::inputs::{inputs, Input};
 use super::rust::rooted;
 use super::rust::{deprecated_attr, ident, rust_type, Scope};
 use crate::model::ValueShape;
 use crate::model::{
-    Api, Body, ConfigValue, Constraints, Framing, Operation, Param, ParamLocation, PathPart,
-    RequestBodyKind, Response, Status, Type,
+    Api, Body, ConfigValue, Framing, Operation, Param, ParamLocation, PathPart, RequestBodyKind,
+    Response, Status, Type,
 };
 use crate::write::render_items;
 use proc_macro2::{Literal, TokenStream};
@@ -66,88 +67,26 @@ fn operations_head(api: &Api) -> TokenStream {
     }
 }
 
-/// A value the request builder holds: a parameter or the body.
-pub(super) struct Input {
-    pub name: proc_macro2::Ident,
-    /// The type the builder holds (inside an `Option` unless it is an argument).
-    held: TokenStream,
-    /// The type a method or setter takes.
-    pub arg: TokenStream,
-    /// Whether the taken value goes through `.into()`.
-    into: bool,
-    /// Passed to the client method (required, not from the configuration); else a setter.
-    pub argument: bool,
-    /// Rustdoc of the setter, or of the argument in the method's docs.
-    pub doc: String,
-    deprecated: bool,
-}
-
-/// The builder's inputs: parameters in spec order, then the body.
-pub(super) fn inputs(op: &Operation) -> Vec<Input> {
-    let mut inputs: Vec<Input> = op
-        .params
-        .iter()
-        .map(|p| Input {
-            name: ident(&p.name),
-            held: rust_type(&p.ty, Scope::Sibling),
-            arg: argument_type(&p.ty),
-            into: takes_into(&p.ty),
-            argument: p.required && p.from_config.is_none(),
-            doc: param_doc(p),
-            deprecated: p.deprecated,
-        })
-        .collect();
-    if let Some(body) = &op.body {
-        let (held, into) = match &body.kind {
-            RequestBodyKind::Json(ty) | RequestBodyKind::Form(ty) => {
-                (rust_type(ty, Scope::Sibling), takes_into(ty))
-            }
-            RequestBodyKind::Multipart { .. } => (quote!(crate::Multipart), false),
-            RequestBodyKind::Text => (quote!(String), true),
-            RequestBodyKind::Binary => (quote!(bytes::Bytes), true),
-        };
-        let arg = if into {
-            quote!(impl Into<#held>)
-        } else {
-            held.clone()
-        };
-        let mut doc = body.doc.as_deref().map(spec_text).unwrap_or_default();
-        doc.push_str(&format!(
-            "\n\nThe request body, sent as `{}`.",
-            body.media_type
-        ));
-        if let RequestBodyKind::Multipart { parts } = &body.kind {
-            if !parts.is_empty() {
-                let parts: Vec<String> = parts
-                    .iter()
-                    .map(|p| format!("`{}`", p.replace('`', "'")))
-                    .collect();
-                doc.push_str(&format!(
-                    " The spec describes the parts {}.",
-                    parts.join(", ")
-                ));
-            }
-        }
-        inputs.push(Input {
-            name: ident("body"),
-            held,
-            arg,
-            into,
-            argument: body.required,
-            doc: doc.trim_start().to_owned(),
-            deprecated: false,
-        });
-    }
-    inputs
-}
-
+/// Every item of one operation, in the file's order: the one place they are put together.
 /// `service_error`: the service's error type, which the operation's error converts into.
 fn emit_operation(op: &Operation, service_error: Option<&str>) -> TokenStream {
-    let builder = ident(&op.type_name);
-    let error = ident(&op.error_type);
-    let output = success_type(op);
+    let builder = emit_builder(op);
+    let workflows = super::workflows::emit_builder_methods(op);
     let success_enum = emit_success_enum(op);
-    let error_enum = match &op.error_alias_of {
+    let error_type = emit_error_type(op, service_error);
+    quote! {
+        #builder
+        #workflows
+        #success_enum
+        #error_type
+    }
+}
+
+/// The operation's error type: its own enum, or an alias of the one it shares
+/// ([`Operation::error_alias_of`]).
+fn emit_error_type(op: &Operation, service_error: Option<&str>) -> TokenStream {
+    let error = ident(&op.error_type);
+    match &op.error_alias_of {
         Some(target) => {
             let target = ident(target);
             let doc = doc_lines(&format!(
@@ -160,7 +99,14 @@ fn emit_operation(op: &Operation, service_error: Option<&str>) -> TokenStream {
             }
         }
         None => emit_error_enum(op, &error, service_error),
-    };
+    }
+}
+
+/// The request builder: its fields, constructor, setters and `send`.
+fn emit_builder(op: &Operation) -> TokenStream {
+    let builder = ident(&op.type_name);
+    let error = ident(&op.error_type);
+    let output = success_type(op);
     let inputs = inputs(op);
 
     let fields = inputs.iter().map(|i| {
@@ -185,7 +131,6 @@ fn emit_operation(op: &Operation, service_error: Option<&str>) -> TokenStream {
     });
     let setters = inputs.iter().filter(|i| !i.argument).map(emit_setter);
     let request = emit_build_request(op);
-    let workflows = super::workflows::emit_builder_methods(op);
     let decode = emit_decode(op, &error, &output);
     let stream = match stream_range(op) {
         Some((lo, hi)) => {
@@ -239,42 +184,7 @@ fn emit_operation(op: &Operation, service_error: Option<&str>) -> TokenStream {
                 #request
             }
         }
-
-        #workflows
-        #success_enum
-        #error_enum
     }
-}
-
-fn takes_into(ty: &Type) -> bool {
-    matches!(ty, Type::String | Type::Named(_))
-}
-
-/// The type a method or setter takes for a value of `ty`.
-fn argument_type(ty: &Type) -> TokenStream {
-    let rust = rust_type(ty, Scope::Sibling);
-    if takes_into(ty) {
-        quote!(impl Into<#rust>)
-    } else {
-        rust
-    }
-}
-
-fn param_doc(param: &Param) -> String {
-    let mut text = param.doc.as_deref().map(spec_text).unwrap_or_default();
-    if let Some(default) = &param.default {
-        text.push_str(&format!("\n\nThe service's default: `{default}`."));
-    }
-    if let Some(ConfigValue::ProjectId) = param.from_config {
-        text.push_str(
-            "\n\nDefaults to the configured project id ([`Config::project_id`](crate::Config::project_id)).",
-        );
-    }
-    let limits = describe(&param.constraints);
-    if !limits.is_empty() {
-        text.push_str(&format!("\n\nChecked before sending: {limits}."));
-    }
-    text.trim_start().to_owned()
 }
 
 fn emit_setter(input: &Input) -> TokenStream {
@@ -294,46 +204,6 @@ fn emit_setter(input: &Input) -> TokenStream {
             self
         }
     }
-}
-
-/// A readable summary of the limits, for rustdoc.
-fn describe(c: &Constraints) -> String {
-    let mut parts = Vec::new();
-    if let Some(min) = c.minimum {
-        parts.push(format!(
-            "{} {min}",
-            if c.exclusive_minimum {
-                "greater than"
-            } else {
-                "at least"
-            }
-        ));
-    }
-    if let Some(max) = c.maximum {
-        parts.push(format!(
-            "{} {max}",
-            if c.exclusive_maximum {
-                "less than"
-            } else {
-                "at most"
-            }
-        ));
-    }
-    match c.min_length {
-        Some(1) => parts.push("not empty".to_owned()),
-        Some(min) => parts.push(format!("at least {min} characters")),
-        None => {}
-    }
-    if let Some(max) = c.max_length {
-        parts.push(format!("at most {max} characters"));
-    }
-    if let Some(min) = c.min_items {
-        parts.push(format!("at least {min} items"));
-    }
-    if let Some(max) = c.max_items {
-        parts.push(format!("at most {max} items"));
-    }
-    parts.join(", ")
 }
 
 /// Statements that check one value (`value`, a reference) against its limits.
@@ -523,7 +393,7 @@ fn emit_build_request(op: &Operation) -> TokenStream {
                     quote!(request.header(#arg, #header, #text)?;)
                 }
             };
-            if p.required && p.from_config.is_none() {
+            if p.is_argument() {
                 quote! {
                     {
                         let value = &self.#name;
@@ -553,7 +423,7 @@ fn emit_build_request(op: &Operation) -> TokenStream {
             RequestBodyKind::Text => quote!(request.raw_body(#media, value.as_bytes());),
             RequestBodyKind::Binary => quote!(request.raw_body(#media, value.to_vec());),
         };
-        if body.required {
+        if body.is_argument() {
             quote! {
                 let value = &self.body;
                 #send
@@ -651,7 +521,7 @@ fn success_type(op: &Operation) -> TokenStream {
         [only] if only.body == Body::Binary => quote!(crate::ByteStream),
         [only] => body_type(&only.body),
         _ => {
-            let name = format_ident!("{}Success", op.type_name);
+            let name = ident(&op.success_type);
             quote!(#name)
         }
     }
@@ -662,7 +532,7 @@ fn emit_success_enum(op: &Operation) -> TokenStream {
     if successes.len() < 2 {
         return quote!();
     }
-    let name = format_ident!("{}Success", op.type_name);
+    let name = ident(&op.success_type);
     let variants = successes.iter().map(|r| response_variant(r));
     let doc = format!(
         "The documented successful responses of `{}`.",
@@ -706,10 +576,9 @@ fn response_variant(r: &Response) -> TokenStream {
 }
 
 fn status_label(status: Status) -> String {
-    match status {
-        Status::Code(c) => format!("HTTP {c}"),
-        Status::Range(r) => format!("HTTP {r}xx"),
-        Status::Default => "Any other status".to_owned(),
+    match status.label() {
+        Some(label) => format!("HTTP {label}"),
+        None => "Any other status".to_owned(),
     }
 }
 
@@ -830,7 +699,7 @@ fn emit_response_arms(
     error: &proc_macro2::Ident,
 ) -> Vec<(TokenStream, TokenStream)> {
     let multiple_successes = op.success_responses().count() > 1;
-    let success = format_ident!("{}Success", op.type_name);
+    let success = ident(&op.success_type);
     let stream = stream_range(op);
     op.responses
         .iter()

@@ -1,4 +1,4 @@
-//! The module's `types`: a Rust type per schema.
+//! The module's `types.rs`, returned as its text: a Rust type per schema.
 
 use super::docs::{doc_attrs, doc_lines, doc_opt, inner_doc_lines, spec_text};
 use super::rust::rooted;

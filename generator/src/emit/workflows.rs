@@ -2,7 +2,7 @@
 //! client shorthands for waiters.
 
 use super::docs::{doc_lines, spec_text};
-use super::operations::Input;
+use super::inputs::Input;
 use super::rust::{ident, rust_type, Scope};
 use crate::model::{FieldPath, OffsetUnit, Operation, Paginator, Type, WaitState, Waiter};
 use proc_macro2::{Literal, TokenStream};

@@ -139,7 +139,9 @@ impl<'d> Linter<'d> {
             if is_operation {
                 match self.operation_ids.get(id) {
                     Some(first) => {
+                        let first = first.clone();
                         let message = format!("operationId `{id}` is also used at #{first}");
+                        let reported = self.problems.len();
                         self.report(
                             cx,
                             "duplicate-operation-id",
@@ -147,6 +149,14 @@ impl<'d> Linter<'d> {
                             message,
                             "give every operation its own operationId",
                         );
+                        let note = Diagnostic::at(
+                            self.file,
+                            format!("{first}/operationId"),
+                            format!("operationId `{id}` is first used here"),
+                        );
+                        if let Some(problem) = self.problems.get_mut(reported) {
+                            problem.push_note(note);
+                        }
                     }
                     None => {
                         self.operation_ids.insert(id, at.to_owned());
@@ -290,6 +300,13 @@ mod tests {
         ));
         assert_eq!(found.len(), 2, "{found:#?}");
         assert!(found[0].contains("#/paths/~1b/get: error: [duplicate-operation-id] operationId `same` is also used at #/paths/~1a/get"), "{found:#?}");
+        // Where the first one is, as a note of the problem (not a problem of its own).
+        assert!(
+            found[0].ends_with(
+                "\na.yaml:#/paths/~1a/get/operationId: note: operationId `same` is first used here"
+            ),
+            "{found:#?}"
+        );
         assert!(found[1].contains("#/components/schemas/Unused: error: [unresolved-ref] `$ref: #/components/schemas/Gone` does not resolve"), "{found:#?}");
     }
 

@@ -477,7 +477,7 @@ impl<'r> Bundler<'r> {
             );
             inline_values.push(value);
         }
-        let mut additions: Vec<(&'static str, String, Value)> = Vec::new();
+        let mut additions: Vec<(&'static str, String, Value, (String, String))> = Vec::new();
         for id in self.order(&edits) {
             let copy = &self.copies[id];
             let value = self.build(
@@ -487,7 +487,9 @@ impl<'r> Bundler<'r> {
                 &names,
                 &inline_values,
             );
-            additions.push((copy.kind, names[id].clone(), value));
+            // Where the import is written, for a note if its name is taken.
+            let origin = (display(&copy.file), pointer_of(&copy.tokens));
+            additions.push((copy.kind, names[id].clone(), value, origin));
         }
         self.documents.clear();
         let mut root = Rc::try_unwrap(root).unwrap_or_else(|shared| (*shared).clone());
@@ -507,7 +509,7 @@ impl<'r> Bundler<'r> {
                         .into(),
                 );
             };
-            for (kind, name, value) in additions {
+            for (kind, name, value, (origin_file, origin_pointer)) in additions {
                 let section = components
                     .entry(kind.to_owned())
                     .or_insert_with(|| Value::Object(Map::new()));
@@ -531,7 +533,12 @@ impl<'r> Bundler<'r> {
                             pointer(["components", kind, name.as_str()]),
                             format!("component `{name}` is defined here and also imported from another file"),
                         )
-                        .help("rename one of them, or reference the shared one instead of defining it locally"),
+                        .help("rename one of them, or reference the shared one instead of defining it locally")
+                        .note(Diagnostic::at(
+                            origin_file,
+                            origin_pointer,
+                            format!("the imported component `{name}` is defined here"),
+                        )),
                     );
                 }
             }

@@ -18,7 +18,7 @@ pub fn parse_document(file: &str, text: &str) -> Result<Value, Diagnostic> {
             .map_err(|e| {
                 let location = Location::LineColumn {
                     line: e.line(),
-                    column: e.column(),
+                    column: char_column(text, e.line(), e.column()),
                 };
                 Diagnostic::new(
                     file,
@@ -132,6 +132,23 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
+/// `serde_json`'s column counts bytes; YAML's, editors' and the caret under a shown line count
+/// characters, so a line with `é` before the error is not misplaced.
+fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
+    let Some(written) = text.split('\n').nth(line.saturating_sub(1)) else {
+        return byte_column;
+    };
+    let mut end = byte_column.saturating_sub(1).min(written.len());
+    while !written.is_char_boundary(end) {
+        end -= 1;
+    }
+    if byte_column == 0 {
+        0
+    } else {
+        written[..end].chars().count() + 1
+    }
+}
+
 /// `serde_json` appends " at line L column C" to its messages; the location is shown apart.
 fn strip_position(message: &str) -> String {
     match message.find(" at line ") {
@@ -163,6 +180,18 @@ mod tests {
             Location::LineColumn {
                 line: 2,
                 column: 16
+            }
+        );
+    }
+
+    #[test]
+    fn json_columns_count_characters() {
+        let err = parse_document("a.json", "{\n  \"é日\": 3,,\n}").unwrap_err();
+        assert_eq!(
+            err.location,
+            Location::LineColumn {
+                line: 2,
+                column: 11
             }
         );
     }

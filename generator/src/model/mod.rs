@@ -243,6 +243,10 @@ pub struct Operation {
     pub type_name: String,
     /// The operation's error type (`<type_name>Error`), in the `operations` module.
     pub error_type: String,
+    /// The enum of the operation's successes (`<type_name>Success`), emitted only when it
+    /// has several; its name is reserved either way, so a success added later takes no name
+    /// from another operation.
+    pub success_type: String,
     /// The error type of an earlier operation documenting the same errors (statuses,
     /// variants and bodies): this operation's error type is an alias of it.
     pub error_alias_of: Option<String>,
@@ -619,6 +623,15 @@ pub struct Param {
     pub from_config: Option<ConfigValue>,
 }
 
+impl Param {
+    /// Whether the client method takes it (else the builder has a setter for it): the
+    /// generated signatures, and so what `diff` calls breaking, follow this one rule. A value
+    /// the configuration fills is optional on the call even when the spec requires it.
+    pub fn is_argument(&self) -> bool {
+        self.required && self.from_config.is_none()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamLocation {
     Path,
@@ -698,6 +711,14 @@ pub struct RequestBody {
     pub doc: Option<String>,
 }
 
+impl RequestBody {
+    /// Whether the client method takes it (else the builder has a setter for it), as for a
+    /// parameter ([`Param::is_argument`]).
+    pub fn is_argument(&self) -> bool {
+        self.required
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum RequestBodyKind {
     Json(Type),
@@ -749,6 +770,26 @@ impl Status {
             Status::Code(c) => (200..300).contains(&c),
             Status::Range(r) => r == 2,
             Status::Default => false,
+        }
+    }
+
+    /// The status as the generated docs name it: `404`, `4xx`. `None` for `default`, which
+    /// is no status: each text words that case its own way.
+    pub fn label(self) -> Option<String> {
+        match self {
+            Status::Code(c) => Some(c.to_string()),
+            Status::Range(h) => Some(format!("{h}xx")),
+            Status::Default => None,
+        }
+    }
+
+    /// The key of the response in the spec's `responses` (`404`, `4XX`, `default`): what
+    /// diagnostics point at and the diff report names, so a reader finds it as written.
+    pub fn spec_key(self) -> String {
+        match self {
+            Status::Code(c) => c.to_string(),
+            Status::Range(h) => format!("{h}XX"),
+            Status::Default => "default".to_owned(),
         }
     }
 }

@@ -97,6 +97,28 @@ mod tests {
         );
     }
 
+    /// An operation named like a later one's error or success type keeps its name; the later
+    /// one's outcome types get others, so no two items of the module share a name.
+    #[test]
+    fn outcome_types_never_take_an_operations_name() {
+        let api = lower(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: fooError\n      responses: {'200': {description: ok}}\n  /b:\n    get:\n      operationId: fooSuccess\n      responses: {'200': {description: ok}}\n  /c:\n    get:\n      operationId: foo\n      responses: {'200': {description: ok}, '201': {description: made}, '409': {description: clash}}\n",
+        );
+        let names: Vec<[&str; 3]> = api
+            .operations
+            .iter()
+            .map(|op| [&op.type_name, &op.error_type, &op.success_type].map(String::as_str))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ["FooError", "FooErrorError", "FooErrorSuccess"],
+                ["FooSuccess", "FooSuccessError", "FooSuccessSuccess"],
+                ["Foo", "FooError2", "FooSuccess2"],
+            ]
+        );
+    }
+
     #[test]
     fn a_spec_without_operations_has_no_service_error() {
         let api = lower("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n");

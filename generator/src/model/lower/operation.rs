@@ -75,9 +75,10 @@ pub(super) fn lower_operations(cx: &mut Context) -> (Vec<Operation>, Vec<Pending
                 .unwrap_or_else(|| format!("{method} {path}"));
             let method_name = method_scope.claim(naming::value_name(&operation_id));
             let type_name = type_scope.claim(naming::type_name(&operation_id));
-            for suffix in ["Error", "Success"] {
-                type_scope.claim(format!("{type_name}{suffix}"));
-            }
+            // Named here, once, as reserved: an earlier operation's builder may already be
+            // `<type_name>Error` (operation `fooError` before `foo`).
+            let error_type = type_scope.claim(format!("{type_name}Error"));
+            let success_type = type_scope.claim(format!("{type_name}Success"));
             let body = op.request_body.as_ref().and_then(|body| {
                 lower_request_body(cx, body, &type_name, &format!("{at}/requestBody"))
             });
@@ -92,8 +93,9 @@ pub(super) fn lower_operations(cx: &mut Context) -> (Vec<Operation>, Vec<Pending
             operations.push(Operation {
                 operation_id,
                 method_name,
-                error_type: format!("{type_name}Error"),
-                // Settled once every operation is known (`errors::share_error_types`).
+                error_type,
+                success_type,
+                // Settled once every operation is known (`errors::lower_errors`).
                 error_alias_of: None,
                 type_name,
                 http_method,
@@ -706,24 +708,23 @@ fn lower_responses(
     owner: &str,
     at: &str,
 ) -> Vec<Response> {
-    let mut entries: Vec<(Status, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
-    for (code, response) in &responses.responses {
-        let (status, key) = match code {
-            StatusCode::Code(c) => (Status::Code(*c), c.to_string()),
-            StatusCode::Range(r) => (Status::Range(*r), format!("{r}XX")),
-        };
-        entries.push((status, response, format!("{at}/responses/{key}")));
-    }
-    if let Some(default) = &responses.default {
-        entries.push((Status::Default, default, format!("{at}/responses/default")));
-    }
-    entries.sort_by_key(|(status, _, _)| *status);
+    let mut entries: Vec<(Status, &ReferenceOr<openapiv3::Response>)> = responses
+        .responses
+        .iter()
+        .map(|(code, response)| match code {
+            StatusCode::Code(c) => (Status::Code(*c), response),
+            StatusCode::Range(r) => (Status::Range(*r), response),
+        })
+        .chain(responses.default.iter().map(|d| (Status::Default, d)))
+        .collect();
+    entries.sort_by_key(|(status, _)| *status);
     // A body is streamed only as the one success of its operation: several successes make an
     // enum of buffered values, and an error is read whole, within its size limit.
-    let one_success = entries.iter().filter(|(s, _, _)| s.is_success()).count() == 1;
+    let one_success = entries.iter().filter(|(s, _)| s.is_success()).count() == 1;
     let mut scope = Scope::new();
     let mut out = Vec::new();
-    for (status, response, here) in entries {
+    for (status, response) in entries {
+        let here = format!("{at}/responses/{}", status.spec_key());
         let Some((response, _)) = cx.resolve(response, "responses", &here, |c| &c.responses) else {
             continue;
         };

@@ -11,7 +11,9 @@ use crate::model::{
     Acceptor, Body, FieldPath, OffsetUnit, Operation, Paginator, ParamLocation, Type, TypeKind,
     WaitState, Waiter,
 };
-use serde_json::{Map, Value};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 
 /// Extension declaring the waiters that poll an operation.
 pub const WAITERS: &str = "x-clientgen-waiters";
@@ -22,6 +24,133 @@ pub const PAGINATOR: &str = "x-clientgen-paginator";
 const DEFAULT_MIN_DELAY_MS: u64 = 2_000;
 const DEFAULT_MAX_DELAY_MS: u64 = 30_000;
 const DEFAULT_MAX_WAIT_MS: u64 = 600_000;
+
+/// A waiter as declared: `success` and the optional rest.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct WaiterDeclaration {
+    description: Member<String>,
+    success: Member<Vec<AcceptorEntry>>,
+    failure: Member<Vec<AcceptorEntry>>,
+    min_delay: Member<f64>,
+    max_delay: Member<f64>,
+    max_wait: Member<f64>,
+    case_insensitive: Member<bool>,
+}
+
+/// The keys of a waiter, as the help for an unknown one lists them.
+const WAITER_KEYS: &[&str] = &[
+    "description",
+    "success",
+    "failure",
+    "min-delay",
+    "max-delay",
+    "max-wait",
+    "case-insensitive",
+];
+
+/// One entry of `success` or `failure`: wrong on its own, without hiding its siblings.
+type AcceptorEntry = Member<Mapping<AcceptorDeclaration>>;
+
+/// Other keys of an acceptor are let through, as they always were.
+#[derive(Deserialize)]
+struct AcceptorDeclaration {
+    field: String,
+    /// Checked one by one: a value that is no text is reported at `values`.
+    values: Vec<Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct PaginatorDeclaration {
+    offset: Member<String>,
+    limit: Member<String>,
+    items: Member<String>,
+    total: Member<String>,
+    first: Member<i64>,
+    unit: Member<UnitDeclaration>,
+}
+
+/// The keys of a paginator, as the help for an unknown one lists them.
+const PAGINATOR_KEYS: &[&str] = &["offset", "limit", "items", "total", "first", "unit"];
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum UnitDeclaration {
+    Items,
+    Pages,
+}
+
+/// A member of a declaration, read on its own: a wrong value fails neither the declaration
+/// nor its siblings, so that one run reports every problem, each where it is and in the
+/// declaration's own words. Present but `null` is wrong, not absent.
+#[derive(Default)]
+enum Member<T> {
+    #[default]
+    Absent,
+    Read(T),
+    Wrong(Value),
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Member<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Ok(match T::deserialize(&value) {
+            Ok(read) => Member::Read(read),
+            Err(_) => Member::Wrong(value),
+        })
+    }
+}
+
+/// A struct read only from a mapping: serde also builds one from a list of its members in
+/// order, which no declaration means.
+struct Mapping<T>(T);
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Mapping<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = serde_json::Map::deserialize(deserializer)?;
+        T::deserialize(Value::Object(map))
+            .map(Mapping)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// Reads a declaration with a fixed set of keys; `None` once reported when it is not a
+/// mapping (`help` shows one) or holds keys not among `keys`, each reported. Every member is
+/// a [`Member`], so nothing else fails here.
+fn read_declaration<T: DeserializeOwned>(
+    cx: &mut Context,
+    value: &Value,
+    keys: &[&str],
+    at: &str,
+    help: &str,
+) -> Option<T> {
+    let Some(entries) = value.as_object() else {
+        cx.error(at, "expected a mapping", help);
+        return None;
+    };
+    let error = match serde_path_to_error::deserialize(value) {
+        Ok(declaration) => return Some(declaration),
+        Err(error) => error,
+    };
+    // Only an unknown key fails a mapping whose members are all `Member`s.
+    let Some(serde_path_to_error::Segment::Map { key: first }) = error.path().iter().next() else {
+        cx.error(at, error.inner().to_string(), help);
+        return None;
+    };
+    // serde stops at the first unknown key; the others are as wrong.
+    let unknown = entries
+        .keys()
+        .filter(|key| *key == first || !keys.contains(&key.as_str()));
+    for key in unknown {
+        cx.error(
+            format!("{at}/{}", pointer_token(key)),
+            format!("unknown key `{key}`"),
+            format!("use one of: {}", keys.join(", ")),
+        );
+    }
+    None
+}
 
 /// A workflow extension found on an operation, read once all types exist.
 pub(super) struct Pending {
@@ -92,47 +221,36 @@ fn lower_waiters(
     let mut waiters = Vec::new();
     for (name, declaration) in declarations {
         let here = format!("{at}/{}", pointer_token(name));
-        let Some(entries) = declaration.as_object() else {
-            cx.error(
-                &here,
-                "expected a mapping",
-                "give `success`, and optionally `failure`, `description`, `min-delay`, `max-delay`, `max-wait`, `case-insensitive`",
-            );
+        let Some(declared) = read_declaration::<WaiterDeclaration>(
+            cx,
+            declaration,
+            WAITER_KEYS,
+            &here,
+            "give `success`, and optionally `failure`, `description`, `min-delay`, `max-delay`, `max-wait`, `case-insensitive`",
+        ) else {
             continue;
         };
-        let keys = [
-            "description",
-            "success",
-            "failure",
-            "min-delay",
-            "max-delay",
-            "max-wait",
-            "case-insensitive",
-        ];
-        if !known_keys(cx, entries, &keys, &here) {
-            continue;
-        }
         let mut acceptors = Vec::new();
         // Failures first: a response that matches both is not a success.
-        for (key, state) in [
-            ("failure", WaitState::Failure),
-            ("success", WaitState::Success),
+        for (key, state, list) in [
+            ("failure", WaitState::Failure, &declared.failure),
+            ("success", WaitState::Success, &declared.success),
         ] {
-            if let Some(list) = entries.get(key) {
-                acceptors.extend(lower_acceptors(
-                    cx,
-                    &body,
-                    list,
-                    state,
-                    &format!("{here}/{key}"),
-                ));
+            let at = format!("{here}/{key}");
+            match list {
+                Member::Absent => {}
+                Member::Read(list) => {
+                    acceptors.extend(lower_acceptors(cx, &body, list, state, &at));
+                }
+                Member::Wrong(_) => cx.error(
+                    at,
+                    "expected a list of acceptors",
+                    "write `- {field: <member>, values: [<value>, ...]}`",
+                ),
             }
         }
-        let declared = entries
-            .get("success")
-            .and_then(Value::as_array)
-            .is_some_and(|list| !list.is_empty());
-        if !declared {
+        let declared_success = matches!(&declared.success, Member::Read(list) if !list.is_empty());
+        if !declared_success {
             cx.error(
                 &here,
                 "a waiter needs at least one `success` acceptor",
@@ -144,15 +262,34 @@ fn lower_waiters(
             // The declared ones are wrong, and reported.
             continue;
         }
-        let Some(min_delay_ms) = millis(cx, entries, "min-delay", DEFAULT_MIN_DELAY_MS, &here)
-        else {
+        let min_delay = millis(
+            cx,
+            "min-delay",
+            &declared.min_delay,
+            DEFAULT_MIN_DELAY_MS,
+            &here,
+        );
+        let Some(min_delay_ms) = min_delay else {
             continue;
         };
-        let Some(max_delay_ms) = millis(cx, entries, "max-delay", DEFAULT_MAX_DELAY_MS, &here)
-        else {
+        let max_delay = millis(
+            cx,
+            "max-delay",
+            &declared.max_delay,
+            DEFAULT_MAX_DELAY_MS,
+            &here,
+        );
+        let Some(max_delay_ms) = max_delay else {
             continue;
         };
-        let Some(max_wait_ms) = millis(cx, entries, "max-wait", DEFAULT_MAX_WAIT_MS, &here) else {
+        let max_wait = millis(
+            cx,
+            "max-wait",
+            &declared.max_wait,
+            DEFAULT_MAX_WAIT_MS,
+            &here,
+        );
+        let Some(max_wait_ms) = max_wait else {
             continue;
         };
         if min_delay_ms > max_delay_ms {
@@ -165,10 +302,10 @@ fn lower_waiters(
             );
             continue;
         }
-        let case_insensitive = match entries.get("case-insensitive") {
-            None => false,
-            Some(Value::Bool(flag)) => *flag,
-            Some(_) => {
+        let case_insensitive = match declared.case_insensitive {
+            Member::Absent => false,
+            Member::Read(flag) => flag,
+            Member::Wrong(_) => {
                 cx.error(
                     format!("{here}/case-insensitive"),
                     "expected true or false",
@@ -177,10 +314,11 @@ fn lower_waiters(
                 continue;
             }
         };
-        let doc = entries
-            .get("description")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        // A description that is no text was always let go: it only documents.
+        let doc = match declared.description {
+            Member::Read(doc) => Some(doc),
+            Member::Absent | Member::Wrong(_) => None,
+        };
         waiters.push(Waiter {
             method_name: methods.claim(format!("wait_until_{}", naming::value_name(name))),
             doc,
@@ -198,27 +336,14 @@ fn lower_waiters(
 fn lower_acceptors(
     cx: &mut Context,
     body: &Type,
-    list: &Value,
+    list: &[AcceptorEntry],
     state: WaitState,
     at: &str,
 ) -> Vec<Acceptor> {
-    let Some(list) = list.as_array() else {
-        cx.error(
-            at,
-            "expected a list of acceptors",
-            "write `- {field: <member>, values: [<value>, ...]}`",
-        );
-        return Vec::new();
-    };
     let mut acceptors = Vec::new();
     for (i, item) in list.iter().enumerate() {
         let here = format!("{at}/{i}");
-        let field = item.get("field").and_then(Value::as_str);
-        let values: Option<Vec<String>> = item
-            .get("values")
-            .and_then(Value::as_array)
-            .map(|values| values.iter().filter_map(text_of).collect());
-        let (Some(field), Some(values)) = (field, values) else {
+        let Member::Read(Mapping(AcceptorDeclaration { field, values })) = item else {
             cx.error(
                 &here,
                 "an acceptor needs `field` (a member name) and `values` (a list)",
@@ -226,16 +351,15 @@ fn lower_acceptors(
             );
             continue;
         };
-        if values.is_empty()
-            || item.get("values").and_then(Value::as_array).map(Vec::len) != Some(values.len())
-        {
+        let texts: Option<Vec<String>> = values.iter().map(text_of).collect();
+        let Some(values) = texts.filter(|texts| !texts.is_empty()) else {
             cx.error(
                 format!("{here}/values"),
                 "`values` must list strings, numbers or booleans, at least one",
                 "write the values as the response carries them, for example `[100, '100%']`",
             );
             continue;
-        }
+        };
         let Some(path) = field_path(cx, body, field, &format!("{here}/field")) else {
             continue;
         };
@@ -257,29 +381,24 @@ fn lower_acceptors(
 }
 
 fn lower_paginator(cx: &mut Context, op: &Operation, value: &Value, at: &str) -> Option<Paginator> {
-    let Some(entries) = value.as_object() else {
-        cx.error(
-            at,
-            "expected a mapping",
-            "write for example `x-clientgen-paginator: {offset: offset, limit: limit, items: records, total: total}`",
-        );
-        return None;
-    };
-    let keys = ["offset", "limit", "items", "total", "first", "unit"];
-    if !known_keys(cx, entries, &keys, at) {
-        return None;
-    }
+    let declared: PaginatorDeclaration = read_declaration(
+        cx,
+        value,
+        PAGINATOR_KEYS,
+        at,
+        "write for example `x-clientgen-paginator: {offset: offset, limit: limit, items: records, total: total}`",
+    )?;
     // Every part is read, so that one run reports every problem of the declaration.
     let body = json_success_body(cx, op, at);
-    let offset = paging_param(cx, op, entries, "offset", at);
-    let limit = paging_param(cx, op, entries, "limit", at);
-    let unit = paging_unit(cx, entries, at);
+    let offset = paging_param(cx, op, &declared.offset, "offset", at);
+    let limit = paging_param(cx, op, &declared.limit, "limit", at);
+    let unit = paging_unit(cx, &declared.unit, at);
     let items = body
         .as_ref()
-        .and_then(|body| paging_items(cx, body, entries, at));
+        .and_then(|body| paging_items(cx, body, &declared.items, at));
     let total = body
         .as_ref()
-        .and_then(|body| paging_total(cx, body, entries, at));
+        .and_then(|body| paging_total(cx, body, &declared.total, at));
     let (Some(body), Some(offset), Some(limit), Some(unit), Some((items, item_ty)), Some(total)) =
         (body, offset, limit, unit, items, total)
     else {
@@ -293,19 +412,17 @@ fn lower_paginator(cx: &mut Context, op: &Operation, value: &Value, at: &str) ->
         );
         return None;
     };
-    let first = match entries.get("first") {
-        None => offset.default.unwrap_or(0),
-        Some(first) => match first.as_i64() {
-            Some(first) if first >= 0 => first,
-            _ => {
-                cx.error(
-                    format!("{at}/first"),
-                    "expected a non-negative integer",
-                    "give the offset of the first record or page",
-                );
-                return None;
-            }
-        },
+    let first = match declared.first {
+        Member::Absent => offset.default.unwrap_or(0),
+        Member::Read(first) if first >= 0 => first,
+        Member::Read(_) | Member::Wrong(_) => {
+            cx.error(
+                format!("{at}/first"),
+                "expected a non-negative integer",
+                "give the offset of the first record or page",
+            );
+            return None;
+        }
     };
     let (limit, limit_ty, limit_default) = match limit {
         Some(limit) => (Some(limit.name), limit.ty, limit.default),
@@ -326,11 +443,11 @@ fn lower_paginator(cx: &mut Context, op: &Operation, value: &Value, at: &str) ->
     })
 }
 
-fn paging_unit(cx: &mut Context, entries: &Map<String, Value>, at: &str) -> Option<OffsetUnit> {
-    match entries.get("unit").map(|u| u.as_str()) {
-        None | Some(Some("items")) => Some(OffsetUnit::Items),
-        Some(Some("pages")) => Some(OffsetUnit::Pages),
-        Some(_) => {
+fn paging_unit(cx: &mut Context, unit: &Member<UnitDeclaration>, at: &str) -> Option<OffsetUnit> {
+    match unit {
+        Member::Absent | Member::Read(UnitDeclaration::Items) => Some(OffsetUnit::Items),
+        Member::Read(UnitDeclaration::Pages) => Some(OffsetUnit::Pages),
+        Member::Wrong(_) => {
             cx.error(
                 format!("{at}/unit"),
                 "expected `items` or `pages`",
@@ -345,10 +462,10 @@ fn paging_unit(cx: &mut Context, entries: &Map<String, Value>, at: &str) -> Opti
 fn paging_items(
     cx: &mut Context,
     body: &Type,
-    entries: &Map<String, Value>,
+    items: &Member<String>,
     at: &str,
 ) -> Option<(FieldPath, Type)> {
-    let Some(name) = entries.get("items").and_then(Value::as_str) else {
+    let Member::Read(name) = items else {
         cx.error(
             at,
             "`items` is missing",
@@ -375,20 +492,21 @@ fn paging_items(
 fn paging_total(
     cx: &mut Context,
     body: &Type,
-    entries: &Map<String, Value>,
+    total: &Member<String>,
     at: &str,
 ) -> Option<Option<FieldPath>> {
-    let Some(name) = entries.get("total") else {
-        return Some(None);
-    };
     let here = format!("{at}/total");
-    let Some(name) = name.as_str() else {
-        cx.error(
-            here,
-            "expected a member name",
-            "name the integer member counting all items",
-        );
-        return None;
+    let name = match total {
+        Member::Absent => return Some(None),
+        Member::Read(name) => name,
+        Member::Wrong(_) => {
+            cx.error(
+                here,
+                "expected a member name",
+                "name the integer member counting all items",
+            );
+            return None;
+        }
     };
     let path = field_path(cx, body, name, &here)?;
     if !matches!(resolve_alias(cx, &path.ty), Type::I32 | Type::I64) {
@@ -414,19 +532,22 @@ struct PagingParam {
 fn paging_param(
     cx: &mut Context,
     op: &Operation,
-    entries: &Map<String, Value>,
+    declared: &Member<String>,
     key: &str,
     at: &str,
 ) -> Option<Option<PagingParam>> {
-    let Some(name) = entries.get(key) else {
-        return Some(None);
+    // As the spec gives it (JSON), for the message when it names no parameter.
+    let (name, found) = match declared {
+        Member::Absent => return Some(None),
+        Member::Read(name) => (
+            Value::from(name.as_str()),
+            op.params
+                .iter()
+                .find(|p| &p.wire_name == name && p.location == ParamLocation::Query),
+        ),
+        Member::Wrong(value) => (value.clone(), None),
     };
     let here = format!("{at}/{key}");
-    let found = name.as_str().and_then(|name| {
-        op.params
-            .iter()
-            .find(|p| p.wire_name == name && p.location == ParamLocation::Query)
-    });
     match found {
         Some(p) if p.required => {
             cx.error(
@@ -569,19 +690,17 @@ fn text_of(value: &Value) -> Option<String> {
     }
 }
 
-/// A duration in seconds (fractions allowed), in milliseconds.
+/// A duration in seconds (fractions allowed), in milliseconds; `default` when not declared.
 fn millis(
     cx: &mut Context,
-    entries: &Map<String, Value>,
     key: &str,
+    declared: &Member<f64>,
     default: u64,
     at: &str,
 ) -> Option<u64> {
-    let Some(value) = entries.get(key) else {
-        return Some(default);
-    };
-    match value.as_f64() {
-        Some(seconds) if seconds > 0.0 && seconds <= 86_400.0 * 30.0 => {
+    match *declared {
+        Member::Absent => Some(default),
+        Member::Read(seconds) if seconds > 0.0 && seconds <= 86_400.0 * 30.0 => {
             Some(((seconds * 1000.0).round() as u64).max(1))
         }
         _ => {
@@ -595,17 +714,23 @@ fn millis(
     }
 }
 
-fn known_keys(cx: &mut Context, entries: &Map<String, Value>, keys: &[&str], at: &str) -> bool {
-    let mut ok = true;
-    for key in entries.keys() {
-        if !keys.contains(&key.as_str()) {
-            cx.error(
-                format!("{at}/{}", pointer_token(key)),
-                format!("unknown key `{key}`"),
-                format!("use one of: {}", keys.join(", ")),
-            );
-            ok = false;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The help for an unknown key lists keys the declaration takes.
+    #[test]
+    fn listed_keys_are_taken() {
+        fn taken<T: DeserializeOwned>(keys: &[&str]) {
+            for key in keys {
+                let declaration = serde_json::json!({ *key: null });
+                assert!(
+                    serde_json::from_value::<T>(declaration).is_ok(),
+                    "`{key}` is listed but not taken"
+                );
+            }
         }
+        taken::<WaiterDeclaration>(WAITER_KEYS);
+        taken::<PaginatorDeclaration>(PAGINATOR_KEYS);
     }
-    ok
 }
