@@ -662,9 +662,9 @@ mod tests {
         assert_eq!(r.target(), "/x?ids=1&ids=3&ids=20");
     }
 
-    /// Pins the form encoding byte for byte: the same percent-encoding as the query (what the
-    /// vendor's SDK sends: `%20`, never `+`, for a space), arrays as repeated keys, nested
-    /// values as JSON text, nulls left out. Members are in alphabetical order, which both of
+    /// Pins the form encoding byte for byte: the same percent-encoding as the query and path
+    /// (`%20`, never `+`, for a space, as in the form body of the SDK signing vectors), arrays
+    /// as repeated keys, nested values as JSON text, nulls left out. Members are in alphabetical order, which both of
     /// serde_json's map orders (with and without `preserve_order`) keep.
     #[test]
     fn form_bodies_are_percent_encoded_as_the_query_is() {
