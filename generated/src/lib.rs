@@ -19,8 +19,8 @@
 #![warn(missing_debug_implementations)]
 #[allow(unused_imports)]
 use ::clientgen_runtime::{
-    body, config, de, download, enums, error, paginate, params, response, transport,
-    waiter, stream,
+    body, config, de, download, endpoint, enums, error, paginate, params, request,
+    response, transport, validate, waiter, stream,
 };
 pub use ::clientgen_runtime::{auth, conventions, retry, signing};
 #[cfg(feature = "mock")]

@@ -987,10 +987,10 @@ mod tests {
         // The code after the two lists: every `"word-word"` literal there is a kind pushed.
         let lists = code.find("pub const BEHAVIOURAL_KINDS").expect("the lists");
         let code = &code[lists + code[lists..].find("];").expect("the list's end")..];
-        let literal = regex::Regex::new(r#""([a-z]+(?:-[a-z]+)+)""#).expect("a regex");
+        let literal = regress::Regex::new(r#""([a-z]+(?:-[a-z]+)+)""#).expect("a regex");
         let pushed: std::collections::BTreeSet<&str> = literal
-            .captures_iter(code)
-            .filter_map(|c| c.get(1).map(|m| m.as_str()))
+            .find_iter(code)
+            .filter_map(|m| m.group(1).map(|range| &code[range]))
             .collect();
         let behavioural: std::collections::BTreeSet<&str> =
             BEHAVIOURAL_KINDS.iter().copied().collect();

@@ -65,7 +65,7 @@ pub fn generate_reporting(
     let mut modules: BTreeMap<String, String> = BTreeMap::new();
     for spec in specs {
         let mut module = model::naming::value_name(&spec.stem);
-        if emit::RESERVED_MODULES.contains(&module.as_str()) {
+        if emit::is_reserved_module(&module) {
             let renamed = format!("{module}_api");
             warnings.push(
                 Diagnostic::new(

@@ -364,6 +364,53 @@ pub(crate) struct Applied {
     pub token_source: Option<Arc<dyn TokenSource>>,
 }
 
+impl Applied {
+    /// `unsigned`'s headers with the signature's added (`SDK-HMAC-SHA256`, as the vendor's
+    /// SDK signs), when these credentials sign; `None` when they do not. `project_id` is sent,
+    /// and signed, as `X-Project-Id`; the date is the configured clock's, so that a signature
+    /// can be reproduced.
+    pub(crate) fn sign(
+        &self,
+        config: &Config,
+        project_id: Option<&str>,
+        unsigned: &super::signing::Unsigned<'_>,
+    ) -> Result<Option<Vec<(String, String)>>, ConstructionError> {
+        let Some(super::config::Credentials::AkSk {
+            access_key,
+            secret_key,
+            security_token,
+        }) = &self.signer
+        else {
+            return Ok(None);
+        };
+        let date = super::signing::format_date(
+            config
+                .now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+        );
+        if let Some(project_id) = project_id {
+            if !super::config::header_safe(project_id)
+                || reqwest::header::HeaderValue::from_str(project_id).is_err()
+            {
+                return Err(ConstructionError::new(
+                    "project_id",
+                    "cannot be sent in the signed X-Project-Id header (use visible ASCII)",
+                ));
+            }
+        }
+        let key = super::signing::SigningKey {
+            access_key,
+            secret_key: secret_key.expose(),
+            project_id,
+            security_token: security_token.as_ref().map(|token| token.expose()),
+        };
+        Ok(Some(
+            super::signing::sign_request(unsigned, &key, &date).headers,
+        ))
+    }
+}
+
 /// Picks the first alternative of `alternatives` the configuration has every credential
 /// for and says what it adds to the request. No alternative (the spec declares no security)
 /// adds nothing; an empty alternative allows an anonymous call.

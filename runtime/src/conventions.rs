@@ -74,7 +74,7 @@ impl Conventions {
     ) -> Result<Vec<u8>, serde_json::Error> {
         match self.json_style {
             JsonStyle::Compact => serde_json::to_vec(value),
-            JsonStyle::Python => super::transport::json_in_python_style(value),
+            JsonStyle::Python => super::request::json_in_python_style(value),
         }
     }
 }

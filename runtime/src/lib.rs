@@ -36,6 +36,8 @@ pub mod de;
 #[doc(hidden)]
 pub mod download;
 #[doc(hidden)]
+pub mod endpoint;
+#[doc(hidden)]
 pub mod enums;
 #[doc(hidden)]
 pub mod error;
@@ -46,6 +48,8 @@ pub mod paginate;
 #[doc(hidden)]
 pub mod params;
 #[doc(hidden)]
+pub mod request;
+#[doc(hidden)]
 pub mod response;
 pub mod retry;
 pub mod signing;
@@ -53,6 +57,8 @@ pub mod signing;
 pub mod stream;
 #[doc(hidden)]
 pub mod transport;
+#[doc(hidden)]
+pub mod validate;
 #[doc(hidden)]
 pub mod waiter;
 

@@ -12,7 +12,8 @@
 #[allow(unused_imports)]
 use super::types;
 use crate::error::ConstructionError;
-use crate::transport::{Reply, Request, Transport};
+use crate::request::Request;
+use crate::transport::{Reply, Transport};
 use crate::{Error, ResponseValue};
 /// Request builder for `ExportServerLogs` (`POST /v1/{project_id}/physicalservers/{id}/logs/exports`): set optional parameters, then call [`send`](ExportServerLogs::send).
 #[derive(Debug, Clone)]
@@ -136,13 +137,13 @@ impl ExportServerLogs {
         request.literal("/v1/");
         {
             let value = project_id;
-            crate::transport::check_length("project_id", value, Some(1), None)?;
+            crate::validate::check_length("project_id", value, Some(1), None)?;
             request.segment("project_id", value)?;
         }
         request.literal("/physicalservers/");
         {
             let value = self.id.as_str();
-            crate::transport::check_length("id", value, Some(1), None)?;
+            crate::validate::check_length("id", value, Some(1), None)?;
             request.segment("id", value)?;
         }
         request.literal("/logs/exports");
@@ -307,19 +308,19 @@ impl ShowLogsExportStatus {
         request.literal("/v1/");
         {
             let value = project_id;
-            crate::transport::check_length("project_id", value, Some(1), None)?;
+            crate::validate::check_length("project_id", value, Some(1), None)?;
             request.segment("project_id", value)?;
         }
         request.literal("/physicalservers/");
         {
             let value = self.id.as_str();
-            crate::transport::check_length("id", value, Some(1), None)?;
+            crate::validate::check_length("id", value, Some(1), None)?;
             request.segment("id", value)?;
         }
         request.literal("/logs/exports/");
         {
             let value = self.export_id.as_str();
-            crate::transport::check_length("export_id", value, Some(1), None)?;
+            crate::validate::check_length("export_id", value, Some(1), None)?;
             request.segment("export_id", value)?;
         }
         Ok(request)
@@ -500,19 +501,19 @@ impl DownloadServerLogs {
         request.literal("/v1/");
         {
             let value = project_id;
-            crate::transport::check_length("project_id", value, Some(1), None)?;
+            crate::validate::check_length("project_id", value, Some(1), None)?;
             request.segment("project_id", value)?;
         }
         request.literal("/physicalservers/");
         {
             let value = self.id.as_str();
-            crate::transport::check_length("id", value, Some(1), None)?;
+            crate::validate::check_length("id", value, Some(1), None)?;
             request.segment("id", value)?;
         }
         request.literal("/logs/exports/");
         {
             let value = self.export_id.as_str();
-            crate::transport::check_length("export_id", value, Some(1), None)?;
+            crate::validate::check_length("export_id", value, Some(1), None)?;
             request.segment("export_id", value)?;
         }
         request.literal("/content");

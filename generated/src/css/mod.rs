@@ -15,7 +15,7 @@ pub use client::Client;
 /// - `https://css.{region}.otc.t-systems.com`: Regional CSS endpoint. An explicit endpoint configured in the client always overrides this URL (tests use http://127.0.0.1:\<port\>). `{region}` defaults to `eu-de`.
 pub const SERVERS: &[&str] = &["https://css.{region}.otc.t-systems.com"];
 /// The server requests go to when the configuration names no endpoint.
-pub(crate) const SERVER: Option<crate::transport::Server> = Some(crate::transport::Server {
+pub(crate) const SERVER: Option<crate::endpoint::Server> = Some(crate::endpoint::Server {
     url: "https://css.{region}.otc.t-systems.com",
     defaults: &[("region", "eu-de")],
 });

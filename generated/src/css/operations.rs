@@ -12,7 +12,8 @@
 #[allow(unused_imports)]
 use super::types;
 use crate::error::ConstructionError;
-use crate::transport::{Reply, Request, Transport};
+use crate::request::Request;
+use crate::transport::{Reply, Transport};
 use crate::{Error, ResponseValue};
 /// Request builder for `ListLogsJob` (`GET /v1.0/{project_id}/clusters/{cluster_id}/logs/records`): set optional parameters, then call [`send`](ListLogsJob::send).
 #[derive(Debug, Clone)]
@@ -155,18 +156,18 @@ impl ListLogsJob {
         request.literal("/v1.0/");
         {
             let value = project_id;
-            crate::transport::check_length("project_id", value, Some(1), None)?;
+            crate::validate::check_length("project_id", value, Some(1), None)?;
             request.segment("project_id", value)?;
         }
         request.literal("/clusters/");
         {
             let value = self.cluster_id.as_str();
-            crate::transport::check_length("cluster_id", value, Some(1), None)?;
+            crate::validate::check_length("cluster_id", value, Some(1), None)?;
             request.segment("cluster_id", value)?;
         }
         request.literal("/logs/records");
         if let Some(value) = &self.offset {
-            crate::transport::check_range(
+            crate::validate::check_range(
                 "offset",
                 *value,
                 Some((1i32, false)),
@@ -175,7 +176,7 @@ impl ListLogsJob {
             request.query("offset", value)?;
         }
         if let Some(value) = &self.limit {
-            crate::transport::check_range(
+            crate::validate::check_range(
                 "limit",
                 *value,
                 Some((1i32, false)),

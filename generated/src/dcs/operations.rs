@@ -12,7 +12,8 @@
 #[allow(unused_imports)]
 use super::types;
 use crate::error::ConstructionError;
-use crate::transport::{Reply, Request, Transport};
+use crate::request::Request;
+use crate::transport::{Reply, Transport};
 use crate::{Error, ResponseValue};
 /// Request builder for `CreateRedislogDownloadLink` (`POST /v2/{project_id}/instances/{instance_id}/redislog/{id}/links`): set optional parameters, then call [`send`](CreateRedislogDownloadLink::send).
 #[derive(Debug, Clone)]
@@ -163,19 +164,19 @@ impl CreateRedislogDownloadLink {
         request.literal("/v2/");
         {
             let value = project_id;
-            crate::transport::check_length("project_id", value, Some(1), None)?;
+            crate::validate::check_length("project_id", value, Some(1), None)?;
             request.segment("project_id", value)?;
         }
         request.literal("/instances/");
         {
             let value = self.instance_id.as_str();
-            crate::transport::check_length("instance_id", value, Some(1), None)?;
+            crate::validate::check_length("instance_id", value, Some(1), None)?;
             request.segment("instance_id", value)?;
         }
         request.literal("/redislog/");
         {
             let value = self.id.as_str();
-            crate::transport::check_length("id", value, Some(1), None)?;
+            crate::validate::check_length("id", value, Some(1), None)?;
             request.segment("id", value)?;
         }
         request.literal("/links");

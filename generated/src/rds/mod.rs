@@ -15,7 +15,7 @@ pub use client::Client;
 /// - `https://rds.{region}.otc.t-systems.com`: Regional RDS endpoint (the document's example uses rds.eu-de.otc.t-systems.com). An explicit endpoint configured in the client always overrides this URL (tests use http://127.0.0.1:\<port\>). `{region}` defaults to `eu-de`.
 pub const SERVERS: &[&str] = &["https://rds.{region}.otc.t-systems.com"];
 /// The server requests go to when the configuration names no endpoint.
-pub(crate) const SERVER: Option<crate::transport::Server> = Some(crate::transport::Server {
+pub(crate) const SERVER: Option<crate::endpoint::Server> = Some(crate::endpoint::Server {
     url: "https://rds.{region}.otc.t-systems.com",
     defaults: &[("region", "eu-de")],
 });

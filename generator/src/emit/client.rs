@@ -44,7 +44,7 @@ pub fn emit_module_root(api: &Api) -> TokenStream {
             (
                 quote! {
                     /// The server requests go to when the configuration names no endpoint.
-                    pub(crate) const SERVER: Option<crate::transport::Server> = Some(crate::transport::Server {
+                    pub(crate) const SERVER: Option<crate::endpoint::Server> = Some(crate::endpoint::Server {
                         url: #url,
                         defaults: &[#((#names, #defaults)),*],
                     });
@@ -60,7 +60,7 @@ pub fn emit_module_root(api: &Api) -> TokenStream {
         None => (
             quote! {
                 /// The spec lists no server: the configuration must name an endpoint.
-                pub(crate) const SERVER: Option<crate::transport::Server> = None;
+                pub(crate) const SERVER: Option<crate::endpoint::Server> = None;
             },
             quote!(),
         ),

@@ -30,29 +30,17 @@ use crate::model::Api;
 use crate::write::{bundle, file_manifest, header, include_header, render_rust, GeneratedFile};
 use crate::Config;
 
-/// Module names the crate root uses for the runtime, and `lib` and `main`, whose files
-/// (`src/lib.rs`, `src/main.rs`) mean something else to Cargo.
-pub const RESERVED_MODULES: &[&str] = &[
-    "lib",
-    "main",
-    "auth",
-    "body",
-    "config",
-    "conventions",
-    "de",
-    "download",
-    "enums",
-    "error",
-    "mock",
-    "paginate",
-    "params",
-    "response",
-    "retry",
-    "signing",
-    "stream",
-    "transport",
-    "waiter",
-];
+/// Whether a spec's module cannot be called `name`: the runtime's modules take their names
+/// from its files (so a new runtime file reserves its name with no second list to update),
+/// and `lib` and `main` name files (`src/lib.rs`, `src/main.rs`) that mean something else to
+/// Cargo.
+pub fn is_reserved_module(name: &str) -> bool {
+    matches!(name, "lib" | "main")
+        || runtime::FILES
+            .iter()
+            .chain([&runtime::STREAM])
+            .any(|(file, _)| file.strip_suffix(".rs") == Some(name))
+}
 
 /// Every file of the output, in a fixed order: the crate's files, or the one file to include.
 pub fn emit_crate(config: &Config, apis: &[Api]) -> Vec<GeneratedFile> {
@@ -178,6 +166,49 @@ mod tests {
         let files = super::emit_crate(&config, &[api()]);
         assert_eq!(files.len(), 1);
         files[0].contents.clone()
+    }
+
+    /// Every runtime module's name is reserved, the ones split out of the transport included,
+    /// and a spec's own names are not.
+    #[test]
+    fn the_runtime_modules_names_are_reserved() {
+        for name in [
+            "lib",
+            "main",
+            "auth",
+            "endpoint",
+            "mock",
+            "request",
+            "stream",
+            "transport",
+            "validate",
+        ] {
+            assert!(super::is_reserved_module(name), "{name}");
+        }
+        for name in ["css", "requests", "transport_api", ""] {
+            assert!(!super::is_reserved_module(name), "{name}");
+        }
+        for (name, _) in super::manifest::RUNTIME_MODULES {
+            assert!(super::is_reserved_module(name), "{name}");
+        }
+    }
+
+    /// The inline runtime declares a module for each file it copies, and copies a file for
+    /// each module it declares.
+    #[test]
+    fn the_runtime_files_and_modules_agree() {
+        let mut files: Vec<&str> = super::runtime::FILES
+            .iter()
+            .map(|(file, _)| file.strip_suffix(".rs").unwrap())
+            .collect();
+        files.sort();
+        let mut modules: Vec<&str> = super::manifest::RUNTIME_MODULES
+            .iter()
+            .map(|(name, _)| *name)
+            .chain(["mock"])
+            .collect();
+        modules.sort();
+        assert_eq!(files, modules);
     }
 
     /// An included file names the runtime from its mount, inline or shared, and nothing of

@@ -61,7 +61,8 @@ fn operations_head(api: &Api) -> TokenStream {
         #[allow(unused_imports)]
         use super::types;
         use crate::error::ConstructionError;
-        use crate::transport::{Reply, Request, Transport};
+        use crate::request::Request;
+        use crate::transport::{Reply, Transport};
         use crate::{Error, #response_value};
     }
 }
@@ -216,7 +217,7 @@ fn checks(param: &Param) -> TokenStream {
             if c.min_length.is_none() && c.max_length.is_none() {
                 quote!()
             } else {
-                quote!(crate::transport::check_length(#arg, value, #min, #max)?;)
+                quote!(crate::validate::check_length(#arg, value, #min, #max)?;)
             }
         }
         Type::I32 | Type::I64 | Type::F32 | Type::F64 => {
@@ -232,7 +233,7 @@ fn checks(param: &Param) -> TokenStream {
             };
             let min = bound(c.minimum, c.exclusive_minimum);
             let max = bound(c.maximum, c.exclusive_maximum);
-            quote!(crate::transport::check_range(#arg, *value, #min, #max)?;)
+            quote!(crate::validate::check_range(#arg, *value, #min, #max)?;)
         }
         Type::Array(_) => {
             if c.min_items.is_none() && c.max_items.is_none() {
@@ -240,7 +241,7 @@ fn checks(param: &Param) -> TokenStream {
             }
             let min = opt_usize(c.min_items);
             let max = opt_usize(c.max_items);
-            quote!(crate::transport::check_items(#arg, value.len(), #min, #max)?;)
+            quote!(crate::validate::check_items(#arg, value.len(), #min, #max)?;)
         }
         _ => quote!(),
     }
@@ -318,8 +319,12 @@ fn emit_build_request(op: &Operation) -> TokenStream {
             let check = checks(param);
             let arg = &param.name;
             let segment = match (param.shape, &param.ty) {
-                (ValueShape::Many, _) => quote!(request.segment(#arg, &crate::transport::join(value, ","))?;),
-                (ValueShape::Either, _) => quote!(request.segment(#arg, &crate::transport::join(&value.to_values(), ","))?;),
+                (ValueShape::Many, _) => {
+                    quote!(request.segment(#arg, &crate::request::join(value, ","))?;)
+                }
+                (ValueShape::Either, _) => {
+                    quote!(request.segment(#arg, &crate::request::join(&value.to_values(), ","))?;)
+                }
                 (ValueShape::One, Type::String) => quote!(request.segment(#arg, value)?;),
                 (ValueShape::One, _) => quote!(request.segment(#arg, &value.to_string())?;),
                 (ValueShape::Structured, _) => {
@@ -354,7 +359,7 @@ fn emit_build_request(op: &Operation) -> TokenStream {
             let text = match &many {
                 Some(values) => {
                     let separator = p.style.separator();
-                    quote!(crate::transport::join(#values, #separator))
+                    quote!(crate::request::join(#values, #separator))
                 }
                 None => quote!(value),
             };

@@ -15,6 +15,10 @@ pub const FILES: &[(&str, &str)] = &[
         "download.rs",
         include_str!("../../../runtime/src/download.rs"),
     ),
+    (
+        "endpoint.rs",
+        include_str!("../../../runtime/src/endpoint.rs"),
+    ),
     ("enums.rs", include_str!("../../../runtime/src/enums.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     // Declared behind the `mock` feature, and only in crates (see `manifest::lib_rs`).
@@ -24,6 +28,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/paginate.rs"),
     ),
     ("params.rs", include_str!("../../../runtime/src/params.rs")),
+    (
+        "request.rs",
+        include_str!("../../../runtime/src/request.rs"),
+    ),
     (
         "response.rs",
         include_str!("../../../runtime/src/response.rs"),
@@ -36,6 +44,10 @@ pub const FILES: &[(&str, &str)] = &[
     (
         "transport.rs",
         include_str!("../../../runtime/src/transport.rs"),
+    ),
+    (
+        "validate.rs",
+        include_str!("../../../runtime/src/validate.rs"),
     ),
     ("waiter.rs", include_str!("../../../runtime/src/waiter.rs")),
 ];

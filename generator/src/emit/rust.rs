@@ -61,7 +61,7 @@ pub fn deprecated_attr(deprecated: bool) -> TokenStream {
 
 /// Emitted code with its runtime paths rooted at `root`, the module the runtime is mounted in:
 /// `crate` in a crate, `crate::api` in a file included in `mod api`. Generated code names the
-/// runtime, and only the runtime, from the crate root (`crate::transport::Request`,
+/// runtime, and only the runtime, from the crate root (`crate::request::Request`,
 /// `crate::Error`; its own modules are `super::`), so every `crate::` path and every doc
 /// link target `](crate::` becomes `root::`. Tokens only: no other text is touched.
 pub fn rooted(tokens: TokenStream, root: &str) -> TokenStream {
@@ -122,7 +122,7 @@ mod tests {
     fn runtime_paths_and_doc_links_are_rooted_at_the_mount() {
         let tokens = quote! {
             /// See [`Error`](crate::Error); crate::Error in prose stays.
-            pub(crate) fn f(x: crate::transport::Request) -> my_crate::X {
+            pub(crate) fn f(x: crate::request::Request) -> my_crate::X {
                 let s = "crate::not_a_path";
             }
         };
@@ -131,7 +131,7 @@ mod tests {
         assert!(text.contains("crate::Error in prose"), "{text}");
         assert!(text.contains("pub (crate) fn f"), "{text}");
         assert!(
-            text.contains("x : crate :: api :: transport :: Request"),
+            text.contains("x : crate :: api :: request :: Request"),
             "{text}"
         );
         assert!(text.contains("my_crate :: X"), "{text}");

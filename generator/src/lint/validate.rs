@@ -1,16 +1,56 @@
 //! Checks a JSON value against an OpenAPI 3.0 schema object, as written in the document
 //! (references resolved inside the bundled document). Used to check a spec's examples.
 
-use regex::Regex;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
 
 /// Deeper than any sensible schema; guards against reference cycles.
 const MAX_DEPTH: usize = 64;
 
+/// The longest `pattern` read, in characters; a longer one is reported and not checked.
+/// `regress` (ECMAScript's regular expressions, which JSON Schema's `pattern` is) sets no
+/// bound of its own on what a pattern compiles to, as the `regex` crate's size limit did.
+const MAX_PATTERN_CHARS: usize = 1_000;
+
+/// How long one text may take to match. ECMAScript's regular expressions backtrack, and
+/// `regress` with them: a short pattern such as `(a+)+$` takes time exponential in the
+/// text's length (seconds for twenty `a`s and a `!`), where the `regex` crate took linear time. Nothing can
+/// stop a match under way, so it runs on a thread of its own, abandoned when it overruns: it
+/// spins until the process ends. After the first overrun no more patterns are matched, so
+/// a spec costs at most one such thread.
+const MATCH_TIME: Duration = Duration::from_secs(1);
+
 pub struct Validator<'d> {
     document: &'d Value,
-    patterns: HashMap<String, Option<Regex>>,
+    patterns: HashMap<String, Pattern>,
+    /// [`MATCH_TIME`], but for tests.
+    match_time: Duration,
+    /// A pattern overran [`MATCH_TIME`]: patterns are no longer matched.
+    overran: bool,
+}
+
+/// A `pattern` keyword, read once per spec.
+enum Pattern {
+    Read(Arc<regress::Regex>),
+    Unreadable,
+    TooLong,
+}
+
+impl Pattern {
+    /// With ECMAScript's `u` flag, as JSON Schema's validators read patterns (`\p{..}`
+    /// classes, whole code points); a pattern that only the flagless syntax accepts (an
+    /// escaped `\_`, say) is read without it.
+    fn read(pattern: &str) -> Pattern {
+        if pattern.chars().count() > MAX_PATTERN_CHARS {
+            return Pattern::TooLong;
+        }
+        match regress::Regex::with_flags(pattern, "u").or_else(|_| regress::Regex::new(pattern)) {
+            Ok(regex) => Pattern::Read(Arc::new(regex)),
+            Err(_) => Pattern::Unreadable,
+        }
+    }
 }
 
 impl<'d> Validator<'d> {
@@ -18,6 +58,8 @@ impl<'d> Validator<'d> {
         Validator {
             document,
             patterns: HashMap::new(),
+            match_time: MATCH_TIME,
+            overran: false,
         }
     }
 
@@ -135,15 +177,30 @@ impl<'d> Validator<'d> {
             let compiled = self
                 .patterns
                 .entry(pattern.to_owned())
-                .or_insert_with(|| Regex::new(pattern).ok());
+                .or_insert_with(|| Pattern::read(pattern));
             match compiled {
-                Some(regex) if !regex.is_match(text) => out.push(format!(
-                    "at {}: {text:?} does not match the pattern `{pattern}`",
+                Pattern::Read(_) if self.overran => {}
+                Pattern::Read(regex) => match matches_within(regex, text, self.match_time) {
+                    Some(true) => {}
+                    Some(false) => out.push(format!(
+                        "at {}: {text:?} does not match the pattern `{pattern}`",
+                        show(at)
+                    )),
+                    None => {
+                        self.overran = true;
+                        out.push(format!(
+                            "at {}: the pattern `{pattern}` took more than {:?} on {text:?}; no more patterns are checked",
+                            show(at),
+                            self.match_time
+                        ));
+                    }
+                },
+                Pattern::Unreadable => out.push(format!(
+                    "at {}: the pattern `{pattern}` is not a regular expression this tool reads",
                     show(at)
                 )),
-                Some(_) => {}
-                None => out.push(format!(
-                    "at {}: the pattern `{pattern}` is not a regular expression this tool reads",
+                Pattern::TooLong => out.push(format!(
+                    "at {}: the pattern is longer than the {MAX_PATTERN_CHARS} characters this tool reads",
                     show(at)
                 )),
             }
@@ -344,6 +401,17 @@ fn show(at: &str) -> &str {
     }
 }
 
+/// Whether `regex` matches anywhere in `text` (unanchored, as JSON Schema says), or `None`
+/// when the match takes longer than `limit` (see [`MATCH_TIME`]).
+fn matches_within(regex: &Arc<regress::Regex>, text: &str, limit: Duration) -> Option<bool> {
+    let (sender, receiver) = mpsc::channel();
+    let (regex, text) = (Arc::clone(regex), text.to_owned());
+    std::thread::spawn(move || {
+        let _ = sender.send(regex.find(&text).is_some());
+    });
+    receiver.recv_timeout(limit).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -380,6 +448,71 @@ mod tests {
         assert_eq!(
             problems(document, schema, json!("x")),
             ["at the top: matches none of the `oneOf` schemas"]
+        );
+    }
+
+    /// ECMAScript's semantics, where they differ from the `regex` crate's: `\d` is ASCII
+    /// digits only, and lookaheads and backreferences are read.
+    #[test]
+    fn patterns_are_ecmascript_regular_expressions() {
+        let check = |pattern: &str, text: &str| {
+            problems(
+                json!({}),
+                json!({"type": "string", "pattern": pattern}),
+                json!(text),
+            )
+        };
+        assert!(check(r"^\d+$", "123").is_empty());
+        assert_eq!(
+            check(r"^\d+$", "\u{661}\u{662}\u{663}"),
+            ["at the top: \"\u{661}\u{662}\u{663}\" does not match the pattern `^\\d+$`"]
+        );
+        assert!(check(r"^(?=.*[A-Z]).{8,}$", "passWord").is_empty());
+        assert_eq!(check(r"^(?=.*[A-Z]).{8,}$", "password").len(), 1);
+        assert!(check(r"^(a|b)\1$", "bb").is_empty());
+        assert_eq!(check(r"^(a|b)\1$", "ab").len(), 1);
+        assert!(check(r"^\p{Lu}\p{Ll}+$", "\u{c9}t\u{e9}").is_empty());
+        assert!(check(r"^[\w\_]+$", "a_b").is_empty());
+        assert!(check("b", "abc").is_empty());
+        assert_eq!(
+            check("(", "x"),
+            ["at the top: the pattern `(` is not a regular expression this tool reads"]
+        );
+    }
+
+    #[test]
+    fn long_patterns_are_not_read() {
+        let check = |pattern: &str| {
+            problems(
+                json!({}),
+                json!({"type": "string", "pattern": pattern}),
+                json!("b"),
+            )
+        };
+        assert_eq!(check(&"a".repeat(MAX_PATTERN_CHARS)).len(), 1);
+        assert_eq!(
+            check(&"a".repeat(MAX_PATTERN_CHARS + 1)),
+            ["at the top: the pattern is longer than the 1000 characters this tool reads"]
+        );
+    }
+
+    /// A match that overruns its time is abandoned, reported once, and no pattern is matched
+    /// after it.
+    #[test]
+    fn a_runaway_match_stops_the_pattern_checks() {
+        let document: &'static Value = Box::leak(Box::new(json!({})));
+        let schema: &'static Value = Box::leak(Box::new(
+            json!({"type": "array", "items": {"type": "string", "pattern": "(a+)+$"}}),
+        ));
+        let mut validator = Validator::new(document);
+        validator.match_time = Duration::from_millis(100);
+        // Seconds of backtracking (a debug build), then the abandoned thread ends.
+        let hostile = format!("{}!", "a".repeat(20));
+        let found = validator.check(schema, &json!(["aa", hostile, "!", hostile]));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("at /1: the pattern `(a+)+$` took more than 100ms on"),
+            "{found:?}"
         );
     }
 
