@@ -145,7 +145,7 @@ fn generates_every_file_and_redacts_sensitive_members() {
         "two successes make an enum"
     );
     assert!(
-        ops.contains("request.query(\"tags\", &crate::transport::join(value, \",\"))?;"),
+        ops.contains("request.query(\"tags\", &crate::request::join(value, \",\"))?;"),
         "explode: false joins values"
     );
     assert!(
