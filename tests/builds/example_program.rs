@@ -1,5 +1,5 @@
-//! Runs the generated crate's example program (`generated/examples/log_workflows.rs`) the way
-//! a user would, `cargo run --example`, against mocks on 127.0.0.1: the API on one server,
+//! Runs the example program on the committed client (`examples/log-workflows`) the way a
+//! user would, `cargo run`, against mocks on 127.0.0.1: the API on one server,
 //! the pre-signed links on another host (`localhost`) that must never see a credential.
 
 use clientgen_tests::workspace_root;
@@ -166,20 +166,12 @@ async fn api_and_links() -> (MockServer, MockServer) {
     (api, links)
 }
 
-/// `cargo run --example log_workflows -- <args>`, bounded in time.
+/// `cargo run -p log-workflows -- <args>`, bounded in time.
 async fn run_example(args: Vec<String>) -> Output {
     let run = tokio::task::spawn_blocking(move || {
         std::process::Command::new(env!("CARGO"))
             .current_dir(workspace_root())
-            .args([
-                "run",
-                "--quiet",
-                "--package",
-                "cloud-logs-client",
-                "--example",
-                "log_workflows",
-                "--",
-            ])
+            .args(["run", "--quiet", "--package", "log-workflows", "--"])
             .args(args)
             .env_remove("CLOUD_SDK_AK")
             .env_remove("CLOUD_SDK_SK")
@@ -342,5 +334,9 @@ async fn example_reports_a_failed_call_and_exits_non_zero() {
     // A usage error exits with status 2 and says what is wrong.
     let output = run_example(vec!["--endpoint".into()]).await;
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("`--endpoint` needs a value"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("a value is required for '--endpoint <URL>'"),
+        "{stderr}"
+    );
 }

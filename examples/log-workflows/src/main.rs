@@ -1,5 +1,6 @@
-//! The workflows the log APIs are for, end to end (hand-written; `clientgen generate` keeps
-//! this folder as it is):
+//! The workflows the log APIs are for, end to end, on the committed client (a hand-written
+//! program of its own, so that its dependencies, clap among them, are not the generated
+//! crate's):
 //!
 //! 1. export a bare-metal server's logs, wait until the export completes, download the
 //!    archive (CloudDC);
@@ -9,17 +10,17 @@
 //! 4. optionally, page through a search cluster's log backup tasks (CSS).
 //!
 //! ```text
-//! cargo run --example log_workflows -- --endpoint https://... --project-id <id> \
+//! cargo run -p log-workflows -- --endpoint https://... --project-id <id> \
 //!     --server-id <id> --redis-instance <id> --redis-log <id> --rds-instance <id> \
 //!     [--css-cluster <id>] [--out <dir>] [--poll-ms <ms>] [--max-wait-s <s>]
 //! ```
 //!
 //! Credentials: `--token <token>`, else AK/SK from `CLOUD_SDK_AK` / `CLOUD_SDK_SK`. Each flow
 //! runs when its arguments are given; the program stops at the first failure, with a message
-//! and exit status 1.
+//! and exit status 1. A usage error exits with status 2 (clap's).
 
+use clap::Parser;
 use cloud_logs_client::{clouddc, css, dcs, rds, Config, Credentials, Progress};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -28,13 +29,7 @@ type Failure = Box<dyn std::error::Error>;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match Args::parse(std::env::args().skip(1)) {
-        Ok(args) => args,
-        Err(message) => {
-            eprintln!("error: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = Args::parse();
     match run(&args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -49,89 +44,71 @@ async fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: log_workflows --endpoint URL --project-id ID [--token TOKEN] \
-[--server-id ID] [--redis-instance ID --redis-log ID] [--rds-instance ID] [--css-cluster ID] \
-[--out DIR] [--poll-ms MS] [--max-wait-s S]";
-
+/// Runs each flow whose arguments are given, against one endpoint and project.
+#[derive(Parser)]
+#[command(name = "log_workflows")]
 struct Args {
-    values: BTreeMap<String, String>,
-}
-
-impl Args {
-    fn parse(raw: impl Iterator<Item = String>) -> Result<Args, String> {
-        const KNOWN: &[&str] = &[
-            "endpoint",
-            "project-id",
-            "token",
-            "server-id",
-            "redis-instance",
-            "redis-log",
-            "rds-instance",
-            "css-cluster",
-            "out",
-            "poll-ms",
-            "max-wait-s",
-        ];
-        let mut values = BTreeMap::new();
-        let mut raw = raw.peekable();
-        while let Some(flag) = raw.next() {
-            let name = flag
-                .strip_prefix("--")
-                .filter(|n| KNOWN.contains(n))
-                .ok_or_else(|| format!("unknown argument `{flag}`"))?;
-            let value = raw
-                .next()
-                .ok_or_else(|| format!("`{flag}` needs a value"))?;
-            values.insert(name.to_owned(), value);
-        }
-        for required in ["endpoint", "project-id"] {
-            if !values.contains_key(required) {
-                return Err(format!("--{required} is required"));
-            }
-        }
-        Ok(Args { values })
-    }
-
-    fn get(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(String::as_str)
-    }
-
-    fn number(&self, name: &str) -> Result<Option<u64>, Failure> {
-        self.get(name)
-            .map(|v| {
-                v.parse()
-                    .map_err(|_| format!("--{name} must be a number, not `{v}`").into())
-            })
-            .transpose()
-    }
+    /// The service endpoint, e.g. `https://...`.
+    #[arg(long, value_name = "URL")]
+    endpoint: String,
+    /// The project the resources belong to.
+    #[arg(long, value_name = "ID")]
+    project_id: String,
+    /// A token; without it, AK/SK from `CLOUD_SDK_AK` / `CLOUD_SDK_SK`.
+    #[arg(long)]
+    token: Option<String>,
+    /// Export, wait for and download this bare-metal server's logs (CloudDC).
+    #[arg(long, value_name = "ID")]
+    server_id: Option<String>,
+    /// Download a log of this Redis instance (DCS), with `--redis-log`.
+    #[arg(long, value_name = "ID", requires = "redis_log")]
+    redis_instance: Option<String>,
+    /// The Redis log to download.
+    #[arg(long, value_name = "ID", requires = "redis_instance")]
+    redis_log: Option<String>,
+    /// Download this PostgreSQL instance's error logs (RDS).
+    #[arg(long, value_name = "ID")]
+    rds_instance: Option<String>,
+    /// Page through this search cluster's log backup tasks (CSS).
+    #[arg(long, value_name = "ID")]
+    css_cluster: Option<String>,
+    /// Where downloads go.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    out: PathBuf,
+    /// The waiters' delay between polls, in milliseconds (their default when absent).
+    #[arg(long, value_name = "MS")]
+    poll_ms: Option<u64>,
+    /// The waiters' longest wait, in seconds (their default when absent).
+    #[arg(long, value_name = "S")]
+    max_wait_s: Option<u64>,
 }
 
 async fn run(args: &Args) -> Result<(), Failure> {
-    let credentials = match args.get("token") {
+    let credentials = match &args.token {
         Some(token) => Credentials::token(token),
         None => Credentials::from_env()?,
     };
     let config = Config::builder()
-        .endpoint(args.get("endpoint").unwrap_or_default())
-        .project_id(args.get("project-id").unwrap_or_default())
+        .endpoint(args.endpoint.as_str())
+        .project_id(args.project_id.as_str())
         .credentials(credentials)
         .build()?;
-    let out = PathBuf::from(args.get("out").unwrap_or("."));
-    std::fs::create_dir_all(&out)?;
+    let out = &args.out;
+    std::fs::create_dir_all(out)?;
     // Polling pace: the specs' defaults unless given (tests poll fast).
-    let poll = args.number("poll-ms")?.map(Duration::from_millis);
-    let max_wait = args.number("max-wait-s")?.map(Duration::from_secs);
+    let poll = args.poll_ms.map(Duration::from_millis);
+    let max_wait = args.max_wait_s.map(Duration::from_secs);
 
-    if let Some(server) = args.get("server-id") {
-        export_and_download(&config, server, &out, poll, max_wait).await?;
+    if let Some(server) = &args.server_id {
+        export_and_download(&config, server, out, poll, max_wait).await?;
     }
-    if let (Some(instance), Some(log)) = (args.get("redis-instance"), args.get("redis-log")) {
-        redis_log(&config, instance, log, &out).await?;
+    if let (Some(instance), Some(log)) = (&args.redis_instance, &args.redis_log) {
+        redis_log(&config, instance, log, out).await?;
     }
-    if let Some(instance) = args.get("rds-instance") {
-        error_logs(&config, instance, &out, poll, max_wait).await?;
+    if let Some(instance) = &args.rds_instance {
+        error_logs(&config, instance, out, poll, max_wait).await?;
     }
-    if let Some(cluster) = args.get("css-cluster") {
+    if let Some(cluster) = &args.css_cluster {
         backup_tasks(&config, cluster).await?;
     }
     Ok(())
