@@ -26,8 +26,8 @@ pub use ::clientgen_runtime::{auth, conventions, retry, signing};
 #[cfg(feature = "mock")]
 pub use ::clientgen_runtime::mock;
 const _: () = assert!(
-    ::clientgen_runtime::__private::version_is("0.1.0"),
-    "this code was generated for clientgen-runtime 0.1.0: depend on clientgen-runtime =\"0.1.0\", or regenerate it with the clientgen of the runtime's version"
+    ::clientgen_runtime::__private::version_is("0.2.0"),
+    "this code was generated for clientgen-runtime 0.2.0: depend on clientgen-runtime =\"0.2.0\", or regenerate it with the clientgen of the runtime's version"
 );
 pub use ::clientgen_runtime::body::Multipart;
 pub use ::clientgen_runtime::config::{

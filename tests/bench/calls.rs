@@ -94,7 +94,7 @@ async fn hand_written_call(http: &reqwest::Client, base: &str) {
         .query(&[("limit", "10"), ("offset", "1")])
         .header("X-Auth-Token", TOKEN)
         .header("Accept", "application/json")
-        .header("User-Agent", "clientgen-runtime/0.1.0")
+        .header("User-Agent", "clientgen-runtime/0.2.0")
         .send()
         .await
         .expect("the hand-written call succeeds");

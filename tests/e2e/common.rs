@@ -12,7 +12,7 @@ pub const PROJECT: &str = "proj";
 /// The request id the mock servers answer with.
 pub const REQUEST_ID: &str = "req-0123456789abcdef";
 /// The `User-Agent` the client sends by default: the shared runtime's name and version.
-pub const USER_AGENT: &str = "clientgen-runtime/0.1.0";
+pub const USER_AGENT: &str = "clientgen-runtime/0.2.0";
 /// The error body of the tests (an IAM authentication failure, as the APIs send it).
 pub const ERROR_BODY: &str =
     r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information"}"#;
