@@ -110,7 +110,11 @@ fn source_files(config: &Config, apis: &[Api], for_include: bool) -> Vec<Generat
     for (name, source) in copied.iter().chain(stream.filter(|_| !shared)) {
         files.push(GeneratedFile {
             path: format!("src/{name}"),
-            contents: format!("{}{source}", header("//", "the clientgen runtime")),
+            contents: format!(
+                "{}{}",
+                header("//", "the clientgen runtime"),
+                runtime::without_unit_tests(source)
+            ),
         });
     }
     type Renderer<'a> = &'a dyn Fn(&Api) -> String;
